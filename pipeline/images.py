@@ -22,8 +22,14 @@ MIN_IMAGE_SIDE_PX = 16
 SUPPORTED_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "BMP", "GIF", "TIFF"})
 """Pillow format names accepted for character images."""
 
-FORMAT_EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "BMP": ".bmp",
-                     "GIF": ".gif", "TIFF": ".tif"}
+FORMAT_EXTENSIONS = {
+    "JPEG": ".jpg",
+    "PNG": ".png",
+    "WEBP": ".webp",
+    "BMP": ".bmp",
+    "GIF": ".gif",
+    "TIFF": ".tif",
+}
 """The file extension to store each accepted format under."""
 
 
@@ -101,7 +107,9 @@ def _decode(source: Path | bytes, name: str, max_pixels: int) -> tuple[ImageInfo
                 image.load()
                 upright = ImageOps.exif_transpose(image)
         except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as error:
-            raise InputError(f"Image {label} is damaged or truncated and cannot be decoded.") from error
+            raise InputError(
+                f"Image {label} is damaged or truncated and cannot be decoded."
+            ) from error
         return info, _to_rgb_array(upright)
 
 
