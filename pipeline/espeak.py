@@ -22,6 +22,8 @@ _CHARS_UTF8 = 1
 _ENDPAUSE = 0x1000
 _POS_CHARACTER = 1
 _EE_OK = 0
+_EVENT_LIST_TERMINATED = 0
+_EVENT_WORD = 1
 
 _PARAM_RATE = 1
 _PARAM_VOLUME = 2
@@ -62,6 +64,18 @@ _SynthCallback = ctypes.CFUNCTYPE(
 
 
 @dataclass(frozen=True)
+class Utterance:
+    """Synthesised speech: mono float32 samples and where each word starts.
+
+    word_starts holds (index of the word's first character in the text, sample index).
+    """
+
+    samples: AudioArray
+    sample_rate: int
+    word_starts: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
 class VoiceSettings:
     """Everything that selects how espeak speaks.
 
@@ -89,6 +103,7 @@ class _Engine:
             raise EspeakError("espeak-ng failed to initialise from its data folder.")
         self.sample_rate = int(rate)
         self._chunks: list[bytes] = []
+        self._words: list[tuple[int, int]] = []
         self._callback = _SynthCallback(self._collect)  # kept alive as long as the engine
         self._lib.espeak_SetSynthCallback(self._callback)
         self._settings: VoiceSettings | None = None
@@ -119,9 +134,21 @@ class _Engine:
         lib.espeak_ng_SetRandSeed.argtypes = (ctypes.c_long,)
         lib.espeak_ng_SetRandSeed.restype = None
 
-    def _collect(self, wav: ctypes._Pointer[ctypes.c_short], count: int, _events: object) -> int:
+    def _collect(
+        self,
+        wav: ctypes._Pointer[ctypes.c_short],
+        count: int,
+        events: ctypes._Pointer[_Event],
+    ) -> int:
         if wav and count > 0:
             self._chunks.append(ctypes.string_at(wav, count * 2))
+        index = 0
+        while events and events[index].type != _EVENT_LIST_TERMINATED:
+            event = events[index]
+            if event.type == _EVENT_WORD:
+                # text_position counts characters from 1.
+                self._words.append((event.text_position - 1, event.sample))
+            index += 1
         return 0  # keep going
 
     def _apply(self, settings: VoiceSettings) -> None:
@@ -141,8 +168,8 @@ class _Engine:
                 raise EspeakError(f"espeak-ng refused parameter {parameter} = {value}.")
         self._settings = settings
 
-    def speak(self, text: str, settings: VoiceSettings) -> AudioArray:
-        """Synthesise text with the given settings; mono float32 at self.sample_rate."""
+    def speak(self, text: str, settings: VoiceSettings) -> Utterance:
+        """Synthesise text with the given settings."""
         if not MIN_RATE_WPM <= settings.rate_wpm <= MAX_RATE_WPM:
             raise ValueError(
                 f"Rate {settings.rate_wpm} wpm is outside espeak's {MIN_RATE_WPM}..{MAX_RATE_WPM}."
@@ -150,6 +177,7 @@ class _Engine:
         self._apply(settings)
         encoded = text.encode("utf-8") + b"\0"
         self._chunks = []
+        self._words = []
         self._lib.espeak_ng_SetRandSeed(_RANDOM_SEED)
         status = self._lib.espeak_Synth(
             encoded, len(encoded), 0, _POS_CHARACTER, 0, _CHARS_UTF8 | _ENDPAUSE, None, None
@@ -157,10 +185,12 @@ class _Engine:
         if status != _EE_OK or self._lib.espeak_Synchronize() != _EE_OK:
             raise EspeakError(f"espeak-ng failed to synthesise (status {status}).")
         raw = b"".join(self._chunks)
+        words = tuple(self._words)
         self._chunks = []
+        self._words = []
         samples = np.frombuffer(raw, dtype=np.int16).astype(np.float32)
         samples /= np.float32(_INT16_FULL_SCALE)
-        return samples
+        return Utterance(samples, self.sample_rate, words)
 
 
 _lock = threading.Lock()
@@ -180,8 +210,7 @@ def sample_rate() -> int:
         return _get_engine().sample_rate
 
 
-def speak(text: str, settings: VoiceSettings) -> tuple[AudioArray, int]:
-    """Synthesise one utterance; returns (mono float32 samples, sample rate). Thread-safe."""
+def speak(text: str, settings: VoiceSettings) -> Utterance:
+    """Synthesise one utterance with its word positions. Thread-safe."""
     with _lock:
-        engine = _get_engine()
-        return engine.speak(text, settings), engine.sample_rate
+        return _get_engine().speak(text, settings)

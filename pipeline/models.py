@@ -81,6 +81,9 @@ class SpokenSentence:
     sentence: Sentence
     audio: AudioArray
     sample_rate: int
+    word_starts: tuple[tuple[int, float], ...] = ()
+    """(index of the word's first character in sentence.text, seconds into the audio), when
+    the engine reports word timings; empty otherwise."""
 
     @property
     def duration_s(self) -> float:
@@ -95,6 +98,9 @@ class SpeechSpan:
     sentence: Sentence
     start_s: float
     end_s: float
+    word_starts: tuple[tuple[int, float], ...] = ()
+    """(index of the word's first character in sentence.text, seconds after start_s), when
+    known; empty otherwise."""
 
 
 @dataclass(frozen=True)

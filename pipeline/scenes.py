@@ -50,7 +50,7 @@ _SPACED_TERMINATORS = ".!?…"
 _UNSPACED_TERMINATORS = "।॥。！？"
 """Sentence ends that count even when the next sentence follows without a space."""
 
-_CLOSERS = "\"'”’»)]}"
+_CLOSERS = "\"'”’“‘»«)]}"
 """Characters that may follow a sentence end and still belong to that sentence."""
 
 _SOFT_BREAKS = ",;:、，；،—–"

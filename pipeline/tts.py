@@ -56,6 +56,15 @@ EDGE_MARGIN_S = 0.02
 """Silence kept before the first and after the last sound of each clip."""
 
 
+@dataclass(frozen=True)
+class SpokenText:
+    """One synthesised, trimmed clip with (character index, seconds) for each word start."""
+
+    audio: AudioArray
+    sample_rate: int
+    word_starts: tuple[tuple[int, float], ...]
+
+
 def check_voice(voice: str) -> VoiceStyle:
     """The style of a voice name; InputError for an unknown one."""
     style = VOICE_STYLES.get(voice)
@@ -76,27 +85,40 @@ def voice_settings(voice: str, language: str, words_per_minute: int) -> espeak.V
     )
 
 
-def trim_silence(audio: AudioArray, sample_rate: int) -> AudioArray:
-    """Cut leading and trailing silence, keeping a short margin around the sound."""
+def sound_bounds(audio: AudioArray, sample_rate: int) -> tuple[int, int]:
+    """(first, end) sample of the sound in a clip, with a short margin; (0, 0) if silent."""
     window = max(1, round(SILENCE_WINDOW_S * sample_rate))
     count = len(audio) // window
     if count == 0:
-        return audio[:0]
+        return 0, 0
     peaks = np.abs(audio[: count * window]).reshape(count, window).max(axis=1)
     loud = np.flatnonzero(peaks > SILENCE_THRESHOLD)
     if len(loud) == 0:
-        return audio[:0]
+        return 0, 0
     margin = round(EDGE_MARGIN_S * sample_rate)
     start = max(0, int(loud[0]) * window - margin)
     end = min(len(audio), (int(loud[-1]) + 1) * window + margin)
+    return start, end
+
+
+def trim_silence(audio: AudioArray, sample_rate: int) -> AudioArray:
+    """Cut leading and trailing silence, keeping a short margin around the sound."""
+    start, end = sound_bounds(audio, sample_rate)
     return audio[start:end]
 
 
-def speak(text: str, voice: str, language: str, words_per_minute: int) -> tuple[AudioArray, int]:
-    """Synthesise one piece of text, trimmed; returns (mono float32, sample rate)."""
-    settings = voice_settings(voice, language, words_per_minute)
-    audio, rate = espeak.speak(text, settings)
-    return trim_silence(audio, rate), rate
+def speak(text: str, voice: str, language: str, words_per_minute: int) -> SpokenText:
+    """Synthesise one piece of text, trimmed to its sound, with its word start times."""
+    utterance = espeak.speak(text, voice_settings(voice, language, words_per_minute))
+    rate = utterance.sample_rate
+    start, end = sound_bounds(utterance.samples, rate)
+    last = max(0.0, (end - start) / rate)
+    words = tuple(
+        (char_index, min(last, max(0.0, (sample - start) / rate)))
+        for char_index, sample in utterance.word_starts
+        if 0 <= char_index < len(text)
+    )
+    return SpokenText(utterance.samples[start:end], rate, words)
 
 
 def synthesize(
@@ -124,7 +146,14 @@ def synthesize(
     progress(STAGE, 0.0)
     for done, sentence in enumerate(sentences, start=1):
         sentence_voice = voices.get(sentence.speaker or "", voice)
-        audio, rate = speak(sentence.text, sentence_voice, language, words_per_minute)
-        spoken.append(SpokenSentence(sentence=sentence, audio=audio, sample_rate=rate))
+        clip = speak(sentence.text, sentence_voice, language, words_per_minute)
+        spoken.append(
+            SpokenSentence(
+                sentence=sentence,
+                audio=clip.audio,
+                sample_rate=clip.sample_rate,
+                word_starts=clip.word_starts,
+            )
+        )
         progress(STAGE, done / max(1, len(sentences)))
     return spoken
