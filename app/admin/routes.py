@@ -1,0 +1,61 @@
+"""Admin-only routes: every user, the audit log."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from app.admin.schemas import LogEntryResponse, LogListResponse, UserListResponse
+from app.deps import AdminUser, Session
+from app.schemas import PageParams, page_params
+from app.users.schemas import ProfileResponse
+from db.repositories import logs as log_repo
+from db.repositories import users as user_repo
+
+router = APIRouter(
+    prefix="/api/admin",
+    tags=["admin"],
+    responses={403: {"description": "Not an administrator"}},
+)
+
+Paging = Annotated[PageParams, Depends(page_params)]
+
+
+@router.get("/users", response_model=UserListResponse)
+async def list_users(_: AdminUser, session: Session, paging: Paging) -> UserListResponse:
+    """Every account, newest first."""
+    page = await user_repo.list_page(session, paging.offset, paging.per_page)
+    return UserListResponse(
+        users=[ProfileResponse.model_validate(user) for user in page.items],
+        total=page.total,
+        page=paging.page,
+        per_page=paging.per_page,
+    )
+
+
+@router.get("/logs", response_model=LogListResponse)
+async def list_logs(
+    _: AdminUser,
+    session: Session,
+    paging: Paging,
+    user_id: Annotated[uuid.UUID | None, Query(description="Only this user's rows.")] = None,
+    project_id: Annotated[uuid.UUID | None, Query(description="Only this project's rows.")] = None,
+    action: Annotated[str | None, Query(max_length=255, description="e.g. project.create")] = None,
+) -> LogListResponse:
+    """The audit log, newest first, optionally filtered."""
+    page = await log_repo.list_page(
+        session,
+        paging.offset,
+        paging.per_page,
+        user_id=user_id,
+        project_id=project_id,
+        action=action,
+    )
+    return LogListResponse(
+        logs=[LogEntryResponse.model_validate(row) for row in page.items],
+        total=page.total,
+        page=paging.page,
+        per_page=paging.per_page,
+    )

@@ -1,0 +1,110 @@
+"""Settings from the environment and `.env`: one `Settings` object for every process."""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+MIN_SECRET_KEY_BYTES = 32
+"""Shortest SECRET_KEY accepted, in bytes (HS256 wants at least 256 bits)."""
+
+SECRET_KEY_FILE = "secret_key"
+"""File under DATA_DIR holding the generated development secret."""
+
+TOKEN_LIFETIME_S = 86_400
+"""Access-token lifetime in seconds (the seed: 24 hours)."""
+
+
+class Environment(StrEnum):
+    """Where the studio runs; secrets are only generated in development and test."""
+
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class ConfigError(Exception):
+    """The settings are unusable; the message says which one to fix."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the studio. Names match the environment variables (case-insensitive)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str | None = None
+    data_dir: Path = Path("data")
+    secret_key: str | None = None
+    storage_url: str | None = None
+    s3_endpoint_url: str | None = None
+    model_dir: Path | None = None
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    redis_url: str | None = None
+    public_base_url: str = "http://localhost:8000"
+
+    rate_limit_register: str = "10/minute"
+    rate_limit_login: str = "20/minute"
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_image_pixels: int = 40_000_000
+    db_pool_size: int = 10
+    bcrypt_rounds: int = Field(default=12, ge=4, le=16)
+
+    google_client_id: str | None = None
+    google_client_secret: str | None = None
+    google_redirect_uri: str | None = None
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator(
+        "database_url", "storage_url", "s3_endpoint_url", "redis_url", "secret_key", mode="before"
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @cached_property
+    def jwt_secret(self) -> str:
+        """The signing secret: SECRET_KEY, or outside production a generated one kept in DATA_DIR."""
+        if self.secret_key is not None:
+            if len(self.secret_key.encode()) < MIN_SECRET_KEY_BYTES:
+                raise ConfigError(
+                    f"SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes long; "
+                    "generate one with `python -c 'import secrets; print(secrets.token_hex(32))'`."
+                )
+            return self.secret_key
+        if self.environment is Environment.PRODUCTION:
+            raise ConfigError("SECRET_KEY must be set in production; refusing a generated secret.")
+        return _generated_secret(self.data_dir)
+
+    @property
+    def resolved_model_dir(self) -> Path:
+        """Where model weights live: MODEL_DIR, or DATA_DIR/models."""
+        return self.model_dir or self.data_dir / "models"
+
+    @property
+    def resolved_storage_url(self) -> str:
+        """Where films and uploads are stored: STORAGE_URL, or a folder under DATA_DIR."""
+        return self.storage_url or (self.data_dir / "storage").resolve().as_uri()
+
+
+def _generated_secret(data_dir: Path) -> str:
+    path = data_dir / SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_hex(MIN_SECRET_KEY_BYTES)
+    path.touch(mode=0o600)
+    path.write_text(secret)
+    return secret

@@ -1,0 +1,36 @@
+"""Serves locally stored files through signed, expiring links (never a client-chosen path)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import FileResponse
+
+from app.deps import Context
+from app.errors import Forbidden, NotFound
+from app.storage import LocalStorage, StorageError
+
+router = APIRouter(prefix="/api/files", tags=["files"])
+
+
+@router.get("/{key:path}", response_class=FileResponse)
+async def download(
+    key: str,
+    context: Context,
+    expires: Annotated[int, Query()],
+    signature: Annotated[str, Query(max_length=128)],
+) -> FileResponse:
+    """A stored file, when the link's signature is valid and it has not expired."""
+    storage = context.storage
+    if not isinstance(storage, LocalStorage):
+        raise NotFound("Files are served by the object store; use the link the API gave you.")
+    if not storage.verify_link(key, expires, signature):
+        raise Forbidden("This download link is invalid or has expired; ask the API for a new one.")
+    try:
+        path = storage.path(key)
+    except StorageError as error:
+        raise NotFound("No such file.") from error
+    if not path.is_file():
+        raise NotFound("The file no longer exists.")
+    return FileResponse(path, filename=path.name)

@@ -1,0 +1,112 @@
+"""The FastAPI application: REST under /api, docs, probes, metrics."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from anyio import to_thread
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import RedirectResponse
+
+from app.admin.routes import router as admin_router
+from app.config import Settings
+from app.context import AppContext
+from app.credits.routes import router as credits_router
+from app.embedded_db import resolve_database_url
+from app.errors import install_error_handlers
+from app.files.routes import router as files_router
+from app.health import router as health_router
+from app.metrics import Metrics, MetricsMiddleware
+from app.music.routes import router as music_router
+from app.projects.routes import router as projects_router
+from app.ratelimit import RateLimiter
+from app.storage import open_storage
+from app.uploads.routes import router as uploads_router
+from app.users.routes import router as users_router
+from db import migrate
+from db.session import create_engine, create_session_factory
+
+log = logging.getLogger(__name__)
+
+API_DESCRIPTION = (
+    "Turn a script, character images, a voice, a length and music into a narrated, "
+    'subtitled film. Errors answer `{"detail": ..., "code": ...}`.'
+)
+
+
+async def build_context(settings: Settings) -> AppContext:
+    """Start (or reach) the database, migrate it, and open the shared resources."""
+    url = await to_thread.run_sync(resolve_database_url, settings.database_url, settings.data_dir)
+    await to_thread.run_sync(migrate.upgrade, url)
+    engine = create_engine(url, pool_size=settings.db_pool_size)
+    return AppContext(
+        settings=settings,
+        database_url=url,
+        engine=engine,
+        sessions=create_session_factory(engine),
+        limiter=RateLimiter(settings.redis_url),
+        storage=open_storage(
+            settings.resolved_storage_url,
+            settings.jwt_secret,
+            settings.public_base_url,
+            settings.s3_endpoint_url,
+        ),
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The studio's ASGI app; resources are opened in its lifespan, not at import."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.jwt_secret  # noqa: B018  (fail fast on a missing production secret)
+        context = await build_context(settings)
+        app.state.context = context
+        try:
+            yield
+        finally:
+            await context.engine.dispose()
+
+    app = FastAPI(
+        title="AI Film Studio",
+        version="0.1.0",
+        description=API_DESCRIPTION,
+        docs_url="/api/docs",
+        redoc_url="/api/redoc",
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    for router in (
+        users_router,
+        projects_router,
+        credits_router,
+        uploads_router,
+        music_router,
+        admin_router,
+        files_router,
+        health_router,
+    ):
+        app.include_router(router)
+
+    metrics = Metrics()
+    app.add_route("/metrics", metrics.endpoint, include_in_schema=False)
+    app.add_middleware(MetricsMiddleware, metrics=metrics)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
+        )
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/api/docs")
+
+    return app

@@ -1,0 +1,175 @@
+"""Request and response bodies of the project service (field names from the seed)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from db.enums import JobStatus, ProjectStatus, Voice
+from pipeline.tts import LANGUAGES
+
+MAX_SCRIPT_CHARS = 100_000
+MAX_IMAGES = 20
+MAX_FILM_MINUTES = 40
+"""The longest film any plan allows; each plan caps it lower (422 names that limit)."""
+
+UPLOAD_REF = re.compile(
+    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/[^/\\]{1,255}$"
+)
+
+Aspect = Literal["16:9", "9:16", "1:1"]
+Resolution = Literal["720p", "1080p"]
+
+
+def upload_id(ref: str) -> uuid.UUID:
+    """The upload id inside a `<id>/<filename>` reference."""
+    return uuid.UUID(ref.split("/", 1)[0])
+
+
+class FilmSettings(BaseModel):
+    """The choices that shape a film, shared by project creation and the AI job service."""
+
+    script: str = Field(min_length=1, max_length=MAX_SCRIPT_CHARS)
+    images: list[str] = Field(default_factory=list, max_length=MAX_IMAGES)
+    voice: Voice = Voice.NEUTRAL
+    duration: int = Field(ge=1, le=MAX_FILM_MINUTES, description="Film length in minutes.")
+    music: str = Field(
+        default="cinematic",
+        min_length=1,
+        max_length=255,
+        description="A style from GET /api/music/catalogue, or an uploaded track's ref.",
+    )
+    language: str = Field(default="en", description="Narration language code, e.g. en, hi, ta.")
+    aspect: Aspect = "16:9"
+    resolution: Resolution = "720p"
+
+    @field_validator("script")
+    @classmethod
+    def _script_has_words(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must contain some text")
+        return value
+
+    @field_validator("images")
+    @classmethod
+    def _image_refs(cls, value: list[str]) -> list[str]:
+        for ref in value:
+            if not UPLOAD_REF.match(ref):
+                raise ValueError(
+                    f"'{ref[:80]}' is not an image reference; upload images with "
+                    "POST /api/uploads/images and use the `ref` it returns"
+                )
+        if len(set(value)) != len(value):
+            raise ValueError("lists the same image twice")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"'{value}' is not supported; choose one of {', '.join(LANGUAGES)}")
+        return value
+
+
+class CreateProjectRequest(FilmSettings):
+    """POST /api/projects/create."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "title": "My First Film",
+                "script": "Once upon a time...",
+                "images": [],
+                "voice": "male",
+                "duration": 2,
+                "music": "cinematic",
+            }
+        }
+    )
+
+    title: str = Field(min_length=1, max_length=255)
+
+    @field_validator("title")
+    @classmethod
+    def _title_not_blank(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("must not be blank")
+        return value
+
+
+class CreateProjectResponse(BaseModel):
+    """The new project, pending its render."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    title: str
+    status: ProjectStatus
+    created_at: datetime
+    job_id: uuid.UUID
+    credits_charged: int
+    credits_balance: int
+
+
+class ProjectResponse(BaseModel):
+    """GET /api/projects/{id}: the project, its render progress and its outputs."""
+
+    id: uuid.UUID
+    user_id: uuid.UUID
+    title: str
+    status: ProjectStatus
+    video_url: str | None
+    subtitles_url: str | None
+    script: str
+    images: list[str]
+    voice: Voice
+    duration: int
+    music: str
+    language: str
+    aspect: str
+    resolution: str
+    error: str | None
+    job_id: uuid.UUID | None
+    job_status: JobStatus | None
+    progress: float = Field(description="Render progress, 0-100.")
+    stage: str | None
+    eta_seconds: float | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProjectSummary(BaseModel):
+    """One row of the project list."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    title: str
+    status: ProjectStatus
+    duration: int
+    video_url: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProjectListResponse(BaseModel):
+    """A page of the user's projects."""
+
+    projects: list[ProjectSummary]
+    total: int
+    page: int
+    per_page: int
+
+
+class RegenerateResponse(BaseModel):
+    """POST /api/projects/{id}/regenerate."""
+
+    id: uuid.UUID
+    status: ProjectStatus
+    job_id: uuid.UUID
+    credits_charged: int
+    credits_balance: int

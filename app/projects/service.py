@@ -1,0 +1,209 @@
+"""Project rules: create, read, list, regenerate and delete films."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.credits import service as credits
+from app.errors import Conflict, NotFound
+from app.projects.rules import check_film_settings
+from app.projects.schemas import (
+    CreateProjectRequest,
+    CreateProjectResponse,
+    FilmSettings,
+    ProjectListResponse,
+    ProjectResponse,
+    ProjectSummary,
+    RegenerateResponse,
+)
+from app.schemas import PageParams
+from db.enums import JobKind, JobStatus, ProjectStatus
+from db.models import Job, Project, User
+from db.repositories import jobs as job_repo
+from db.repositories import logs as log_repo
+from db.repositories import projects as project_repo
+
+BUSY_STATUSES = (ProjectStatus.PENDING, ProjectStatus.PROCESSING)
+
+
+async def create(
+    session: AsyncSession, user: User, request: CreateProjectRequest
+) -> CreateProjectResponse:
+    """Check the settings, store the project and queue its render, paid in the same transaction."""
+    plan = await credits.user_plan(session, user)
+    await check_film_settings(session, user, plan, request)
+    project = await project_repo.add(
+        session,
+        Project(
+            user_id=user.id,
+            title=request.title,
+            script=request.script,
+            images=list(request.images),
+            voice=request.voice,
+            duration=request.duration,
+            music=request.music,
+            language=request.language,
+            aspect=request.aspect,
+            resolution=request.resolution,
+            status=ProjectStatus.PENDING,
+        ),
+    )
+    await log_repo.add(
+        session,
+        "project.create",
+        f"Created '{project.title}' ({project.duration} min)",
+        user_id=user.id,
+        project_id=project.id,
+    )
+    job, balance = await queue_render(
+        session, user, project, credits.film_cost(plan, request.duration)
+    )
+    return CreateProjectResponse(
+        id=project.id,
+        user_id=user.id,
+        title=project.title,
+        status=project.status,
+        created_at=project.created_at,
+        job_id=job.id,
+        credits_charged=job.credits,
+        credits_balance=balance,
+    )
+
+
+async def queue_render(
+    session: AsyncSession, user: User, project: Project, cost: int
+) -> tuple[Job, int]:
+    """Create the render job and debit its cost atomically; the job and the new balance."""
+    job = await job_repo.add(
+        session,
+        Job(
+            id=uuid.uuid4(),
+            kind=JobKind.RENDER,
+            status=JobStatus.QUEUED,
+            user_id=user.id,
+            project_id=project.id,
+            credits=cost,
+            params={},
+        ),
+    )
+    balance = await credits.debit_for_job(
+        session, user, cost, job, note=f"{project.duration}-minute film '{project.title}'"
+    )
+    await log_repo.add(
+        session,
+        "job.queued",
+        f"Render job {job.id} queued; {cost} credits debited",
+        user_id=user.id,
+        project_id=project.id,
+    )
+    return job, balance
+
+
+async def _owned(
+    session: AsyncSession, user: User, project_id: uuid.UUID, lock: bool = False
+) -> Project:
+    project = await project_repo.get_owned(session, project_id, user.id, lock=lock)
+    if project is None:
+        raise NotFound("No project with this id in your account.")
+    return project
+
+
+async def get(session: AsyncSession, user: User, project_id: uuid.UUID) -> ProjectResponse:
+    """The user's project with its latest job's progress; 404 for anyone else's."""
+    project = await _owned(session, user, project_id)
+    job = await job_repo.latest_for_project(session, project.id)
+    return ProjectResponse(
+        id=project.id,
+        user_id=project.user_id,
+        title=project.title,
+        status=project.status,
+        video_url=project.video_url,
+        subtitles_url=project.subtitles_url,
+        script=project.script,
+        images=list(project.images),
+        voice=project.voice,
+        duration=project.duration,
+        music=project.music,
+        language=project.language,
+        aspect=project.aspect,
+        resolution=project.resolution,
+        error=project.error,
+        job_id=job.id if job else None,
+        job_status=job.status if job else None,
+        progress=round(job.progress, 1) if job else 0.0,
+        stage=job.stage if job else None,
+        eta_seconds=job.eta_s if job else None,
+        created_at=project.created_at,
+        updated_at=project.updated_at,
+    )
+
+
+async def list_page(session: AsyncSession, user: User, paging: PageParams) -> ProjectListResponse:
+    """A page of the user's projects, newest first."""
+    page = await project_repo.list_for_user(session, user.id, paging.offset, paging.per_page)
+    return ProjectListResponse(
+        projects=[ProjectSummary.model_validate(project) for project in page.items],
+        total=page.total,
+        page=paging.page,
+        per_page=paging.per_page,
+    )
+
+
+async def regenerate(
+    session: AsyncSession, user: User, project_id: uuid.UUID
+) -> RegenerateResponse:
+    """Queue a new render of a finished or failed project; 409 while one is pending or running."""
+    project = await _owned(session, user, project_id, lock=True)
+    if project.status in BUSY_STATUSES:
+        raise Conflict(
+            f"The project is {project.status}; wait for its render to finish before regenerating.",
+            status=str(project.status),
+        )
+    plan = await credits.user_plan(session, user)
+    await check_film_settings(
+        session, user, plan, FilmSettings.model_validate(project, from_attributes=True)
+    )
+    project.status = ProjectStatus.PENDING
+    project.error = None
+    await log_repo.add(
+        session,
+        "project.regenerate",
+        f"Regenerating '{project.title}'",
+        user_id=user.id,
+        project_id=project.id,
+    )
+    job, balance = await queue_render(
+        session, user, project, credits.film_cost(plan, project.duration)
+    )
+    return RegenerateResponse(
+        id=project.id,
+        status=project.status,
+        job_id=job.id,
+        credits_charged=job.credits,
+        credits_balance=balance,
+    )
+
+
+async def delete(session: AsyncSession, user: User, project_id: uuid.UUID) -> list[uuid.UUID]:
+    """Delete a project; a queued render is cancelled and refunded, a running one gets 409.
+
+    Returns the ids of the project's jobs so the caller can remove their stored outputs.
+    """
+    project = await _owned(session, user, project_id, lock=True)
+    active = await job_repo.active_for_project(session, project.id)
+    if any(job.status is JobStatus.RUNNING for job in active):
+        raise Conflict("The film is rendering; cancel the render or wait before deleting it.")
+    for job in active:
+        job.status = JobStatus.CANCELLED
+        await credits.refund_job(session, job, "project deleted before its render started")
+    await log_repo.add(
+        session,
+        "project.delete",
+        f"Deleted '{project.title}'",
+        user_id=user.id,
+        project_id=project.id,
+    )
+    await project_repo.remove(session, project.id)
+    return [job.id for job in active]

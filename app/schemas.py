@@ -1,0 +1,38 @@
+"""Schema pieces shared by several domains: paging and plain messages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Query
+from pydantic import BaseModel
+
+MAX_PAGE_SIZE = 100
+
+
+class PageParams(BaseModel):
+    """Which page of a list to return."""
+
+    page: int
+    per_page: int
+
+    @property
+    def offset(self) -> int:
+        """Rows to skip."""
+        return (self.page - 1) * self.per_page
+
+
+def page_params(
+    page: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
+    per_page: Annotated[
+        int, Query(ge=1, le=MAX_PAGE_SIZE, description="Rows per page (1-100).")
+    ] = 20,
+) -> PageParams:
+    """Paging query parameters."""
+    return PageParams(page=page, per_page=per_page)
+
+
+class Message(BaseModel):
+    """A plain confirmation."""
+
+    message: str

@@ -1,0 +1,30 @@
+"""Response bodies of the upload service."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from db.enums import UploadKind
+
+
+class UploadResponse(BaseModel):
+    """One stored upload; put `ref` in a project's `images` (or `music` for a track)."""
+
+    id: uuid.UUID
+    ref: str
+    kind: UploadKind
+    filename: str
+    content_type: str
+    size_bytes: int
+    width: int | None
+    height: int | None
+    created_at: datetime
+
+
+class ImageUploadResponse(BaseModel):
+    """POST /api/uploads/images."""
+
+    images: list[UploadResponse]

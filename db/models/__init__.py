@@ -1,0 +1,23 @@
+"""Every table, imported so that Base.metadata knows them all."""
+
+from db.models.credit_account import CreditAccount
+from db.models.credit_ledger import CreditLedgerEntry
+from db.models.job import Job
+from db.models.log_entry import LogEntry
+from db.models.plan import Plan
+from db.models.project import Project
+from db.models.upload import Upload
+from db.models.user import User
+from db.models.youtube_integration import YoutubeIntegration
+
+__all__ = [
+    "CreditAccount",
+    "CreditLedgerEntry",
+    "Job",
+    "LogEntry",
+    "Plan",
+    "Project",
+    "Upload",
+    "User",
+    "YoutubeIntegration",
+]

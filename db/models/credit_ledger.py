@@ -1,0 +1,41 @@
+"""The append-only credit ledger: one row for every change of a user's balance."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, created_at_column, uuid_pk
+from db.enums import LedgerReason
+from db.types import pg_enum
+
+
+class CreditLedgerEntry(Base):
+    """A signed change of credits with the balance after it; a job is debited and refunded once."""
+
+    __tablename__ = "credit_ledger"
+    __table_args__ = (
+        Index(
+            "uq_credit_ledger_job_reason",
+            "job_id",
+            "reason",
+            unique=True,
+            postgresql_where=text("job_id IS NOT NULL"),
+        ),
+        Index("ix_credit_ledger_user_id_created_at", "user_id", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    delta: Mapped[int] = mapped_column()
+    balance_after: Mapped[int] = mapped_column()
+    reason: Mapped[LedgerReason] = mapped_column(pg_enum(LedgerReason, "ledger_reason"))
+    project_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="SET NULL")
+    )
+    job_id: Mapped[uuid.UUID | None] = mapped_column()
+    note: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = created_at_column()

@@ -1,0 +1,32 @@
+"""The users table (seed table 1)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, created_at_column, updated_at_column, uuid_pk
+from db.enums import PlanType, Role
+from db.types import pg_enum
+
+
+class User(Base):
+    """A person with an account: credentials, role, plan and credit balance."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("credits >= 0", name="credits_not_negative"),)
+
+    id: Mapped[uuid.UUID] = uuid_pk()
+    name: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str] = mapped_column(String(255), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(pg_enum(Role, "user_role"), default=Role.CREATOR)
+    credits: Mapped[int] = mapped_column(default=0)
+    plan_type: Mapped[PlanType] = mapped_column(
+        pg_enum(PlanType, "plan_type"), default=PlanType.FREE
+    )
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = updated_at_column()

@@ -1,0 +1,46 @@
+"""SQL for background jobs."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.enums import JobStatus
+from db.models import Job
+
+ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+async def add(session: AsyncSession, job: Job) -> Job:
+    """Insert a job and flush."""
+    session.add(job)
+    await session.flush()
+    return job
+
+
+async def get(session: AsyncSession, job_id: uuid.UUID, lock: bool = False) -> Job | None:
+    """The job with this id (optionally locked for update), or None."""
+    query = select(Job).where(Job.id == job_id)
+    if lock:
+        query = query.with_for_update()
+    return await session.scalar(query)
+
+
+async def active_for_project(session: AsyncSession, project_id: uuid.UUID) -> Sequence[Job]:
+    """The project's queued or running jobs."""
+    query = select(Job).where(Job.project_id == project_id, Job.status.in_(ACTIVE_STATUSES))
+    return (await session.scalars(query)).all()
+
+
+async def latest_for_project(session: AsyncSession, project_id: uuid.UUID) -> Job | None:
+    """The project's most recent job."""
+    query = (
+        select(Job)
+        .where(Job.project_id == project_id)
+        .order_by(Job.created_at.desc(), Job.id)
+        .limit(1)
+    )
+    return await session.scalar(query)
