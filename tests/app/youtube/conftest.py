@@ -1,0 +1,118 @@
+"""Fixtures for the YouTube tests: a tiny real MP4, subtitles, credentials, no network."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import subprocess
+from pathlib import Path
+
+import imageio_ffmpeg
+import pytest
+from google.oauth2.credentials import Credentials
+from PIL import Image
+
+from app.youtube.metadata import FilmDetails, VideoMetadata, build_video_metadata
+from app.youtube.oauth import GOOGLE_TOKEN_URI
+
+FILM_SECONDS = 1
+
+
+def make_mp4(path: Path, *, video_filter: str = "noise=alls=100:allf=t", seconds: int = 1) -> Path:
+    """A real H.264/AAC MP4 of `seconds` at 160x90; with noise and lossless it is ~0.8 MB/s."""
+    command = [
+        imageio_ffmpeg.get_ffmpeg_exe(),
+        "-y",
+        "-loglevel",
+        "error",
+        "-f",
+        "lavfi",
+        "-i",
+        f"testsrc=size=160x90:rate=25:duration={seconds}",
+        "-f",
+        "lavfi",
+        "-i",
+        f"sine=frequency=440:duration={seconds}",
+        "-vf",
+        video_filter,
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-qp",
+        "0",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-shortest",
+        str(path),
+    ]
+    subprocess.run(command, check=True, timeout=60)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any test that tries to open a network connection."""
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("a YouTube test tried to reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.fixture(scope="session")
+def film(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 1 s noisy 160x90 film of about 0.8 MB: two 512 KiB upload chunks."""
+    return make_mp4(tmp_path_factory.mktemp("film") / "film.mp4", seconds=FILM_SECONDS)
+
+
+@pytest.fixture
+def subtitles(tmp_path: Path) -> Path:
+    path = tmp_path / "film.srt"
+    path.write_text("1\n00:00:00,000 --> 00:00:00,900\nOnce upon a time.\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def thumbnail(tmp_path: Path) -> Path:
+    path = tmp_path / "thumb.jpg"
+    Image.new("RGB", (1280, 720), (200, 120, 40)).save(path, "JPEG")
+    return path
+
+
+@pytest.fixture
+def metadata() -> VideoMetadata:
+    return build_video_metadata(
+        FilmDetails(title="The Lantern", script="A girl finds a lantern. It glows.")
+    )
+
+
+def utc_now() -> dt.datetime:
+    """Naive UTC now, as google-auth compares expiries."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def credentials(access_token: str | None, *, expires_in_s: float) -> Credentials:
+    return Credentials(  # type: ignore[no-untyped-call]
+        token=access_token,
+        refresh_token="refresh-token-1",
+        token_uri=GOOGLE_TOKEN_URI,
+        client_id="client-1.apps.googleusercontent.com",
+        client_secret="client-secret-1",
+        expiry=utc_now() + dt.timedelta(seconds=expires_in_s),
+    )
+
+
+@pytest.fixture
+def live_credentials() -> Credentials:
+    """An access token valid for another hour."""
+    return credentials("live-token", expires_in_s=3600)
+
+
+@pytest.fixture
+def expired_credentials() -> Credentials:
+    """An access token that expired a minute ago; the refresh token is still good."""
+    return credentials("stale-token", expires_in_s=-60)
