@@ -91,11 +91,18 @@ def detect_face(frame: Frame) -> FaceBox | None:
         grey = cv2.resize(
             grey, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA
         )
-    grey = cv2.equalizeHist(grey)
     min_side = max(12, round(min(grey.shape) * MIN_FACE_FRACTION))
-    hits = _cascade().detectMultiScale(
-        grey, scaleFactor=SCALE_FACTOR, minNeighbors=MIN_NEIGHBOURS, minSize=(min_side, min_side)
-    )
+    hits: Any = ()
+    # Try the frame as it is, then with its histogram equalised (helps dim or flat lighting).
+    for candidate in (grey, cv2.equalizeHist(grey)):
+        hits = _cascade().detectMultiScale(
+            candidate,
+            scaleFactor=SCALE_FACTOR,
+            minNeighbors=MIN_NEIGHBOURS,
+            minSize=(min_side, min_side),
+        )
+        if len(hits):
+            break
     if len(hits) == 0:
         return None
     x, y, w, h = max((tuple(int(v) for v in hit) for hit in hits), key=lambda r: r[2] * r[3])
