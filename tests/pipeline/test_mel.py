@@ -123,9 +123,7 @@ def test_matches_a_librosa_reference_when_librosa_is_installed() -> None:
     librosa = pytest.importorskip("librosa")
     audio = speechlike(1.5, RATE)
     emphasised = signal.lfilter([1, -mel.PREEMPHASIS], [1], audio)
-    stft = librosa.stft(
-        y=emphasised, n_fft=800, hop_length=200, win_length=800, pad_mode="reflect"
-    )
+    stft = librosa.stft(y=emphasised, n_fft=800, hop_length=200, win_length=800, pad_mode="reflect")
     basis = librosa.filters.mel(sr=RATE, n_fft=800, n_mels=80, fmin=55, fmax=7600)
     db = 20 * np.log10(np.maximum(1e-5, basis @ np.abs(stft))) - 20
     reference = np.clip(8 * ((db + 100) / 100) - 4, -4, 4)
