@@ -6,7 +6,7 @@ and the web process (which never loads models) can import the error class.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -58,6 +58,14 @@ def missing_paths(folder: Path, required: Iterable[str]) -> list[str]:
         if not path.exists() or (path.is_file() and path.stat().st_size == 0):
             missing.append(relative)
     return missing
+
+
+def missing_alternatives(folder: Path, groups: Iterable[Sequence[str]]) -> list[str]:
+    """For each group of interchangeable relative paths (e.g. a .safetensors or a .bin file),
+    the group (written "a | b") when none of its paths exists under folder."""
+    return [
+        " | ".join(group) for group in groups if len(missing_paths(folder, group)) == len(group)
+    ]
 
 
 def require_complete(folder: Path, missing: list[str], what: str) -> None:
