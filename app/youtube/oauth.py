@@ -200,14 +200,14 @@ def finish_authorization(
     the HTTPS transport of the token request (tests). Raises OAuthDenied, OAuthStateMismatch,
     OAuthSessionExpired, ScopesNotGranted, OAuthError, OAuthClientRejected or TransientError.
     """
-    if error:
-        if error == "access_denied":
-            raise OAuthDenied("YouTube access was declined on Google's consent screen.")
-        raise OAuthError(f"Google ended the YouTube connection with the error {error!r}.")
     if not state or not secrets.compare_digest(state, pending.state):
         raise OAuthStateMismatch(
             "The YouTube connection reply does not match this session; connect again."
         )
+    if error:
+        if error == "access_denied":
+            raise OAuthDenied("YouTube access was declined on Google's consent screen.")
+        raise OAuthError(f"Google ended the YouTube connection with the error {error!r}.")
     if pending.is_expired(time.time() if now is None else now):
         raise OAuthSessionExpired("The YouTube connection took too long; connect again.")
     if not code:

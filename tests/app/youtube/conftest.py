@@ -2,54 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import socket
-import subprocess
 from pathlib import Path
 
-import imageio_ffmpeg
 import pytest
 from google.oauth2.credentials import Credentials
 from PIL import Image
 
 from app.youtube.metadata import FilmDetails, VideoMetadata, build_video_metadata
-from app.youtube.oauth import GOOGLE_TOKEN_URI
+from tests.app.youtube.google_http import credentials
+from tests.app.youtube.sample_media import make_mp4
 
 FILM_SECONDS = 1
-
-
-def make_mp4(path: Path, *, video_filter: str = "noise=alls=100:allf=t", seconds: int = 1) -> Path:
-    """A real H.264/AAC MP4 of `seconds` at 160x90; with noise and lossless it is ~0.8 MB/s."""
-    command = [
-        imageio_ffmpeg.get_ffmpeg_exe(),
-        "-y",
-        "-loglevel",
-        "error",
-        "-f",
-        "lavfi",
-        "-i",
-        f"testsrc=size=160x90:rate=25:duration={seconds}",
-        "-f",
-        "lavfi",
-        "-i",
-        f"sine=frequency=440:duration={seconds}",
-        "-vf",
-        video_filter,
-        "-c:v",
-        "libx264",
-        "-preset",
-        "ultrafast",
-        "-qp",
-        "0",
-        "-pix_fmt",
-        "yuv420p",
-        "-c:a",
-        "aac",
-        "-shortest",
-        str(path),
-    ]
-    subprocess.run(command, check=True, timeout=60)
-    return path
 
 
 @pytest.fixture(autouse=True)
@@ -87,22 +51,6 @@ def thumbnail(tmp_path: Path) -> Path:
 def metadata() -> VideoMetadata:
     return build_video_metadata(
         FilmDetails(title="The Lantern", script="A girl finds a lantern. It glows.")
-    )
-
-
-def utc_now() -> dt.datetime:
-    """Naive UTC now, as google-auth compares expiries."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def credentials(access_token: str | None, *, expires_in_s: float) -> Credentials:
-    return Credentials(  # type: ignore[no-untyped-call]
-        token=access_token,
-        refresh_token="refresh-token-1",
-        token_uri=GOOGLE_TOKEN_URI,
-        client_id="client-1.apps.googleusercontent.com",
-        client_secret="client-secret-1",
-        expiry=utc_now() + dt.timedelta(seconds=expires_in_s),
     )
 
 

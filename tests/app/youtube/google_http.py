@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
+from google.oauth2.credentials import Credentials
 from googleapiclient.http import HttpMockSequence
+
+from app.youtube.oauth import GOOGLE_TOKEN_URI
 
 SESSION_URI = "https://upload.test/resumable-session-1"
 """The resumable session URI the scripted server hands out."""
@@ -87,3 +91,19 @@ def content_ranges(http: ScriptedHttp) -> list[str]:
         for uri, method, _, headers in http.requests
         if method == "PUT" and uri.startswith("https://upload.test/")
     ]
+
+
+def utc_now() -> dt.datetime:
+    """Naive UTC now, as google-auth compares expiries."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def credentials(access_token: str | None, *, expires_in_s: float) -> Credentials:
+    return Credentials(  # type: ignore[no-untyped-call]
+        token=access_token,
+        refresh_token="refresh-token-1",
+        token_uri=GOOGLE_TOKEN_URI,
+        client_id="client-1.apps.googleusercontent.com",
+        client_secret="client-secret-1",
+        expiry=utc_now() + dt.timedelta(seconds=expires_in_s),
+    )

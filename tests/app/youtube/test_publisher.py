@@ -474,3 +474,23 @@ def test_bad_input_fails_before_any_request(
             live_credentials, PublishRequest(film, metadata), transport=http, chunk_size_bytes=1000
         )
     assert http.requests == []
+
+
+def test_upload_found_complete_after_a_failure_is_not_sent_again(
+    film: Path, metadata: VideoMetadata, live_credentials: Credentials
+) -> None:
+    size = film.stat().st_size
+    http = ScriptedHttp(
+        [
+            session_started(),
+            chunk_stored(CHUNK - 1),
+            TimeoutError("timed out"),  # the last chunk's answer was lost...
+            video_created("vid-11"),  # ...but the server had it all: the status query says so
+        ]
+    )
+
+    result = run(live_credentials, PublishRequest(film, metadata), http, Recorder())
+
+    assert result.video_id == "vid-11"
+    assert content_ranges(http)[-1] == f"bytes */{size}"
+    assert http.unused == 0
