@@ -1,0 +1,216 @@
+"""The encoder: raw yuv420p frames streamed to ffmpeg's libx264 and muxed with AAC audio.
+
+A drawing thread fills frame buffers while the calling thread writes finished ones to
+ffmpeg's stdin, so building frames overlaps x264's work. Buffers are recycled through a
+small pool: memory does not grow with film length. The MP4 follows the film contract:
+H.264 High, yuv420p (BT.709, TV range), closed GOPs, constant frame rate, AAC-LC 48 kHz
+stereo, moov atom first (+faststart).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import queue
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import imageio_ffmpeg
+
+from pipeline.errors import PipelineError
+from pipeline.models import FILM_SAMPLE_RATE_HZ, ProgressCallback, VideoFormat, no_progress
+from pipeline.yuv import FrameBuffer
+
+STAGE = "encode"
+
+DEFAULT_PRESET = "veryfast"
+"""x264 preset: the measured sweet spot of speed and size on CPU."""
+DEFAULT_CRF = 23
+"""x264 constant rate factor (quality)."""
+AUDIO_BITRATE = "192k"
+GOP_S = 2.0
+"""Seconds between key frames (closed GOPs)."""
+BUFFER_POOL = 6
+"""Frame buffers in flight between the drawing thread and the writer."""
+PIPE_BYTES = 1 << 20
+"""Requested size of the pipe to ffmpeg (Linux allows up to 1 MiB without privileges)."""
+PROGRESS_EVERY_FRAMES = 15
+_F_SETPIPE_SZ = 1031
+_STDERR_TAIL_CHARS = 2000
+
+DrawFrame = Callable[[int, FrameBuffer], None]
+"""Draws frame `index` into the buffer."""
+
+
+class EncodeError(PipelineError):
+    """ffmpeg failed; the message carries the end of its error output."""
+
+
+@dataclass(frozen=True)
+class EncodeSettings:
+    """x264 and AAC settings."""
+
+    preset: str = DEFAULT_PRESET
+    crf: int = DEFAULT_CRF
+    audio_bitrate: str = AUDIO_BITRATE
+    gop_s: float = GOP_S
+
+
+def ffmpeg_exe() -> str:
+    """Path of the ffmpeg binary shipped in the imageio-ffmpeg wheel."""
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def ffmpeg_command(
+    fmt: VideoFormat,
+    out_path: Path,
+    audio_path: Path | None,
+    settings: EncodeSettings,
+    audio_sample_rate: int = FILM_SAMPLE_RATE_HZ,
+) -> list[str]:
+    """The ffmpeg arguments that read raw frames on stdin (and raw f32le stereo audio)."""
+    colour = ["-color_range", "tv", "-colorspace", "bt709"]
+    colour += ["-color_primaries", "bt709", "-color_trc", "bt709"]
+    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+    command += ["-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{fmt.width}x{fmt.height}"]
+    command += ["-framerate", str(fmt.fps), *colour, "-i", "pipe:0"]
+    if audio_path is not None:
+        command += ["-f", "f32le", "-ar", str(audio_sample_rate), "-ac", "2"]
+        command += ["-i", str(audio_path)]
+    command += ["-map", "0:v:0"]
+    if audio_path is not None:
+        command += ["-map", "1:a:0"]
+    gop = max(1, round(settings.gop_s * fmt.fps))
+    command += ["-c:v", "libx264", "-preset", settings.preset, "-crf", str(settings.crf)]
+    command += ["-profile:v", "high", "-pix_fmt", "yuv420p", "-g", str(gop)]
+    command += ["-flags", "+cgop", "-r", str(fmt.fps), "-fps_mode", "cfr", *colour]
+    if audio_path is not None:
+        command += ["-c:a", "aac", "-profile:a", "aac_low", "-b:a", settings.audio_bitrate]
+        command += ["-ar", str(FILM_SAMPLE_RATE_HZ), "-ac", "2"]
+    command += ["-movflags", "+faststart", "-f", "mp4", str(out_path)]
+    return command
+
+
+def encode_frames(
+    draw: DrawFrame,
+    total_frames: int,
+    fmt: VideoFormat,
+    out_path: Path,
+    audio_path: Path | None = None,
+    settings: EncodeSettings | None = None,
+    progress: ProgressCallback = no_progress,
+) -> None:
+    """Encode total_frames frames from draw(index, buffer) (and audio) into an MP4.
+
+    progress(STAGE, fraction) may raise to cancel: ffmpeg is stopped, the exception
+    propagates, and out_path is removed.
+    """
+    settings = settings or EncodeSettings()
+    command = ffmpeg_command(fmt, out_path, audio_path, settings)
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors
+        )
+        try:
+            _feed(process, draw, total_frames, fmt, progress)
+        except _EncoderGone:
+            pass
+        except BaseException:
+            _stop(process)
+            out_path.unlink(missing_ok=True)
+            raise
+        code = process.wait()
+        if code != 0:
+            out_path.unlink(missing_ok=True)
+            errors.seek(0)
+            tail = errors.read().decode(errors="replace")[-_STDERR_TAIL_CHARS:].strip()
+            raise EncodeError(f"ffmpeg failed with exit code {code}: {tail or 'no message'}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.stdin is not None:
+        with contextlib.suppress(OSError):
+            process.stdin.close()
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+
+
+def _feed(
+    process: subprocess.Popen[bytes],
+    draw: DrawFrame,
+    total_frames: int,
+    fmt: VideoFormat,
+    progress: ProgressCallback,
+) -> None:
+    assert process.stdin is not None
+    stdin = process.stdin
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(stdin.fileno(), _F_SETPIPE_SZ, PIPE_BYTES)
+    free: queue.Queue[FrameBuffer] = queue.Queue()
+    for _ in range(BUFFER_POOL):
+        free.put(FrameBuffer(fmt.width, fmt.height))
+    ready: queue.Queue[FrameBuffer | BaseException | None] = queue.Queue()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for index in range(total_frames):
+                buffer = _take(free, stop)
+                if buffer is None:
+                    return
+                draw(index, buffer)
+                ready.put(buffer)
+            ready.put(None)
+        except BaseException as error:  # handed to the writer, which re-raises it
+            ready.put(error)
+
+    producer = threading.Thread(target=produce, name="frame-drawer", daemon=True)
+    producer.start()
+    descriptor = stdin.fileno()
+    try:
+        written = 0
+        while True:
+            item = ready.get()
+            if item is None:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            _write_all(descriptor, item.data.data)
+            free.put(item)
+            written += 1
+            if written % PROGRESS_EVERY_FRAMES == 0 or written == total_frames:
+                progress(STAGE, written / total_frames)
+        with contextlib.suppress(BrokenPipeError):
+            stdin.close()
+    finally:
+        stop.set()
+        producer.join()
+
+
+def _take(free: queue.Queue[FrameBuffer], stop: threading.Event) -> FrameBuffer | None:
+    while not stop.is_set():
+        try:
+            return free.get(timeout=0.1)
+        except queue.Empty:
+            continue
+    return None
+
+
+class _EncoderGone(Exception):
+    """ffmpeg closed its input early; its exit code and message tell why."""
+
+
+def _write_all(descriptor: int, data: memoryview) -> None:
+    view = data.cast("B")
+    while len(view):
+        try:
+            count = os.write(descriptor, view)
+        except BrokenPipeError as error:
+            raise _EncoderGone from error
+        view = view[count:]

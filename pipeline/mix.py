@@ -1,0 +1,313 @@
+"""The film's sound: narration over music, ducked, loudness-normalised and peak-limited.
+
+Works in chunks so memory is flat in film length. Pass 1 streams the music once to a
+temporary stem file and measures the speech and the (ducked) music with BS.1770 meters;
+from those it sets the music bed under the voice and the master gain that brings the mix to
+about -14 LUFS. Pass 2 mixes each chunk (with a little context on each side, read back from
+the stem, so the look-ahead limiter needs no state), limits true peaks and writes raw
+float32 stereo that the encoder reads.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from scipy.ndimage import minimum_filter1d, uniform_filter1d
+from scipy.signal import resample_poly
+
+from pipeline.loudness import LoudnessMeter, TruePeakMeter, gated_loudness, true_peak_per_sample
+from pipeline.models import (
+    FILM_SAMPLE_RATE_HZ,
+    AudioArray,
+    ProgressCallback,
+    SpeechSpan,
+    SpokenSentence,
+    no_progress,
+)
+
+STAGE = "mix"
+
+TARGET_LUFS = -14.0
+"""Integrated loudness of the finished film (streaming platforms' reference)."""
+PEAK_CEILING_DBTP = -1.5
+"""Limiter ceiling; half a dB under the -1 dBTP contract leaves room for AAC overshoot."""
+MUSIC_BED_LU = 8.0
+"""Music (unducked) sits this far below the narration's loudness."""
+DUCK_DB = 10.0
+"""Further music reduction while someone speaks."""
+DUCK_ATTACK_S = 0.25
+"""The music dips over this time before speech starts..."""
+DUCK_RELEASE_S = 0.6
+"""...and comes back over this time after it ends."""
+CHUNK_S = 5.0
+"""Length of audio mixed at a time."""
+LIMITER_HOLD_S = 0.025
+"""Half-width of the limiter's look-ahead minimum; the gain is then smoothed over as long."""
+SAFE_SAMPLE_PEAK_RATIO = 10 ** (-4 / 20)
+"""Chunks whose sample peak is 4 dB under the ceiling skip limiting (inter-sample overs of real
+audio stay well under that; the output's true peak is measured anyway)."""
+CHANNELS = 2
+_SPEECH_CACHE = 4
+
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class MixReport:
+    """What the mix did and measured (all levels of the raw output, before AAC)."""
+
+    integrated_lufs: float
+    true_peak_dbtp: float
+    speech_lufs: float
+    music_lufs: float
+    music_gain_db: float
+    master_gain_db: float
+    limited_fraction: float
+    """Share of samples the limiter turned down by more than 0.1 dB."""
+    samples: int
+
+
+class SpeechTrack:
+    """Narration placed on the film's timeline, readable over any sample range (mono)."""
+
+    def __init__(
+        self, spoken: Sequence[SpokenSentence], speech: Sequence[SpeechSpan], sample_rate: int
+    ) -> None:
+        self.sample_rate = sample_rate
+        by_index = {item.sentence.index: item for item in spoken}
+        placed: list[tuple[int, SpokenSentence]] = []
+        for span in speech:
+            item = by_index.get(span.sentence.index)
+            if item is not None and len(item.audio):
+                placed.append((round(span.start_s * sample_rate), item))
+        placed.sort(key=lambda pair: pair[0])
+        self._placed = placed
+        ends = [start + self._length(item) for start, item in placed]
+        self._ends = ends
+        # Running maximum of the ends: a sorted key for finding the first sentence still on.
+        self._reach = list(itertools.accumulate(ends, max))
+        self._cache: OrderedDict[int, FloatArray] = OrderedDict()
+
+    def _length(self, item: SpokenSentence) -> int:
+        return math.ceil(len(item.audio) * self.sample_rate / item.sample_rate)
+
+    def _resampled(self, position: int) -> FloatArray:
+        cached = self._cache.get(position)
+        if cached is not None:
+            return cached
+        item = self._placed[position][1]
+        audio = np.asarray(item.audio, dtype=np.float32)
+        if audio.ndim > 1:
+            audio = audio.mean(axis=1)
+        if item.sample_rate != self.sample_rate:
+            divisor = math.gcd(self.sample_rate, item.sample_rate)
+            audio = resample_poly(
+                audio, self.sample_rate // divisor, item.sample_rate // divisor
+            ).astype(np.float32)
+        self._cache[position] = audio
+        while len(self._cache) > _SPEECH_CACHE:
+            self._cache.popitem(last=False)
+        return audio
+
+    def render(self, start: int, stop: int) -> FloatArray:
+        """The narration from sample start (inclusive) to stop (exclusive); zeros elsewhere."""
+        out = np.zeros(max(0, stop - start), dtype=np.float32)
+        for position in range(bisect.bisect_right(self._reach, start), len(self._placed)):
+            begin = self._placed[position][0]
+            if begin >= stop:
+                break
+            audio = self._resampled(position)
+            lo = max(start, begin)
+            hi = min(stop, begin + len(audio))
+            if hi > lo:
+                out[lo - start : hi - start] += audio[lo - begin : hi - begin]
+        return out
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """(start, end) sample of each placed sentence."""
+        return [(begin, end) for (begin, _item), end in zip(self._placed, self._ends, strict=True)]
+
+
+def duck_envelope(
+    spans: Sequence[tuple[int, int]], start: int, stop: int, sample_rate: int
+) -> FloatArray:
+    """Music gain (1 = full, DUCK_DB down under speech) for samples start..stop.
+
+    Smooth raised-cosine ramps: down over DUCK_ATTACK_S before each sentence, up over
+    DUCK_RELEASE_S after it; sentences close together keep the music down between them.
+    """
+    attack = max(1, round(DUCK_ATTACK_S * sample_rate))
+    release = max(1, round(DUCK_RELEASE_S * sample_rate))
+    depth = 1.0 - 10 ** (-DUCK_DB / 20)
+    amount = np.zeros(max(0, stop - start), dtype=np.float32)
+    for begin, end in spans:
+        lo, hi = max(start, begin - attack), min(stop, end + release)
+        if hi <= lo:
+            continue
+        positions = np.arange(lo, hi, dtype=np.float64)
+        rising = np.clip((positions - (begin - attack)) / attack, 0.0, 1.0)
+        falling = np.clip(((end + release) - positions) / release, 0.0, 1.0)
+        shaped = (0.5 - 0.5 * np.cos(np.pi * np.minimum(rising, falling))).astype(np.float32)
+        window = amount[lo - start : hi - start]
+        np.maximum(window, shaped, out=window)
+    result: FloatArray = (1.0 - depth * amount).astype(np.float32)
+    return result
+
+
+def _stereo(chunk: AudioArray) -> FloatArray:
+    data = np.asarray(chunk, dtype=np.float32)
+    if data.ndim == 1:
+        data = data[:, None]
+    if data.shape[1] == 1:
+        data = np.repeat(data, CHANNELS, axis=1)
+    return np.ascontiguousarray(data[:, :CHANNELS])
+
+
+def _db(gain: float) -> float:
+    return 20 * math.log10(gain) if gain > 0 else -math.inf
+
+
+def limiter_gain(samples: FloatArray, ceiling: float, hold: int) -> FloatArray:
+    """Smooth per-sample gain that keeps the true peak of samples under ceiling (linear).
+
+    The needed gain is spread by a running minimum over +-hold samples and then smoothed by
+    two running means whose combined reach is also hold, so the smoothed gain never exceeds
+    what any sample within reach needs. Callers give hold*2 samples of context on each side.
+    """
+    if float(np.max(np.abs(samples), initial=0.0)) < ceiling * SAFE_SAMPLE_PEAK_RATIO:
+        return np.ones(len(samples), dtype=np.float32)
+    peaks = true_peak_per_sample(samples)
+    needed = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12)).astype(np.float32)
+    if float(needed.min()) >= 1.0:
+        return needed
+    spread = minimum_filter1d(needed, size=2 * hold + 1, mode="nearest")
+    half = max(1, hold // 2)
+    smooth = uniform_filter1d(spread, size=half + 1, mode="nearest")
+    smooth = uniform_filter1d(smooth, size=half + 1, mode="nearest")
+    result: FloatArray = np.minimum(smooth, needed).astype(np.float32)
+    return result
+
+
+def mix_film_audio(
+    speech: SpeechTrack,
+    music: Iterable[AudioArray] | None,
+    duration_s: float,
+    out_path: Path,
+    work_dir: Path,
+    progress: ProgressCallback = no_progress,
+    sample_rate: int = FILM_SAMPLE_RATE_HZ,
+) -> MixReport:
+    """Mix narration and music for a film of duration_s into raw float32 stereo at out_path.
+
+    music yields stereo (or mono) chunks in order (None: no music); it is read once and kept
+    in a stem file under work_dir. progress(STAGE, fraction) is called as work advances.
+    """
+    total = round(duration_s * sample_rate)
+    chunk = round(CHUNK_S * sample_rate)
+    spans = speech.spans
+    stem_path = work_dir / "music-stem.f32"
+
+    speech_meter = LoudnessMeter(sample_rate, CHANNELS)
+    music_meter = LoudnessMeter(sample_rate, CHANNELS)
+    ducked_meter = LoudnessMeter(sample_rate, CHANNELS)
+    has_music = _write_music_stem(music, total, stem_path)
+    music_stem = (
+        np.memmap(stem_path, dtype=np.float32, mode="r", shape=(total, CHANNELS))
+        if has_music
+        else None
+    )
+    for start in range(0, total, chunk):
+        stop = min(total, start + chunk)
+        voice = speech.render(start, stop)
+        speech_meter.add(np.repeat(voice[:, None], CHANNELS, axis=1))
+        if music_stem is not None:
+            part = np.asarray(music_stem[start:stop])
+            music_meter.add(part)
+            ducked_meter.add(part * duck_envelope(spans, start, stop, sample_rate)[:, None])
+        progress(STAGE, 0.5 * stop / total)
+
+    speech_lufs = speech_meter.integrated_lufs()
+    music_lufs = music_meter.integrated_lufs()
+    reference = speech_lufs if math.isfinite(speech_lufs) else TARGET_LUFS
+    music_gain = (
+        10 ** ((reference - MUSIC_BED_LU - music_lufs) / 20) if math.isfinite(music_lufs) else 0.0
+    )
+    predicted = speech_meter.subblock_energy + music_gain**2 * ducked_meter.subblock_energy
+    mix_lufs = gated_loudness(predicted)
+    master = 10 ** ((TARGET_LUFS - mix_lufs) / 20) if math.isfinite(mix_lufs) else 1.0
+
+    ceiling = 10 ** (PEAK_CEILING_DBTP / 20)
+    hold = max(1, round(LIMITER_HOLD_S * sample_rate))
+    margin = 2 * hold + 64
+    out_meter = LoudnessMeter(sample_rate, CHANNELS)
+    out_peak = TruePeakMeter(sample_rate)
+    limited = 0
+    with out_path.open("wb") as sink:
+        for start in range(0, total, chunk):
+            stop = min(total, start + chunk)
+            lo, hi = max(0, start - margin), min(total, stop + margin)
+            mixed = np.repeat(speech.render(lo, hi)[:, None], CHANNELS, axis=1)
+            if music_stem is not None:
+                bed = (
+                    np.asarray(music_stem[lo:hi])
+                    * duck_envelope(spans, lo, hi, sample_rate)[:, None]
+                )
+                mixed += music_gain * bed
+            mixed *= master
+            gain = limiter_gain(mixed, ceiling, hold)
+            inner = slice(start - lo, stop - lo)
+            final = np.ascontiguousarray((mixed[inner] * gain[inner, None]).astype(np.float32))
+            limited += int(np.count_nonzero(gain[inner] < 10 ** (-0.1 / 20)))
+            out_meter.add(final)
+            out_peak.add(final)
+            sink.write(final.tobytes())
+            progress(STAGE, 0.5 + 0.5 * stop / total)
+    del music_stem
+    stem_path.unlink(missing_ok=True)
+    return MixReport(
+        integrated_lufs=out_meter.integrated_lufs(),
+        true_peak_dbtp=out_peak.peak_dbtp(),
+        speech_lufs=speech_lufs,
+        music_lufs=music_lufs,
+        music_gain_db=_db(music_gain),
+        master_gain_db=_db(master),
+        limited_fraction=limited / total if total else 0.0,
+        samples=total,
+    )
+
+
+def _write_music_stem(music: Iterable[AudioArray] | None, total: int, path: Path) -> bool:
+    """Stream music chunks to a raw float32 stereo file of exactly total samples.
+
+    Returns False (and writes nothing) when there is no music at all.
+    """
+    if music is None:
+        return False
+    written = 0
+    heard = False
+    with path.open("wb") as sink:
+        for piece in music:
+            if written >= total:
+                break
+            data = _stereo(piece)[: total - written]
+            heard = heard or bool(np.any(data))
+            sink.write(data.tobytes())
+            written += len(data)
+        if written < total:
+            silence = np.zeros((min(total - written, 1 << 16), CHANNELS), dtype=np.float32)
+            while written < total:
+                part = silence[: total - written]
+                sink.write(part.tobytes())
+                written += len(part)
+    if not heard:
+        path.unlink(missing_ok=True)
+    return heard

@@ -1,0 +1,410 @@
+"""Pictures of the film: frames for a Timeline, built one at a time in the encoder's format.
+
+Each image shot is cover-fitted to the frame with a slow Ken Burns zoom and pan: a sub-pixel
+affine warp (OpenCV `warpAffine`) of a prepared Y/U/V copy of the image straight into the
+output size, so a slow move stays smooth. Consecutive shots crossfade over their overlapping
+frames only; a shot without an image is a title card drawn once. Only the shots on screen
+(and a few recently used images) are held in memory, so memory is flat in film length.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from pipeline.errors import InputError
+from pipeline.images import load_rgb
+from pipeline.models import DEFAULT_FPS, Aspect, Cue, Frame, Resolution, Shot, Timeline, VideoFormat
+from pipeline.titles import caption_overlay, title_card
+from pipeline.yuv import CHROMA_ZERO, LUMA_BLACK, FrameBuffer, YuvImage, rgb_to_yuv, yuv_to_rgb
+
+SHORT_SIDE_PX: dict[str, int] = {"720p": 720, "1080p": 1080}
+"""Length of the frame's shorter side for each resolution name."""
+ASPECT_RATIOS: dict[str, tuple[int, int]] = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1)}
+"""Width and height ratio for each aspect name."""
+
+MAX_ZOOM = 1.12
+"""Largest Ken Burns zoom relative to a cover fit; images are prepared at this scale."""
+ZOOM_RATE_PER_S = 0.012
+"""Fastest zoom change per second (1.2 % a second: a slow push)."""
+PAN_RATE_PER_S = 0.02
+"""Fastest pan per second, as a fraction of the frame's width or height."""
+CROSSFADE_S = 0.5
+"""Length of the dissolve between two shots."""
+FILM_FADE_S = 0.5
+"""Fade from black at the start of the film and to black at its end."""
+IMAGE_CACHE_SIZE = 3
+"""Prepared images kept for reuse (a character who speaks again)."""
+SPEAKER_FOCUS_Y = 0.35
+"""Where a speaking character's shot drifts vertically (0 top .. 1 bottom): faces sit high."""
+
+CUE_TOLERANCE_S = 1e-6
+"""Slack when comparing a frame's time with a cue's start and end."""
+
+_WARP_FLAGS = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+
+
+def video_format(
+    aspect: Aspect | str = "16:9", resolution: Resolution | str = "720p", fps: int = DEFAULT_FPS
+) -> VideoFormat:
+    """The frame size for an aspect ('16:9', '9:16', '1:1') and resolution ('720p', '1080p')."""
+    if aspect not in ASPECT_RATIOS:
+        raise InputError(f"Aspect {aspect} is not supported; use 16:9, 9:16 or 1:1.")
+    if resolution not in SHORT_SIDE_PX:
+        raise InputError(f"Resolution {resolution} is not supported; use 720p or 1080p.")
+    ratio_w, ratio_h = ASPECT_RATIOS[aspect]
+    short = SHORT_SIDE_PX[resolution]
+    if ratio_w >= ratio_h:
+        width, height = short * ratio_w // ratio_h, short
+    else:
+        width, height = short, short * ratio_h // ratio_w
+    return VideoFormat(width=width - width % 2, height=height - height % 2, fps=fps)
+
+
+def frame_count(duration_s: float, fps: int) -> int:
+    """Number of frames in a film of duration_s at fps."""
+    return max(1, round(duration_s * fps))
+
+
+@dataclass(frozen=True)
+class KenBurns:
+    """A shot's move: zoom (1 = cover fit) and view-centre position (0..1 of the free room)."""
+
+    zoom_start: float
+    zoom_end: float
+    x_start: float
+    x_end: float
+    y_start: float
+    y_end: float
+
+    def at(self, progress: float) -> tuple[float, float, float]:
+        """Zoom and relative centre (x, y) at progress 0..1 through the shot."""
+        zoom = self.zoom_start * (self.zoom_end / self.zoom_start) ** progress
+        x = self.x_start + (self.x_end - self.x_start) * progress
+        y = self.y_start + (self.y_end - self.y_start) * progress
+        return zoom, x, y
+
+
+def plan_move(shot: Shot, index: int, duration_s: float, seed: int) -> KenBurns:
+    """A deterministic slow zoom and pan for one shot, gentle whatever its length."""
+    rng = np.random.default_rng([seed & 0xFFFFFFFF, index])
+    zoom_span = min(MAX_ZOOM - 1.0, ZOOM_RATE_PER_S * duration_s)
+    low = 1.0 + float(rng.uniform(0.0, MAX_ZOOM - 1.0 - zoom_span))
+    high = low + zoom_span
+    zoom_in = shot.speaker is not None or bool(rng.integers(0, 2))
+    zoom_start, zoom_end = (low, high) if zoom_in else (high, low)
+    pan = min(0.5, PAN_RATE_PER_S * duration_s / max(MAX_ZOOM - 1.0, 1e-6))
+    angle = float(rng.uniform(0.0, 2 * math.pi))
+    dx, dy = 0.5 * pan * math.cos(angle), 0.5 * pan * math.sin(angle)
+    centre_x, centre_y = 0.5, SPEAKER_FOCUS_Y if shot.speaker is not None else 0.5
+    return KenBurns(
+        zoom_start=zoom_start,
+        zoom_end=zoom_end,
+        x_start=_unit(centre_x - dx),
+        x_end=_unit(centre_x + dx),
+        y_start=_unit(centre_y - dy),
+        y_end=_unit(centre_y + dy),
+    )
+
+
+def _unit(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def prepare_image(rgb: Frame, fmt: VideoFormat) -> YuvImage:
+    """Scale an image to cover the frame at MAX_ZOOM (even sides) and convert it to Y/U/V."""
+    height, width = rgb.shape[:2]
+    scale = max(fmt.width / width, fmt.height / height) * MAX_ZOOM
+    target_w = max(fmt.width, math.ceil(width * scale))
+    target_h = max(fmt.height, math.ceil(height * scale))
+    target_w += target_w % 2
+    target_h += target_h % 2
+    interpolation = cv2.INTER_AREA if scale < 1.0 else cv2.INTER_CUBIC
+    resized = np.asarray(
+        cv2.resize(rgb, (target_w, target_h), interpolation=interpolation), dtype=np.uint8
+    )
+    return rgb_to_yuv(resized)
+
+
+def warp_into(source: YuvImage, zoom: float, x: float, y: float, out: FrameBuffer) -> None:
+    """Draw the view of a prepared image at zoom (1..MAX_ZOOM) and relative centre (x, y).
+
+    The mapping is sub-pixel: output pixel centres map to fractional source positions, with
+    the chroma planes sampled at their own (half-size) pixel centres.
+    """
+    scale = zoom / MAX_ZOOM
+    source_w, source_h = source.width, source.height
+    view_w, view_h = out.width / scale, out.height / scale
+    centre_x = view_w / 2 + x * max(0.0, source_w - view_w)
+    centre_y = view_h / 2 + y * max(0.0, source_h - view_h)
+    inverse = 1.0 / scale
+    luma = np.array(
+        [
+            [inverse, 0.0, (0.5 - out.width / 2) * inverse + centre_x - 0.5],
+            [0.0, inverse, (0.5 - out.height / 2) * inverse + centre_y - 0.5],
+        ]
+    )
+    chroma = np.array(
+        [
+            [inverse, 0.0, (0.5 - out.width / 4) * inverse + centre_x / 2 - 0.5],
+            [0.0, inverse, (0.5 - out.height / 4) * inverse + centre_y / 2 - 0.5],
+        ]
+    )
+    size = (out.width, out.height)
+    half = (out.width // 2, out.height // 2)
+    cv2.warpAffine(
+        source.y, luma, size, dst=out.y, flags=_WARP_FLAGS, borderMode=cv2.BORDER_REPLICATE
+    )
+    cv2.warpAffine(
+        source.u, chroma, half, dst=out.u, flags=_WARP_FLAGS, borderMode=cv2.BORDER_REPLICATE
+    )
+    cv2.warpAffine(
+        source.v, chroma, half, dst=out.v, flags=_WARP_FLAGS, borderMode=cv2.BORDER_REPLICATE
+    )
+
+
+@dataclass(frozen=True)
+class ShotSpan:
+    """A shot's frames on screen, including the halves of its crossfades: [first, end)."""
+
+    shot: Shot
+    index: int
+    first: int
+    end: int
+    fade_in_frames: int
+    fade_out_frames: int
+    move: KenBurns
+
+
+def plan_spans(shots: Sequence[Shot], fps: int, total_frames: int, seed: int) -> list[ShotSpan]:
+    """Frame ranges of every shot, overlapping by a crossfade at each cut."""
+    bounds = [
+        (min(total_frames, round(shot.start_s * fps)), min(total_frames, round(shot.end_s * fps)))
+        for shot in shots
+    ]
+    fades = [0] * (len(shots) + 1)
+    for cut in range(1, len(shots)):
+        before = bounds[cut - 1][1] - bounds[cut - 1][0]
+        after = bounds[cut][1] - bounds[cut][0]
+        half = min(round(CROSSFADE_S * fps / 2), before // 3, after // 3)
+        fades[cut] = max(0, half)
+    spans: list[ShotSpan] = []
+    for index, shot in enumerate(shots):
+        start, end = bounds[index]
+        if end <= start:
+            continue
+        first = max(0, start - fades[index])
+        last = min(total_frames, end + fades[index + 1])
+        spans.append(
+            ShotSpan(
+                shot=shot,
+                index=index,
+                first=first,
+                end=last,
+                fade_in_frames=2 * fades[index],
+                fade_out_frames=2 * fades[index + 1],
+                move=plan_move(shot, index, (last - first) / fps, seed),
+            )
+        )
+    return spans
+
+
+@dataclass
+class _CaptionPatch:
+    """A subtitle drawn once in Y/U/V with its coverage, ready to blend."""
+
+    top: int
+    left: int
+    y: np.ndarray
+    y_keep: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    c_keep: np.ndarray
+
+
+def _caption_patch(cue: Cue, fmt: VideoFormat) -> _CaptionPatch | None:
+    overlay = caption_overlay(cue.lines, fmt.width, fmt.height)
+    if overlay is None:
+        return None
+    rgba = overlay.rgba
+    yuv = rgb_to_yuv(np.ascontiguousarray(rgba[:, :, :3]))
+    alpha = rgba[:, :, 3].astype(np.uint16)
+    half = (yuv.u.shape[1], yuv.u.shape[0])
+    chroma_alpha = cv2.resize(rgba[:, :, 3], half, interpolation=cv2.INTER_AREA).astype(np.uint16)
+    return _CaptionPatch(
+        top=overlay.top,
+        left=overlay.left,
+        y=yuv.y.astype(np.uint16) * alpha,
+        y_keep=255 - alpha,
+        u=yuv.u.astype(np.uint16) * chroma_alpha,
+        v=yuv.v.astype(np.uint16) * chroma_alpha,
+        c_keep=255 - chroma_alpha,
+    )
+
+
+def _blend_patch(
+    plane: np.ndarray, top: int, left: int, premultiplied: np.ndarray, keep: np.ndarray
+) -> None:
+    height, width = keep.shape
+    region = plane[top : top + height, left : left + width]
+    mixed = region.astype(np.uint16) * keep + premultiplied + 127
+    region[...] = (mixed // 255).astype(np.uint8)
+
+
+class FilmFrames:
+    """Builds any frame of a Timeline in yuv420p; fastest when asked for frames in order.
+
+    render(index, out) draws frame `index` into a FrameBuffer. Images are decoded when their
+    shot comes on screen and released when it leaves (a few are kept for reuse).
+    """
+
+    def __init__(
+        self,
+        timeline: Timeline,
+        fmt: VideoFormat,
+        seed: int = 0,
+        cues: Sequence[Cue] = (),
+    ) -> None:
+        self.fmt = fmt
+        self.total_frames = frame_count(timeline.duration_s, fmt.fps)
+        self.spans = plan_spans(timeline.shots, fmt.fps, self.total_frames, seed)
+        self._cues = sorted(cues, key=lambda cue: cue.start_s)
+        self._images: OrderedDict[Path, YuvImage] = OrderedDict()
+        self._cards: dict[int, YuvImage] = {}
+        self._captions: dict[int, _CaptionPatch | None] = {}
+        self._scratch = FrameBuffer(fmt.width, fmt.height)
+        self._fade_frames = min(round(FILM_FADE_S * fmt.fps), self.total_frames // 4)
+        self._span_ends = [span.end for span in self.spans]
+        self._cue_starts = [cue.start_s for cue in self._cues]
+
+    def _source(self, span: ShotSpan) -> YuvImage:
+        shot = span.shot
+        if shot.image is None:
+            card = self._cards.get(span.index)
+            if card is None:
+                rgb = title_card(
+                    shot.title or "", self.fmt.width, self.fmt.height, shot.scene_index
+                )
+                card = rgb_to_yuv(rgb)
+                self._cards[span.index] = card
+            return card
+        cached = self._images.get(shot.image)
+        if cached is not None:
+            self._images.move_to_end(shot.image)
+            return cached
+        prepared = prepare_image(load_rgb(shot.image), self.fmt)
+        self._images[shot.image] = prepared
+        while len(self._images) > IMAGE_CACHE_SIZE:
+            self._images.popitem(last=False)
+        return prepared
+
+    def _draw_span(self, span: ShotSpan, index: int, out: FrameBuffer) -> None:
+        source = self._source(span)
+        if span.shot.image is None:
+            out.fill(source)
+            return
+        length = max(1, span.end - span.first - 1)
+        zoom, x, y = span.move.at((index - span.first) / length)
+        warp_into(source, zoom, x, y, out)
+
+    def _active(self, index: int) -> list[ShotSpan]:
+        position = bisect.bisect_right(self._span_ends, index)
+        active: list[ShotSpan] = []
+        while position < len(self.spans) and self.spans[position].first <= index:
+            active.append(self.spans[position])
+            position += 1
+        on_screen = {span.index for span in active}
+        for key in [key for key in self._cards if key not in on_screen]:
+            del self._cards[key]
+        return active
+
+    def render(self, index: int, out: FrameBuffer) -> None:
+        """Draw frame `index` (0-based) into out."""
+        if not 0 <= index < self.total_frames:
+            raise IndexError(f"Frame {index} is outside the film's {self.total_frames} frames.")
+        active = self._active(index)
+        if not active:
+            out.y.fill(LUMA_BLACK)
+            out.u.fill(CHROMA_ZERO)
+            out.v.fill(CHROMA_ZERO)
+        else:
+            self._draw_span(active[0], index, out)
+            if len(active) > 1:
+                incoming = active[1]
+                self._draw_span(incoming, index, self._scratch)
+                fade = max(1, incoming.fade_in_frames)
+                weight = (index - incoming.first + 0.5) / fade
+                _mix_into(out, self._scratch, min(1.0, max(0.0, weight)))
+        self._apply_film_fade(index, out)
+        self._apply_caption(index, out)
+
+    def _apply_film_fade(self, index: int, out: FrameBuffer) -> None:
+        if self._fade_frames <= 0:
+            return
+        from_end = self.total_frames - 1 - index
+        level = min(index, from_end)
+        if level >= self._fade_frames:
+            return
+        gain = (level + 0.5) / self._fade_frames
+        _toward_black(out, gain)
+
+    def _apply_caption(self, index: int, out: FrameBuffer) -> None:
+        if not self._cues:
+            return
+        time_s = index / self.fmt.fps
+        showing = None
+        number = bisect.bisect_right(self._cue_starts, time_s + CUE_TOLERANCE_S) - 1
+        if number >= 0 and time_s < self._cues[number].end_s - CUE_TOLERANCE_S:
+            showing = number
+        for key in [k for k in self._captions if k != showing]:
+            del self._captions[key]
+        if showing is None:
+            return
+        if showing not in self._captions:
+            self._captions[showing] = _caption_patch(self._cues[showing], self.fmt)
+        patch = self._captions[showing]
+        if patch is None:
+            return
+        _blend_patch(out.y, patch.top, patch.left, patch.y, patch.y_keep)
+        _blend_patch(out.u, patch.top // 2, patch.left // 2, patch.u, patch.c_keep)
+        _blend_patch(out.v, patch.top // 2, patch.left // 2, patch.v, patch.c_keep)
+
+
+def _mix_into(out: FrameBuffer, incoming: FrameBuffer, weight: float) -> None:
+    """out = out * (1 - weight) + incoming * weight, plane by plane."""
+    for mine, theirs in ((out.y, incoming.y), (out.u, incoming.u), (out.v, incoming.v)):
+        cv2.addWeighted(mine, 1.0 - weight, theirs, weight, 0.0, dst=mine)
+
+
+def _toward_black(out: FrameBuffer, gain: float) -> None:
+    cv2.addWeighted(out.y, gain, out.y, 0.0, LUMA_BLACK * (1.0 - gain), dst=out.y)
+    for plane in (out.u, out.v):
+        cv2.addWeighted(plane, gain, plane, 0.0, CHROMA_ZERO * (1.0 - gain), dst=plane)
+
+
+def iter_frames(
+    timeline: Timeline, fmt: VideoFormat, seed: int = 0, cues: Sequence[Cue] = ()
+) -> Iterator[YuvImage]:
+    """Every frame of the film in order, each a fresh copy (for notebooks and tests)."""
+    frames = FilmFrames(timeline, fmt, seed, cues)
+    buffer = FrameBuffer(fmt.width, fmt.height)
+    for index in range(frames.total_frames):
+        frames.render(index, buffer)
+        yield YuvImage(buffer.y.copy(), buffer.u.copy(), buffer.v.copy())
+
+
+def frame_rgb(
+    timeline: Timeline, fmt: VideoFormat, index: int, seed: int = 0, cues: Sequence[Cue] = ()
+) -> Frame:
+    """One frame as RGB, for previews."""
+    frames = FilmFrames(timeline, fmt, seed, cues)
+    buffer = FrameBuffer(fmt.width, fmt.height)
+    frames.render(index, buffer)
+    return yuv_to_rgb(buffer.as_image())
