@@ -143,12 +143,6 @@ class TransientError(YouTubeError):
         self.attempts = attempts
 
 
-class UploadSessionExpired(YouTubeError):
-    """The resumable upload session is gone (404/410); the upload must start again."""
-
-    code = "upload_session_expired"
-
-
 class PublishInputError(YouTubeError):
     """The film's files or details cannot be published as given; the message says why."""
 
