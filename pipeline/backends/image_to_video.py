@@ -11,7 +11,7 @@ beyond that the frames loop with a crossfade at the wrap. The model's frames (at
 are blended in time to the film's frame rate and resized to the output size, one frame at a
 time, so a shot never holds more than its generated clips in memory.
 
-Public API (what the visuals stage calls):
+Public API (what the visuals stage calls; model_dir = default_folder(MODEL_DIR)):
     missing_files(model_dir) -> list[str];  is_available(model_dir) -> bool
     load_pipeline(model_dir, device=None) -> LoadedVideoPipeline     # cached per process
     plan_shot(duration_s, video_format, seed, frames_per_clip, settings) -> ShotPlan
@@ -144,6 +144,13 @@ class AnimatedShot:
 
 
 _LOAD_LOCK = threading.Lock()
+
+
+def default_folder(model_dir: Path) -> Path:
+    """The registry's image-to-video folder under MODEL_DIR (SVD img2vid-xt, 25 frames)."""
+    from pipeline.model_registry import SVD_IMG2VID_XT, model_path
+
+    return model_path(SVD_IMG2VID_XT, model_dir)
 
 
 def missing_files(model_dir: Path) -> list[str]:

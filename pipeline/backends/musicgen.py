@@ -10,7 +10,7 @@ resampled to the film rate, loudness-matched to a target (gain ramped, never ste
 the result is cut into stereo float32 chunks of exactly ``round(duration_s * sample_rate)``
 samples in all. Only one window is in memory at a time.
 
-Public API (what the music stage calls):
+Public API (what the music stage calls; model_dir = default_folder(MODEL_DIR)):
     build_prompt(style, prompt=None) -> str
     missing_files(model_dir) -> list[str];  is_available(model_dir) -> bool
     load_musicgen(model_dir, device=None) -> LoadedMusicGen          # cached per process
@@ -144,6 +144,13 @@ def build_prompt(style: str | None, prompt: str | None = None) -> str:
     if not key and not text:
         raise InputError("Music needs a style or a prompt describing it.")
     return "; ".join(part for part in (text, STYLE_PROMPTS.get(key, "")) if part)
+
+
+def default_folder(model_dir: Path) -> Path:
+    """The registry's MusicGen folder under MODEL_DIR."""
+    from pipeline.model_registry import MUSICGEN_SMALL, model_path
+
+    return model_path(MUSICGEN_SMALL, model_dir)
 
 
 def missing_files(model_dir: Path) -> list[str]:

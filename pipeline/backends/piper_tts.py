@@ -9,7 +9,7 @@ The narration rate: piper's ``length_scale`` stretches every phoneme. Each voice
 rate is measured once (a fixed calibration sentence at length_scale 1) and the requested
 words per minute become ``length_scale = natural_wpm / requested_wpm``.
 
-Public API (what the TTS stage calls):
+Public API (what the TTS stage calls; voices_dir = voices_folder(MODEL_DIR)):
     voice_for(language, voice) -> PiperVoiceChoice         # InputError / BackendUnavailableError
     missing_files(voices_dir, language, voice) -> list[str]
     is_available(voices_dir, language, voice) -> bool
@@ -142,6 +142,13 @@ def voice_for(language: str, voice: str) -> PiperVoiceChoice:
     if voices is None:
         raise BackendUnavailableError(f"Piper has no voice for language {language!r}.")
     return voices[voice]
+
+
+def voices_folder(model_dir: Path) -> Path:
+    """Where the registry puts piper voices under MODEL_DIR (all voices share one folder)."""
+    from pipeline.model_registry import PIPER_FOLDER  # imported late: the registry imports us
+
+    return model_dir / PIPER_FOLDER
 
 
 def voice_paths(voices_dir: Path, model: str) -> tuple[Path, Path]:

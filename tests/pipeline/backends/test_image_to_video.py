@@ -171,3 +171,14 @@ def test_looping_is_continuous() -> None:
 def test_short_sequence_holds_its_last_frame() -> None:
     parts = i2v.loop_positions(5.0, 4, crossfade=2, loops=False)
     assert parts == [(3, 1.0)]
+
+
+def test_registry_files_make_a_complete_folder(tmp_path: Path) -> None:
+    from pipeline import model_registry
+
+    folder = i2v.default_folder(tmp_path)
+    assert not i2v.is_available(folder)
+    for item in model_registry.SVD_IMG2VID_XT.required_files:
+        (folder / item.path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / item.path).write_bytes(b"x")
+    assert i2v.is_available(folder)

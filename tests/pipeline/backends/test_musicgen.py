@@ -168,3 +168,13 @@ def test_windows_join_without_a_seam(model_dir: Path, monkeypatch: pytest.Monkey
     middle = slice(FILM_RATE_HZ // 4, -FILM_RATE_HZ // 2)  # away from the track fades
     gain = float(np.std(audio[middle]) / np.std(expected[middle]))
     np.testing.assert_allclose(audio[middle], gain * expected[middle], atol=2e-3)
+
+
+def test_registry_files_make_a_complete_folder(tmp_path: Path) -> None:
+    from pipeline import model_registry
+
+    folder = musicgen.default_folder(tmp_path)
+    for item in model_registry.MUSICGEN_SMALL.required_files:
+        (folder / item.path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / item.path).write_bytes(b"x")
+    assert musicgen.is_available(folder)

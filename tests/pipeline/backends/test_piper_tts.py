@@ -128,3 +128,16 @@ def test_synthesize_narrates_every_sentence_with_progress(voices_dir: Path) -> N
 def test_text_without_speech_is_an_input_error(voices_dir: Path) -> None:
     with pytest.raises(InputError, match="Nothing speakable"):
         piper_tts.synthesize_sentence("   ", "en", "female", 160, voices_dir)
+
+
+def test_voices_live_where_the_registry_puts_them(tmp_path: Path) -> None:
+    from pipeline import model_registry
+
+    spec = model_registry.piper_voice_model("hi", "female")
+    assert spec is not None
+    assert (
+        model_registry.model_path(spec, tmp_path)
+        == piper_tts.voice_paths(
+            piper_tts.voices_folder(tmp_path), piper_tts.voice_for("hi", "female").model
+        )[0]
+    )
