@@ -241,7 +241,9 @@ def mix_film_audio(
     music_gain = (
         10 ** ((reference - MUSIC_BED_LU - music_lufs) / 20) if math.isfinite(music_lufs) else 0.0
     )
-    predicted = speech_meter.subblock_energy + music_gain**2 * ducked_meter.subblock_energy
+    predicted = speech_meter.subblock_energy
+    if music_stem is not None:
+        predicted = predicted + music_gain**2 * ducked_meter.subblock_energy
     mix_lufs = gated_loudness(predicted)
     master = 10 ** ((TARGET_LUFS - mix_lufs) / 20) if math.isfinite(mix_lufs) else 1.0
 
