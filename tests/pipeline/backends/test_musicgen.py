@@ -178,3 +178,16 @@ def test_registry_files_make_a_complete_folder(tmp_path: Path) -> None:
         (folder / item.path).parent.mkdir(parents=True, exist_ok=True)
         (folder / item.path).write_bytes(b"x")
     assert musicgen.is_available(folder)
+
+
+def test_stereo_musicgen_gives_two_distinct_channels(tmp_path: Path) -> None:
+    stereo_dir = write_tiny_musicgen(tmp_path / "stereo", channels=2)
+    audio = np.concatenate(
+        list(
+            musicgen.music_chunks(
+                stereo_dir, "upbeat", 2.0, FILM_RATE_HZ, seed=2, settings=TEST_SETTINGS
+            )
+        )
+    )
+    assert audio.shape == (96_000, 2)
+    assert not np.allclose(audio[:, 0], audio[:, 1])

@@ -21,8 +21,9 @@ PROMPT_WORDS = (
 )
 
 
-def write_tiny_musicgen(folder: Path, seed: int = 0) -> Path:
-    """Save a tiny MusicGen checkpoint (model + processor) into folder and return it."""
+def write_tiny_musicgen(folder: Path, seed: int = 0, channels: int = 1) -> Path:
+    """Save a tiny MusicGen checkpoint (model + processor) into folder and return it; with
+    channels=2 it is a stereo MusicGen (codebooks interleaved left/right, as musicgen-stereo)."""
     import torch
     from transformers import (
         EncodecConfig,
@@ -64,7 +65,8 @@ def write_tiny_musicgen(folder: Path, seed: int = 0) -> Path:
         ffn_dim=32,
         num_hidden_layers=1,
         num_attention_heads=2,
-        num_codebooks=NUM_CODEBOOKS,
+        num_codebooks=NUM_CODEBOOKS * channels,
+        audio_channels=channels,
         pad_token_id=CODEBOOK_SIZE,
         bos_token_id=CODEBOOK_SIZE,
         max_position_embeddings=MAX_POSITIONS,
@@ -85,7 +87,9 @@ def write_tiny_musicgen(folder: Path, seed: int = 0) -> Path:
     model.generation_config.do_sample = True
     model.generation_config.guidance_scale = 3.0
     processor = MusicgenProcessor(  # type: ignore[no-untyped-call]
-        feature_extractor=EncodecFeatureExtractor(feature_size=1, sampling_rate=SAMPLE_RATE_HZ),
+        feature_extractor=EncodecFeatureExtractor(
+            feature_size=channels, sampling_rate=SAMPLE_RATE_HZ
+        ),
         tokenizer=tokenizer,
     )
     folder.mkdir(parents=True, exist_ok=True)
