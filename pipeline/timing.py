@@ -170,8 +170,8 @@ def layout(
     needed_s = sum(speech_frames) / fps + sum(slot.minimum for slot in slots)
     if sum(slot.minimum for slot in slots) > silence_s:
         raise ScriptLengthError(
-            f"The narration takes {_minutes(needed_s)} with the shortest pauses, longer than "
-            f"the {_minutes(total_frames / fps)} film; shorten the script or ask for "
+            f"The narration takes {_minutes(needed_s)} even with the shortest pauses, but the "
+            f"film lasts {_minutes(total_frames / fps)}; shorten the script or ask for "
             f"at least {_count_minutes(math.ceil(needed_s / SECONDS_PER_MINUTE))}.",
             narration_s=needed_s,
             requested_s=total_frames / fps,

@@ -250,7 +250,9 @@ def test_tight_fit_squeezes_gaps_and_overflow_is_refused_with_numbers() -> None:
     gaps = [b.start_s - a.end_s for a, b in itertools.pairwise(tight.speech)]
     assert gaps[0] >= MIN_SCENE_GAP_S - 1 / FPS
     assert gaps[1] >= MIN_SENTENCE_GAP_S - 1 / FPS
-    with pytest.raises(ScriptLengthError, match="longer than the 9 seconds film") as caught:
+    with pytest.raises(
+        ScriptLengthError, match="but the film lasts 9 seconds; shorten the script"
+    ) as caught:
         layout(script, clips, 9.0, FPS)
     assert caught.value.narration_s > 9.0
 
