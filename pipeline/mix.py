@@ -14,16 +14,16 @@ import bisect
 import itertools
 import math
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.signal import resample_poly
 
-from pipeline.loudness import LoudnessMeter, TruePeakMeter, gated_loudness, true_peak_per_sample
+from pipeline.dynamics import compress_speech, limiter_gain
+from pipeline.loudness import LoudnessMeter, TruePeakMeter, gated_loudness
 from pipeline.models import (
     FILM_SAMPLE_RATE_HZ,
     AudioArray,
@@ -51,9 +51,15 @@ CHUNK_S = 5.0
 """Length of audio mixed at a time."""
 LIMITER_HOLD_S = 0.025
 """Half-width of the limiter's look-ahead minimum; the gain is then smoothed over as long."""
-SAFE_SAMPLE_PEAK_RATIO = 10 ** (-4 / 20)
-"""Chunks whose sample peak is 4 dB under the ceiling skip limiting (inter-sample overs of real
-audio stay well under that; the output's true peak is measured anyway)."""
+LOUDNESS_TOLERANCE_LU = 0.5
+"""When limiting leaves the mix further than this from the target, it is remixed."""
+MAX_MIX_PASSES = 3
+LIMITER_LOSS_FACTOR = 2.0
+"""A remix raises the gain by this many times the shortfall: about half of each extra dB
+goes into peaks the limiter then removes."""
+MAX_CORRECTION_DB = 4.0
+LIMITED_GAIN = 10 ** (-0.1 / 20)
+"""A sample counts as limited when the limiter turned it down by more than 0.1 dB."""
 CHANNELS = 2
 _SPEECH_CACHE = 4
 
@@ -72,6 +78,8 @@ class MixReport:
     master_gain_db: float
     limited_fraction: float
     """Share of samples the limiter turned down by more than 0.1 dB."""
+    max_reduction_db: float
+    """The most the limiter turned any sample down."""
     samples: int
 
 
@@ -112,6 +120,7 @@ class SpeechTrack:
             audio = resample_poly(
                 audio, self.sample_rate // divisor, item.sample_rate // divisor
             ).astype(np.float32)
+        audio = compress_speech(audio, self.sample_rate)
         self._cache[position] = audio
         while len(self._cache) > _SPEECH_CACHE:
             self._cache.popitem(last=False)
@@ -176,27 +185,6 @@ def _db(gain: float) -> float:
     return 20 * math.log10(gain) if gain > 0 else -math.inf
 
 
-def limiter_gain(samples: FloatArray, ceiling: float, hold: int) -> FloatArray:
-    """Smooth per-sample gain that keeps the true peak of samples under ceiling (linear).
-
-    The needed gain is spread by a running minimum over +-hold samples and then smoothed by
-    two running means whose combined reach is also hold, so the smoothed gain never exceeds
-    what any sample within reach needs. Callers give hold*2 samples of context on each side.
-    """
-    if float(np.max(np.abs(samples), initial=0.0)) < ceiling * SAFE_SAMPLE_PEAK_RATIO:
-        return np.ones(len(samples), dtype=np.float32)
-    peaks = true_peak_per_sample(samples)
-    needed = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12)).astype(np.float32)
-    if float(needed.min()) >= 1.0:
-        return needed
-    spread = minimum_filter1d(needed, size=2 * hold + 1, mode="nearest")
-    half = max(1, hold // 2)
-    smooth = uniform_filter1d(spread, size=half + 1, mode="nearest")
-    smooth = uniform_filter1d(smooth, size=half + 1, mode="nearest")
-    result: FloatArray = np.minimum(smooth, needed).astype(np.float32)
-    return result
-
-
 def mix_film_audio(
     speech: SpeechTrack,
     music: Iterable[AudioArray] | None,
@@ -247,44 +235,95 @@ def mix_film_audio(
     mix_lufs = gated_loudness(predicted)
     master = 10 ** ((TARGET_LUFS - mix_lufs) / 20) if math.isfinite(mix_lufs) else 1.0
 
-    ceiling = 10 ** (PEAK_CEILING_DBTP / 20)
-    hold = max(1, round(LIMITER_HOLD_S * sample_rate))
-    margin = 2 * hold + 64
-    out_meter = LoudnessMeter(sample_rate, CHANNELS)
-    out_peak = TruePeakMeter(sample_rate)
-    limited = 0
-    with out_path.open("wb") as sink:
-        for start in range(0, total, chunk):
-            stop = min(total, start + chunk)
-            lo, hi = max(0, start - margin), min(total, stop + margin)
-            mixed = np.repeat(speech.render(lo, hi)[:, None], CHANNELS, axis=1)
-            if music_stem is not None:
-                bed = (
-                    np.asarray(music_stem[lo:hi])
-                    * duck_envelope(spans, lo, hi, sample_rate)[:, None]
-                )
-                mixed += music_gain * bed
-            mixed *= master
-            gain = limiter_gain(mixed, ceiling, hold)
-            inner = slice(start - lo, stop - lo)
-            final = np.ascontiguousarray((mixed[inner] * gain[inner, None]).astype(np.float32))
-            limited += int(np.count_nonzero(gain[inner] < 10 ** (-0.1 / 20)))
-            out_meter.add(final)
-            out_peak.add(final)
-            sink.write(final.tobytes())
-            progress(STAGE, 0.5 + 0.5 * stop / total)
-    del music_stem
+    mixer = _FinalMix(speech, music_stem, music_gain, total, sample_rate)
+    result = mixer.write(out_path, master, lambda fraction: progress(STAGE, 0.5 + 0.5 * fraction))
+    for _attempt in range(1, MAX_MIX_PASSES):
+        shortfall = TARGET_LUFS - result.integrated_lufs
+        if not math.isfinite(shortfall) or abs(shortfall) <= LOUDNESS_TOLERANCE_LU:
+            break
+        correction = max(
+            -MAX_CORRECTION_DB, min(MAX_CORRECTION_DB, LIMITER_LOSS_FACTOR * shortfall)
+        )
+        master *= 10 ** (correction / 20)
+        result = mixer.write(out_path, master, lambda _fraction: None)
+    del mixer, music_stem
     stem_path.unlink(missing_ok=True)
     return MixReport(
-        integrated_lufs=out_meter.integrated_lufs(),
-        true_peak_dbtp=out_peak.peak_dbtp(),
+        integrated_lufs=result.integrated_lufs,
+        true_peak_dbtp=result.true_peak_dbtp,
         speech_lufs=speech_lufs,
         music_lufs=music_lufs,
         music_gain_db=_db(music_gain),
         master_gain_db=_db(master),
-        limited_fraction=limited / total if total else 0.0,
+        limited_fraction=result.limited_fraction,
+        max_reduction_db=result.max_reduction_db,
         samples=total,
     )
+
+
+@dataclass(frozen=True)
+class _PassResult:
+    integrated_lufs: float
+    true_peak_dbtp: float
+    limited_fraction: float
+    max_reduction_db: float
+
+
+class _FinalMix:
+    """Pass 2: speech + ducked music bed, master gain, true-peak limiter, written in chunks."""
+
+    def __init__(
+        self,
+        speech: SpeechTrack,
+        music_stem: npt.NDArray[np.float32] | None,
+        music_gain: float,
+        total: int,
+        sample_rate: int,
+    ) -> None:
+        self.speech = speech
+        self.music_stem = music_stem
+        self.music_gain = music_gain
+        self.total = total
+        self.sample_rate = sample_rate
+        self.spans = speech.spans
+
+    def _mixed(self, lo: int, hi: int, master: float) -> FloatArray:
+        mixed = np.repeat(self.speech.render(lo, hi)[:, None], CHANNELS, axis=1)
+        if self.music_stem is not None:
+            duck = duck_envelope(self.spans, lo, hi, self.sample_rate)
+            mixed += self.music_gain * (np.asarray(self.music_stem[lo:hi]) * duck[:, None])
+        mixed *= master
+        return mixed
+
+    def write(self, out_path: Path, master: float, report: Callable[[float], None]) -> _PassResult:
+        ceiling = 10 ** (PEAK_CEILING_DBTP / 20)
+        hold = max(1, round(LIMITER_HOLD_S * self.sample_rate))
+        margin = 2 * hold + 64
+        chunk = round(CHUNK_S * self.sample_rate)
+        out_meter = LoudnessMeter(self.sample_rate, CHANNELS)
+        out_peak = TruePeakMeter(self.sample_rate)
+        limited = 0
+        lowest_gain = 1.0
+        with out_path.open("wb") as sink:
+            for start in range(0, self.total, chunk):
+                stop = min(self.total, start + chunk)
+                lo, hi = max(0, start - margin), min(self.total, stop + margin)
+                mixed = self._mixed(lo, hi, master)
+                gain = limiter_gain(mixed, ceiling, hold)
+                inner = slice(start - lo, stop - lo)
+                final = np.ascontiguousarray((mixed[inner] * gain[inner, None]).astype(np.float32))
+                limited += int(np.count_nonzero(gain[inner] < LIMITED_GAIN))
+                lowest_gain = min(lowest_gain, float(gain[inner].min(initial=1.0)))
+                out_meter.add(final)
+                out_peak.add(final)
+                sink.write(final.tobytes())
+                report(stop / self.total)
+        return _PassResult(
+            integrated_lufs=out_meter.integrated_lufs(),
+            true_peak_dbtp=out_peak.peak_dbtp(),
+            limited_fraction=limited / self.total if self.total else 0.0,
+            max_reduction_db=-_db(max(lowest_gain, 1e-6)),
+        )
 
 
 def _write_music_stem(music: Iterable[AudioArray] | None, total: int, path: Path) -> bool:
