@@ -17,11 +17,20 @@ class AppError(Exception):
     """A failure the client can act on; subclasses fix the status code and machine code."""
 
     status_code: ClassVar[int] = 400
-    code: ClassVar[str] = "bad_request"
+    code: str = "bad_request"
 
-    def __init__(self, message: str, headers: dict[str, str] | None = None, **extra: Any) -> None:
+    def __init__(
+        self,
+        message: str,
+        headers: dict[str, str] | None = None,
+        *,
+        code: str | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(message)
         self.message = message
+        if code is not None:
+            self.code = code
         self.extra = extra
         self.headers = headers or {}
 

@@ -28,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.media import ONE_MINUTE_SCRIPT  # noqa: E402
+from tests.support.media import ONE_MINUTE_SCRIPT
 
 TARGET_RPS = 500
 TARGET_P99_MS = 100.0
@@ -51,7 +51,9 @@ class Result:
         return self.requests / self.seconds
 
     def percentile(self, q: float) -> float:
-        return float(np.percentile(self.latencies_ms, q)) if len(self.latencies_ms) else float("nan")
+        return (
+            float(np.percentile(self.latencies_ms, q)) if len(self.latencies_ms) else float("nan")
+        )
 
 
 def free_port() -> int:
@@ -60,7 +62,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def call(base: str, method: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
+def call(
+    base: str, method: str, path: str, body: dict | None = None, token: str | None = None
+) -> dict:
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(base + path, data=data, method=method)
     request.add_header("Content-Type", "application/json")
@@ -70,8 +74,15 @@ def call(base: str, method: str, path: str, body: dict | None = None, token: str
         return json.loads(response.read())
 
 
-async def _connection(host: str, port: int, request: bytes, stop_at: float, record_from: float,
-                      latencies: list[float], counters: list[int]) -> None:
+async def _connection(
+    host: str,
+    port: int,
+    request: bytes,
+    stop_at: float,
+    record_from: float,
+    latencies: list[float],
+    counters: list[int],
+) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     try:
         while (now := time.perf_counter()) < stop_at:
@@ -101,10 +112,12 @@ async def load(name: str, port: int, path: str, token: str, clients: int, second
     stop_at = record_from + seconds
     latencies: list[float] = []
     counters = [0, 0]
-    await asyncio.gather(*(
-        _connection("127.0.0.1", port, request, stop_at, record_from, latencies, counters)
-        for _ in range(clients)
-    ))
+    await asyncio.gather(
+        *(
+            _connection("127.0.0.1", port, request, stop_at, record_from, latencies, counters)
+            for _ in range(clients)
+        )
+    )
     return Result(name, counters[0], counters[1], seconds, np.array(latencies))
 
 
@@ -112,7 +125,9 @@ def start_server(port: int, data_dir: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DATA_DIR": str(data_dir), "ENVIRONMENT": "development"}
     server = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--log-level", "warning"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     deadline = time.time() + READY_TIMEOUT_S
     while time.time() < deadline:
@@ -121,7 +136,8 @@ def start_server(port: int, data_dir: Path) -> subprocess.Popen[bytes]:
             return server
         except OSError:
             if server.poll() is not None:
-                raise SystemExit(f"The server exited: {server.stderr.read().decode() if server.stderr else ''}")
+                detail = server.stderr.read().decode() if server.stderr else ""
+                raise SystemExit(f"The server exited: {detail}") from None
             time.sleep(0.5)
     server.kill()
     raise SystemExit("The server did not become ready in time.")
@@ -139,25 +155,66 @@ def main() -> int:
         try:
             base = f"http://127.0.0.1:{port}"
             email = f"bench-{int(time.time())}@example.com"
-            call(base, "POST", "/api/users/register", {"name": "Bench", "email": email, "password": "BenchPass123"})
-            token = call(base, "POST", "/api/users/login", {"email": email, "password": "BenchPass123"})["access_token"]
-            project = call(base, "POST", "/api/projects/create", {
-                "title": "Benchmark film", "script": ONE_MINUTE_SCRIPT, "images": [],
-                "voice": "female", "duration": 1, "music": "ambient",
-            }, token)
+            call(
+                base,
+                "POST",
+                "/api/users/register",
+                {"name": "Bench", "email": email, "password": "BenchPass123"},
+            )
+            token = call(
+                base, "POST", "/api/users/login", {"email": email, "password": "BenchPass123"}
+            )["access_token"]
+            project = call(
+                base,
+                "POST",
+                "/api/projects/create",
+                {
+                    "title": "Benchmark film",
+                    "script": ONE_MINUTE_SCRIPT,
+                    "images": [],
+                    "voice": "female",
+                    "duration": 1,
+                    "music": "ambient",
+                },
+                token,
+            )
             results = [
-                asyncio.run(load("GET /api/users/profile", port, "/api/users/profile", token, args.clients, args.seconds)),
-                asyncio.run(load("GET /api/projects/{id}", port, f"/api/projects/{project['id']}", token, args.clients, args.seconds)),
+                asyncio.run(
+                    load(
+                        "GET /api/users/profile",
+                        port,
+                        "/api/users/profile",
+                        token,
+                        args.clients,
+                        args.seconds,
+                    )
+                ),
+                asyncio.run(
+                    load(
+                        "GET /api/projects/{id}",
+                        port,
+                        f"/api/projects/{project['id']}",
+                        token,
+                        args.clients,
+                        args.seconds,
+                    )
+                ),
             ]
         finally:
             server.terminate()
             server.wait(timeout=30)
 
-    print(f"\n{args.clients} concurrent keep-alive clients, {args.seconds:.0f} s each, one server process\n")
-    print(f"| endpoint | requests/s | p50 ms | p99 ms | errors | target |")
-    print(f"|---|---:|---:|---:|---:|---|")
+    print(
+        f"\n{args.clients} concurrent keep-alive clients, {args.seconds:.0f} s each, one server process\n"
+    )
+    print("| endpoint | requests/s | p50 ms | p99 ms | errors | target |")
+    print("|---|---:|---:|---:|---:|---|")
     for result in results:
-        met = result.rps >= TARGET_RPS and result.percentile(99) <= TARGET_P99_MS and result.errors == 0
+        met = (
+            result.rps >= TARGET_RPS
+            and result.percentile(99) <= TARGET_P99_MS
+            and result.errors == 0
+        )
         print(
             f"| {result.name} | {result.rps:.0f} | {result.percentile(50):.1f} | "
             f"{result.percentile(99):.1f} | {result.errors} | {'met' if met else 'MISSED'} |"

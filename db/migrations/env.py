@@ -22,6 +22,19 @@ if not config.get_main_option("sqlalchemy.url"):
     )
 
 
+QUEUE_PREFIX = "procrastinate_"
+"""Tables of the job queue: created from procrastinate's own schema, not from our models."""
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Leave the job queue's tables and indexes out of autogenerate comparisons."""
+    table = getattr(obj, "table", None)
+    table_name = table.name if table is not None else name
+    return not (table_name or "").startswith(QUEUE_PREFIX)
+
+
 def run_migrations_online() -> None:
     """Migrate inside one transaction (PostgreSQL has transactional DDL)."""
     engine = engine_from_config(
@@ -30,7 +43,9 @@ def run_migrations_online() -> None:
         poolclass=pool.NullPool,
     )
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=Base.metadata)
+        context.configure(
+            connection=connection, target_metadata=Base.metadata, include_object=include_object
+        )
         with context.begin_transaction():
             context.run_migrations()
 

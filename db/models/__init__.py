@@ -2,6 +2,7 @@
 
 from db.models.credit_account import CreditAccount
 from db.models.credit_ledger import CreditLedgerEntry
+from db.models.idempotency_key import IdempotencyKey
 from db.models.job import Job
 from db.models.log_entry import LogEntry
 from db.models.plan import Plan
@@ -13,6 +14,7 @@ from db.models.youtube_integration import YoutubeIntegration
 __all__ = [
     "CreditAccount",
     "CreditLedgerEntry",
+    "IdempotencyKey",
     "Job",
     "LogEntry",
     "Plan",

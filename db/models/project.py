@@ -32,6 +32,8 @@ class Project(Base):
     )
     video_url: Mapped[str | None] = mapped_column(String(500))
     subtitles_url: Mapped[str | None] = mapped_column(String(500))
+    video_key: Mapped[str | None] = mapped_column(String(500))
+    subtitles_key: Mapped[str | None] = mapped_column(String(500))
     language: Mapped[str] = mapped_column(String(16), default="en")
     aspect: Mapped[str] = mapped_column(String(8), default="16:9")
     resolution: Mapped[str] = mapped_column(String(8), default="720p")

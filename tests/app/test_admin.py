@@ -30,7 +30,9 @@ async def test_admin_lists_users_and_logs_others_get_403(
     users = await client.get("/api/admin/users?per_page=1&page=2", headers=admin.headers)
     assert users.status_code == 200
     body = users.json()
-    assert body["total"] == 2 and body["page"] == 2 and len(body["users"]) == 1
+    assert body["total"] == 2
+    assert body["page"] == 2
+    assert len(body["users"]) == 1
     assert "password_hash" not in users.text
 
     logs = await client.get(f"/api/admin/logs?user_id={creator.id}", headers=admin.headers)

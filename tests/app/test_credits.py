@@ -16,7 +16,9 @@ async def assert_balances_agree(context: AppContext, user_id: str) -> int:
     """users.credits == credits.credits_balance == sum of the ledger; returns the balance."""
     async with context.sessions() as session:
         user = await session.get(User, user_id)
-        account = await session.scalar(select(CreditAccount).where(CreditAccount.user_id == user_id))
+        account = await session.scalar(
+            select(CreditAccount).where(CreditAccount.user_id == user_id)
+        )
         ledger_sum = await session.scalar(
             select(func.coalesce(func.sum(CreditLedgerEntry.delta), 0)).where(
                 CreditLedgerEntry.user_id == user_id
@@ -28,9 +30,11 @@ async def assert_balances_agree(context: AppContext, user_id: str) -> int:
             .order_by(CreditLedgerEntry.created_at.desc())
             .limit(1)
         )
-    assert user is not None and account is not None
+    assert user is not None
+    assert account is not None
     assert user.credits == account.credits_balance == ledger_sum
-    assert last is not None and last >= 0
+    assert last is not None
+    assert last >= 0
     return user.credits
 
 
@@ -38,10 +42,34 @@ async def test_plans_are_the_seeds_four(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/credits/plans")
     assert response.status_code == 200
     assert response.json() == [
-        {"plan_type": "Free", "price": 0.0, "credits_per_month": 3, "credits_per_minute": 3, "max_video_length": 1},
-        {"plan_type": "Standard", "price": 39.0, "credits_per_month": 30, "credits_per_minute": 3, "max_video_length": 10},
-        {"plan_type": "Pro", "price": 49.0, "credits_per_month": 60, "credits_per_minute": 3, "max_video_length": 20},
-        {"plan_type": "Enterprise", "price": 99.0, "credits_per_month": 120, "credits_per_minute": 3, "max_video_length": 40},
+        {
+            "plan_type": "Free",
+            "price": 0.0,
+            "credits_per_month": 3,
+            "credits_per_minute": 3,
+            "max_video_length": 1,
+        },
+        {
+            "plan_type": "Standard",
+            "price": 39.0,
+            "credits_per_month": 30,
+            "credits_per_minute": 3,
+            "max_video_length": 10,
+        },
+        {
+            "plan_type": "Pro",
+            "price": 49.0,
+            "credits_per_month": 60,
+            "credits_per_minute": 3,
+            "max_video_length": 20,
+        },
+        {
+            "plan_type": "Enterprise",
+            "price": 99.0,
+            "credits_per_month": 120,
+            "credits_per_minute": 3,
+            "max_video_length": 40,
+        },
     ]
 
 
@@ -71,13 +99,15 @@ async def test_topup_adds_monthly_credits_and_opens_a_30_day_window(
     assert body["message"] == "Credits topped up successfully"
 
     balance = (await client.get("/api/credits/balance", headers=account.headers)).json()
-    assert balance["balance"] == 63 and balance["plan_type"] == "Pro"
+    assert balance["balance"] == 63
+    assert balance["plan_type"] == "Pro"
     assert balance["max_video_length"] == 20
     start = datetime.fromisoformat(balance["subscription_start"])
     end = datetime.fromisoformat(balance["subscription_end"])
     assert end - start == timedelta(days=30)
     profile = (await client.get("/api/users/profile", headers=account.headers)).json()
-    assert profile["plan_type"] == "Pro" and profile["credits"] == 63
+    assert profile["plan_type"] == "Pro"
+    assert profile["credits"] == 63
     assert await assert_balances_agree(context, account.id) == 63
 
     ledger = (await client.get("/api/credits/ledger", headers=account.headers)).json()
@@ -87,10 +117,18 @@ async def test_topup_adds_monthly_credits_and_opens_a_30_day_window(
     assert "credits.topup" in actions
 
 
-async def test_topup_rejects_free_and_unknown_plans(client: httpx.AsyncClient, context: AppContext) -> None:
+async def test_topup_rejects_free_and_unknown_plans(
+    client: httpx.AsyncClient, context: AppContext
+) -> None:
     account = await register(client)
-    free = await client.post("/api/credits/topup", json={"plan_type": "Free"}, headers=account.headers)
-    assert free.status_code == 422 and "Free plan" in free.json()["detail"]
-    unknown = await client.post("/api/credits/topup", json={"plan_type": "Gold"}, headers=account.headers)
-    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "plan_type"
+    free = await client.post(
+        "/api/credits/topup", json={"plan_type": "Free"}, headers=account.headers
+    )
+    assert free.status_code == 422
+    assert "Free plan" in free.json()["detail"]
+    unknown = await client.post(
+        "/api/credits/topup", json={"plan_type": "Gold"}, headers=account.headers
+    )
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["field"] == "plan_type"
     assert await assert_balances_agree(context, account.id) == 3

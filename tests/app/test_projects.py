@@ -39,7 +39,9 @@ async def _upload(client: httpx.AsyncClient, account: Account, *names: str) -> l
 
 
 async def _topup(client: httpx.AsyncClient, account: Account, plan: str) -> None:
-    response = await client.post("/api/credits/topup", json={"plan_type": plan}, headers=account.headers)
+    response = await client.post(
+        "/api/credits/topup", json={"plan_type": plan}, headers=account.headers
+    )
     assert response.status_code == 200
 
 
@@ -48,24 +50,32 @@ async def test_create_answers_the_seed_contract_and_debits(
 ) -> None:
     account = await register(client)
     refs = await _upload(client, account, "Asha.png", "river.png")
-    response = await client.post("/api/projects/create", json=film(images=refs), headers=account.headers)
+    response = await client.post(
+        "/api/projects/create", json=film(images=refs), headers=account.headers
+    )
     assert response.status_code == 201, response.text
     body = response.json()
     assert set(body) >= {"id", "user_id", "title", "status", "created_at"}
-    assert body["user_id"] == account.id and body["title"] == "My First Film"
+    assert body["user_id"] == account.id
+    assert body["title"] == "My First Film"
     assert body["status"] == "pending"
-    assert body["credits_charged"] == 3 and body["credits_balance"] == 0
+    assert body["credits_charged"] == 3
+    assert body["credits_balance"] == 0
     assert await assert_balances_agree(context, account.id) == 0
 
     detail = await client.get(f"/api/projects/{body['id']}", headers=account.headers)
     assert detail.status_code == 200
     project = detail.json()
     assert set(project) >= {"id", "title", "status", "video_url", "subtitles_url"}
-    assert project["status"] == "pending" and project["video_url"] is None
-    assert project["images"] == refs and project["job_status"] == "queued"
+    assert project["status"] == "pending"
+    assert project["video_url"] is None
+    assert project["images"] == refs
+    assert project["job_status"] == "queued"
     async with context.sessions() as session:
         jobs = (await session.scalars(select(Job))).all()
-        actions = (await session.scalars(select(LogEntry.action).where(LogEntry.project_id == body["id"]))).all()
+        actions = (
+            await session.scalars(select(LogEntry.action).where(LogEntry.project_id == body["id"]))
+        ).all()
     assert [(job.kind, job.credits, job.status) for job in jobs] == [("render", 3, "queued")]
     assert {"project.create", "job.queued"} <= set(actions)
 
@@ -76,26 +86,34 @@ async def test_twenty_concurrent_creates_with_credits_for_one(
     account = await register(client)
     responses = await asyncio.gather(
         *(
-            client.post("/api/projects/create", json=film(title=f"Film {index}"), headers=account.headers)
+            client.post(
+                "/api/projects/create", json=film(title=f"Film {index}"), headers=account.headers
+            )
             for index in range(20)
         )
     )
     statuses = sorted(response.status_code for response in responses)
     assert statuses == [201] + [402] * 19
     refused = next(response for response in responses if response.status_code == 402).json()
-    assert refused["balance"] == 0 and refused["cost"] == 3
+    assert refused["balance"] == 0
+    assert refused["cost"] == 3
     assert await assert_balances_agree(context, account.id) == 0
     async with context.sessions() as session:
         assert len((await session.scalars(select(Project))).all()) == 1
         assert len((await session.scalars(select(Job))).all()) == 1
 
 
-async def test_plan_limit_is_422_naming_the_limit(client: httpx.AsyncClient, context: AppContext) -> None:
+async def test_plan_limit_is_422_naming_the_limit(
+    client: httpx.AsyncClient, context: AppContext
+) -> None:
     account = await register(client)
-    response = await client.post("/api/projects/create", json=film(duration=2), headers=account.headers)
+    response = await client.post(
+        "/api/projects/create", json=film(duration=2), headers=account.headers
+    )
     assert response.status_code == 422
     body = response.json()
-    assert body["code"] == "plan_limit" and body["max_video_length"] == 1
+    assert body["code"] == "plan_limit"
+    assert body["max_video_length"] == 1
     assert "at most 1 minute" in body["detail"]
     assert await assert_balances_agree(context, account.id) == 3
 
@@ -114,7 +132,8 @@ async def test_too_few_credits_is_402_with_balance_and_cost(
         "/api/projects/create", json=film(duration=10, script=long_script), headers=account.headers
     )
     assert again.status_code == 402
-    assert again.json()["balance"] == 3 and again.json()["cost"] == 30
+    assert again.json()["balance"] == 3
+    assert again.json()["cost"] == 30
     assert "top up" in again.json()["detail"]
     assert await assert_balances_agree(context, account.id) == 3
 
@@ -124,16 +143,20 @@ async def test_script_that_cannot_fit_is_422_with_numbers_before_any_debit(
 ) -> None:
     account = await register(client)
     too_long = await client.post(
-        "/api/projects/create", json=film(script=" ".join([ONE_MINUTE_SCRIPT] * 4)), headers=account.headers
+        "/api/projects/create",
+        json=film(script=" ".join([ONE_MINUTE_SCRIPT] * 4)),
+        headers=account.headers,
     )
     assert too_long.status_code == 422
     body = too_long.json()
     assert body["code"] == "script_length"
-    assert body["narration_seconds"] > 60 and body["requested_seconds"] == 60
+    assert body["narration_seconds"] > 60
+    assert body["requested_seconds"] == 60
     too_short = await client.post(
         "/api/projects/create", json=film(script="Hello there."), headers=account.headers
     )
-    assert too_short.status_code == 422 and too_short.json()["code"] == "script_length"
+    assert too_short.status_code == 422
+    assert too_short.json()["code"] == "script_length"
     assert await assert_balances_agree(context, account.id) == 3
 
 
@@ -157,7 +180,9 @@ async def test_bad_project_input_is_422_and_changes_nothing(
     client: httpx.AsyncClient, context: AppContext, change: dict[str, Any], field: str
 ) -> None:
     account = await register(client)
-    response = await client.post("/api/projects/create", json=film(**change), headers=account.headers)
+    response = await client.post(
+        "/api/projects/create", json=film(**change), headers=account.headers
+    )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == field
     assert await assert_balances_agree(context, account.id) == 3
@@ -169,10 +194,16 @@ async def test_unknown_music_and_someone_elses_image_are_422(
     owner = await register(client)
     other = await register(client)
     refs = await _upload(client, owner, "Asha.png")
-    stolen = await client.post("/api/projects/create", json=film(images=refs), headers=other.headers)
-    assert stolen.status_code == 422 and stolen.json()["code"] == "unknown_upload"
-    music = await client.post("/api/projects/create", json=film(music="polka"), headers=other.headers)
-    assert music.status_code == 422 and "catalogue" in music.json()["detail"]
+    stolen = await client.post(
+        "/api/projects/create", json=film(images=refs), headers=other.headers
+    )
+    assert stolen.status_code == 422
+    assert stolen.json()["code"] == "unknown_upload"
+    music = await client.post(
+        "/api/projects/create", json=film(music="polka"), headers=other.headers
+    )
+    assert music.status_code == 422
+    assert "catalogue" in music.json()["detail"]
     assert await assert_balances_agree(context, other.id) == 3
 
 
@@ -194,16 +225,22 @@ async def test_another_users_project_is_404(client: httpx.AsyncClient) -> None:
 async def test_regenerate_rules(client: httpx.AsyncClient, context: AppContext) -> None:
     account = await register(client)
     await _topup(client, account, "Standard")
-    project_id = (await client.post("/api/projects/create", json=film(), headers=account.headers)).json()["id"]
+    project_id = (
+        await client.post("/api/projects/create", json=film(), headers=account.headers)
+    ).json()["id"]
     busy = await client.post(f"/api/projects/{project_id}/regenerate", headers=account.headers)
-    assert busy.status_code == 409 and "pending" in busy.json()["detail"]
+    assert busy.status_code == 409
+    assert "pending" in busy.json()["detail"]
 
     async with context.sessions() as session, session.begin():
-        await session.execute(update(Project).where(Project.id == project_id).values(status=ProjectStatus.COMPLETE))
+        await session.execute(
+            update(Project).where(Project.id == project_id).values(status=ProjectStatus.COMPLETE)
+        )
         await session.execute(update(Job).values(status=JobStatus.COMPLETE))
     again = await client.post(f"/api/projects/{project_id}/regenerate", headers=account.headers)
     assert again.status_code == 200
-    assert again.json()["status"] == "pending" and again.json()["credits_charged"] == 3
+    assert again.json()["status"] == "pending"
+    assert again.json()["credits_charged"] == 3
     assert await assert_balances_agree(context, account.id) == 33 - 6
 
 
@@ -212,12 +249,15 @@ async def test_list_and_delete(client: httpx.AsyncClient, context: AppContext) -
     await _topup(client, account, "Standard")
     ids = []
     for index in range(3):
-        response = await client.post("/api/projects/create", json=film(title=f"Film {index}"), headers=account.headers)
+        response = await client.post(
+            "/api/projects/create", json=film(title=f"Film {index}"), headers=account.headers
+        )
         ids.append(response.json()["id"])
     page = await client.get("/api/projects?per_page=2", headers=account.headers)
     assert page.status_code == 200
     body = page.json()
-    assert body["total"] == 3 and [p["title"] for p in body["projects"]] == ["Film 2", "Film 1"]
+    assert body["total"] == 3
+    assert [p["title"] for p in body["projects"]] == ["Film 2", "Film 1"]
 
     deleted = await client.delete(f"/api/projects/{ids[0]}", headers=account.headers)
     assert deleted.status_code == 204
@@ -226,7 +266,8 @@ async def test_list_and_delete(client: httpx.AsyncClient, context: AppContext) -
     assert await assert_balances_agree(context, account.id) == 33 - 9 + 3
     async with context.sessions() as session:
         actions = (await session.scalars(select(LogEntry.action))).all()
-    assert "project.delete" in actions and "credits.refund" in actions
+    assert "project.delete" in actions
+    assert "credits.refund" in actions
 
 
 async def test_music_catalogue_lists_styles(client: httpx.AsyncClient) -> None:

@@ -17,7 +17,9 @@ from tests.support.accounts import PASSWORD, register
 NEW_USER = {"name": "John Doe", "email": "john@example.com", "password": "SecurePass123"}
 
 
-async def test_register_answers_the_seed_contract(client: httpx.AsyncClient, context: AppContext) -> None:
+async def test_register_answers_the_seed_contract(
+    client: httpx.AsyncClient, context: AppContext
+) -> None:
     response = await client.post("/api/users/register", json=NEW_USER)
     assert response.status_code == 201
     body = response.json()
@@ -27,14 +29,17 @@ async def test_register_answers_the_seed_contract(client: httpx.AsyncClient, con
     assert body["plan_type"] == "Free"
     assert body["credits"] == 3
     assert body["role"] == "creator"
-    assert "password" not in response.text and "password_hash" not in response.text
+    assert "password" not in response.text
+    assert "password_hash" not in response.text
     datetime.fromisoformat(body["created_at"])
 
     async with context.sessions() as session:
         account = await session.scalar(select(CreditAccount))
         ledger = (await session.scalars(select(CreditLedgerEntry))).all()
         logs = (await session.scalars(select(LogEntry))).all()
-    assert account is not None and account.credits_balance == 3 and account.plan_type == "Free"
+    assert account is not None
+    assert account.credits_balance == 3
+    assert account.plan_type == "Free"
     assert [(row.delta, row.balance_after, row.reason) for row in ledger] == [(3, 3, "signup")]
     assert [row.action for row in logs] == ["user.register"]
 
@@ -68,7 +73,9 @@ async def test_register_rejects_bad_input_clearly(
     assert body["code"] == "validation_error"
     assert body["errors"][0]["field"] == field
     assert field in body["detail"]
-    missing = await client.post("/api/users/login", json={"email": NEW_USER["email"], "password": PASSWORD})
+    missing = await client.post(
+        "/api/users/login", json={"email": NEW_USER["email"], "password": PASSWORD}
+    )
     assert missing.status_code == 401  # nothing was created
 
 
@@ -105,9 +112,17 @@ async def test_profile_needs_a_valid_token(client: httpx.AsyncClient) -> None:
     assert response.status_code == 200
     body = response.json()
     assert set(body) >= {
-        "id", "name", "email", "plan_type", "credits", "role", "created_at", "updated_at"
+        "id",
+        "name",
+        "email",
+        "plan_type",
+        "credits",
+        "role",
+        "created_at",
+        "updated_at",
     }
-    assert body["name"] == "Asha" and body["credits"] == 3
+    assert body["name"] == "Asha"
+    assert body["credits"] == 3
 
     assert (await client.get("/api/users/profile")).status_code == 401
     forged = jwt.encode({"sub": account.id, "exp": 9999999999}, "another-secret-" * 3, "HS256")
@@ -137,4 +152,5 @@ async def test_login_and_register_are_rate_limited(
         )
         assert ok.status_code == 201
     blocked = await client.post("/api/users/register", json={**NEW_USER, "email": "u9@example.com"})
-    assert blocked.status_code == 429 and "Retry-After" in blocked.headers
+    assert blocked.status_code == 429
+    assert "Retry-After" in blocked.headers

@@ -25,7 +25,9 @@ def image_bytes(
 ) -> bytes:
     """An image of random colour blocks in the given format and mode."""
     rng = np.random.default_rng(seed)
-    blocks = rng.integers(0, 255, size=(max(1, height // 20), max(1, width // 20), 3), dtype=np.uint8)
+    blocks = rng.integers(
+        0, 255, size=(max(1, height // 20), max(1, width // 20), 3), dtype=np.uint8
+    )
     image = Image.fromarray(blocks, "RGB").resize((width, height), Image.Resampling.NEAREST)
     if mode != "RGB":
         image = image.convert(mode)
