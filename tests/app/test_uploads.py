@@ -36,7 +36,7 @@ async def test_upload_images_returns_refs_that_keep_the_name(
     assert images[0]["height"] == 180
     storage = context.storage
     assert isinstance(storage, LocalStorage)
-    stored = [path for path in storage.root.rglob("*") if path.is_file()]
+    stored = [path for path in (storage.root / "users" / account.id).rglob("*") if path.is_file()]
     assert sorted(path.name for path in stored) == ["Arjun.jpg", "Meera.png", "print.jpg"]
     assert all(storage.root in path.parents for path in stored)
 
