@@ -1,0 +1,177 @@
+"""`filmstudio render`: make a film from a script file on this machine (no server, no database).
+
+    filmstudio render --script story.txt --image hero.jpg --image forest.png --minutes 2 \\
+        --voice female --language hi --music sloka --aspect 16:9 --resolution 720p --out film/
+
+Writes film.mp4, film.srt, film.vtt and render.json into --out, with a progress bar.
+Bad input prints one sentence and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.cli import CommandError
+
+if TYPE_CHECKING:
+    from pipeline.film import FilmResult
+
+MIN_MINUTES = 1.0
+"""Shortest film the command renders."""
+MAX_SCRIPT_BYTES = 1_000_000
+"""Largest script file read."""
+SECONDS_PER_MINUTE = 60.0
+ASPECTS = ("16:9", "9:16", "1:1")
+RESOLUTIONS = ("720p", "1080p")
+PERCENT = 100
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `render` command."""
+    parser = subparsers.add_parser(
+        "render",
+        help="render a film from a script file",
+        description="Render a narrated, subtitled film: film.mp4, film.srt, film.vtt, render.json.",
+    )
+    parser.add_argument("--script", type=Path, required=True, help="UTF-8 text file of the script")
+    parser.add_argument(
+        "--image",
+        dest="images",
+        type=Path,
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="IMG",
+        help="scene or character image (repeat or list several); a character's image is "
+        "named after them, e.g. MAYA.png for 'MAYA: ...' lines",
+    )
+    parser.add_argument("--voice", default="neutral", help="male, female or neutral (default)")
+    parser.add_argument("--minutes", type=float, default=1.0, help="film length (at least 1)")
+    parser.add_argument(
+        "--music", default="cinematic", help="a style (cinematic, ambient, upbeat, devotional, "
+        "sloka, none) or a wav/mp3/ogg file",
+    )  # fmt: skip
+    parser.add_argument("--language", default="en", help="language code, e.g. en, hi, ta, te")
+    parser.add_argument("--aspect", choices=ASPECTS, default="16:9")
+    parser.add_argument("--resolution", choices=RESOLUTIONS, default="720p")
+    parser.add_argument("--out", type=Path, required=True, help="output folder")
+    parser.add_argument("--seed", type=int, default=0, help="seed for music and camera moves")
+    parser.add_argument(
+        "--burn-subtitles", action="store_true", help="also draw the subtitles onto the picture"
+    )
+    parser.add_argument("--preset", default="veryfast", help="x264 preset (default veryfast)")
+    parser.add_argument("--crf", type=int, default=23, help="x264 quality, lower is better")
+    parser.add_argument("--size", type=_size, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of a failure")
+    parser.set_defaults(handler=run_render)
+
+
+def _size(value: str) -> tuple[int, int]:
+    """Parse WIDTHxHEIGHT (a hidden option for previews and tests)."""
+    try:
+        width, height = (int(part) for part in value.lower().split("x"))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{value!r} is not WIDTHxHEIGHT") from error
+    return width, height
+
+
+def _read_script(path: Path) -> str:
+    try:
+        if path.stat().st_size > MAX_SCRIPT_BYTES:
+            raise CommandError(f"The script {path} is larger than {MAX_SCRIPT_BYTES:,} bytes.")
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as error:
+        raise CommandError(f"The script file {path} does not exist.") from error
+    except IsADirectoryError as error:
+        raise CommandError(f"The script {path} is a folder, not a text file.") from error
+    except UnicodeDecodeError as error:
+        raise CommandError(f"The script {path} is not UTF-8 text.") from error
+    except OSError as error:
+        raise CommandError(f"The script {path} cannot be read: {error.strerror}.") from error
+
+
+def run_render(args: argparse.Namespace) -> int:
+    """Render the film the arguments describe; 0 on success."""
+    if not args.minutes >= MIN_MINUTES:
+        raise CommandError(f"--minutes must be at least {MIN_MINUTES:g}; got {args.minutes:g}.")
+    script = _read_script(args.script)
+    for image in args.images:
+        if not image.is_file():
+            raise CommandError(f"The image {image} does not exist.")
+
+    from pipeline.errors import PipelineError
+    from pipeline.film import FilmRequest, render_film
+
+    request = FilmRequest(
+        script=script,
+        images=tuple(args.images),
+        voice=args.voice,
+        language=args.language,
+        duration_s=args.minutes * SECONDS_PER_MINUTE,
+        music=args.music,
+        aspect=args.aspect,
+        resolution=args.resolution,
+        seed=args.seed,
+        burn_subtitles=args.burn_subtitles,
+        preset=args.preset,
+        crf=args.crf,
+        size=args.size,
+    )
+    bar = _ProgressBar(disabled=args.quiet)
+    try:
+        result = render_film(request, args.out, bar)
+    except PipelineError as error:
+        raise CommandError(str(error)) from error
+    except OSError as error:
+        raise CommandError(
+            f"Cannot write the film to {args.out}: {error.strerror or error}."
+        ) from error
+    finally:
+        bar.close()
+    _summarise(result)
+    return 0
+
+
+class _ProgressBar:
+    """A tqdm bar in percent of the whole render, labelled with the current stage."""
+
+    def __init__(self, disabled: bool) -> None:
+        from tqdm import tqdm
+
+        self._bar = tqdm(
+            total=PERCENT,
+            unit="%",
+            disable=True if disabled else None,
+            bar_format="{desc:<9} {percentage:3.0f}%|{bar}| {elapsed}<{remaining}",
+            file=sys.stderr,
+        )
+        self._shown = 0.0
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        self._bar.set_description_str(stage, refresh=False)
+        target = round(fraction * PERCENT, 1)
+        if target > self._shown:
+            self._bar.update(target - self._shown)
+            self._shown = target
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def _summarise(result: FilmResult) -> None:
+    for warning in result.warnings:
+        print(f"filmstudio: warning: {warning}", file=sys.stderr)
+    total = sum(result.stage_seconds.values())
+    size_mb = result.facts.size_bytes / 1_000_000
+    video = result.facts.video
+    frame = f"{video.width}x{video.height}" if video else "no video"
+    minutes, seconds = divmod(round(result.duration_s), 60)
+    speed = f", {result.duration_s / total:.1f}x real time" if total > 0 else ""
+    print(
+        f"{result.video} ({minutes}:{seconds:02d}, {frame}, {size_mb:.1f} MB) in {total:.1f} s{speed}"
+    )
+    print(f"{result.srt}\n{result.vtt}\n{result.report}")

@@ -1,0 +1,425 @@
+"""Render a whole film: script, images, voice, length and music in; MP4, subtitles, report out.
+
+render_film runs the stages in order (images -> scenes -> fit -> tts -> layout -> subtitles
+-> music + mix -> visuals + encode), reports one monotonic progress fraction for the whole
+render, and writes film.mp4, film.srt, film.vtt and render.json into the output folder
+atomically: everything is built in a hidden scratch folder beside them and moved in place at
+the end, so a failed or cancelled render leaves no partial output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import platform
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from pipeline import music, scenes, subtitles, timing, tts
+from pipeline.compose import compose_film
+from pipeline.encode import DEFAULT_CRF, DEFAULT_PRESET, EncodeSettings
+from pipeline.errors import InputError, PipelineError
+from pipeline.fonts import missing_font
+from pipeline.images import MAX_IMAGE_PIXELS, inspect_image
+from pipeline.languages import get_language
+from pipeline.media import MediaFacts, probe
+from pipeline.mix import MixReport
+from pipeline.models import (
+    DEFAULT_FPS,
+    FILM_SAMPLE_RATE_HZ,
+    AudioArray,
+    Cue,
+    ProgressCallback,
+    Timeline,
+    VideoFormat,
+    no_progress,
+)
+from pipeline.visuals import video_format
+
+VIDEO_NAME = "film.mp4"
+SRT_NAME = "film.srt"
+VTT_NAME = "film.vtt"
+REPORT_NAME = "render.json"
+OUTPUT_NAMES = (VIDEO_NAME, SRT_NAME, VTT_NAME, REPORT_NAME)
+
+NO_MUSIC = "none"
+MUSIC_CHUNK_S = 10.0
+MAX_DURATION_S = 60 * 60.0
+"""Longest film rendered (one hour)."""
+
+MIN_SIDE_PX = 64
+"""Smallest explicit frame side."""
+
+STAGE_WEIGHTS: dict[str, float] = {
+    "images": 1.0,
+    "script": 1.0,
+    "tts": 4.0,
+    "layout": 0.5,
+    "subtitles": 0.5,
+    "mix": 6.0,
+    "encode": 86.0,
+    "report": 1.0,
+}
+"""Rough share of a render's time in each stage, for one overall progress fraction."""
+STAGES = tuple(STAGE_WEIGHTS)
+LIMITER_WARNING_DB = 8.0
+"""Warn when the peak limiter had to turn some sound down by more than this."""
+
+
+class RenderCancelled(PipelineError):
+    """Raised by a progress callback to stop a render; nothing is left in the output folder."""
+
+
+@dataclass(frozen=True)
+class FilmRequest:
+    """Everything a film is made from. music is a style name, "none", or an audio file path."""
+
+    script: str
+    images: tuple[Path, ...] = ()
+    voice: str = "neutral"
+    language: str = "en"
+    duration_s: float = 60.0
+    music: str = "cinematic"
+    aspect: str = "16:9"
+    resolution: str = "720p"
+    fps: int = DEFAULT_FPS
+    seed: int = 0
+    burn_subtitles: bool = False
+    preset: str = DEFAULT_PRESET
+    crf: int = DEFAULT_CRF
+    size: tuple[int, int] | None = None
+    """An explicit (width, height), both even, overriding aspect and resolution (previews)."""
+
+
+@dataclass(frozen=True)
+class FilmResult:
+    """The files a render wrote and what it measured."""
+
+    video: Path
+    srt: Path
+    vtt: Path
+    report: Path
+    duration_s: float
+    stage_seconds: dict[str, float]
+    warnings: tuple[str, ...]
+    mix: MixReport
+    facts: MediaFacts
+    timeline: Timeline
+    cues: tuple[Cue, ...]
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+class OverallProgress:
+    """Turns per-stage fractions into one fraction of the whole render that never goes back."""
+
+    def __init__(self, callback: ProgressCallback, weights: dict[str, float] = STAGE_WEIGHTS):
+        self._callback = callback
+        total = sum(weights.values())
+        self._start: dict[str, float] = {}
+        self._share: dict[str, float] = {}
+        done = 0.0
+        for name, weight in weights.items():
+            self._start[name] = done / total
+            self._share[name] = weight / total
+            done += weight
+        self._last = 0.0
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        """Report `fraction` (0..1) of `stage` as progress(stage, overall fraction)."""
+        if stage not in self._start:
+            return
+        value = self._start[stage] + self._share[stage] * min(1.0, max(0.0, fraction))
+        self._last = max(self._last, min(1.0, value))
+        self._callback(stage, self._last)
+
+
+def check_request(request: FilmRequest) -> VideoFormat:
+    """Validate the cheap parts of a request (before any work); returns the frame format."""
+    if not request.script.strip():
+        raise InputError("The script is empty; write at least one sentence.")
+    if not math.isfinite(request.duration_s) or request.duration_s <= 0:
+        raise InputError("The film length must be more than zero minutes.")
+    if request.duration_s > MAX_DURATION_S:
+        raise InputError(f"The film length must be at most {MAX_DURATION_S / 60:.0f} minutes.")
+    tts.check_voice(request.voice)
+    get_language(request.language)
+    _check_music(request.music)
+    if request.fps <= 0:
+        raise InputError("The frame rate must be positive.")
+    fmt = video_format(request.aspect, request.resolution, request.fps)
+    if request.size is None:
+        return fmt
+    width, height = request.size
+    if width < MIN_SIDE_PX or height < MIN_SIDE_PX or width % 2 or height % 2:
+        raise InputError(
+            f"The frame size {width}x{height} must be even and at least {MIN_SIDE_PX} pixels a side."
+        )
+    return VideoFormat(width=width, height=height, fps=request.fps)
+
+
+def _check_music(choice: str) -> None:
+    if music.is_music_file(choice):
+        if not Path(choice).is_file():
+            raise InputError(f"The music file {choice} does not exist.")
+        return
+    music.canonical_style(choice)
+
+
+def _music_source(request: FilmRequest, duration_s: float) -> Iterator[AudioArray] | None:
+    choice = request.music
+    if music.is_music_file(choice):
+        return music.track_chunks(Path(choice), duration_s, FILM_SAMPLE_RATE_HZ, MUSIC_CHUNK_S)
+    style = music.canonical_style(choice)
+    if style == NO_MUSIC:
+        return None
+    return music.music_chunks(style, duration_s, FILM_SAMPLE_RATE_HZ, request.seed, MUSIC_CHUNK_S)
+
+
+def render_film(
+    request: FilmRequest,
+    out_dir: Path,
+    progress: ProgressCallback = no_progress,
+) -> FilmResult:
+    """Render the film for request into out_dir (film.mp4, film.srt, film.vtt, render.json).
+
+    progress(stage, fraction) gets the current stage's name and the share (0..1) of the whole
+    render done so far, which only grows. It may raise (e.g. RenderCancelled) to stop the
+    render: the exception propagates and no partial output is left. Bad input raises
+    InputError (a ScriptLengthError when the script cannot fill the length).
+    """
+    fmt = check_request(request)
+    overall = OverallProgress(progress)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir))
+    try:
+        result = _render(request, fmt, out_dir, scratch, overall)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return result
+
+
+class _Clock:
+    """Seconds spent in each stage."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+
+
+def _render(
+    request: FilmRequest,
+    fmt: VideoFormat,
+    out_dir: Path,
+    scratch: Path,
+    progress: OverallProgress,
+) -> FilmResult:
+    clock = _Clock()
+    warnings: list[str] = []
+    started = time.perf_counter()
+
+    with clock.stage("images"):
+        for number, image in enumerate(request.images):
+            _check_image(image)
+            progress("images", (number + 1) / len(request.images))
+        progress("images", 1.0)
+
+    with clock.stage("script"):
+        language = get_language(request.language).code
+        script = scenes.parse_script(request.script, list(request.images), language)
+        plan = timing.check_fit(request.script, request.duration_s, language, request.voice)
+        progress("script", 1.0)
+    warnings.extend(_script_warnings(request, script.characters, script.sentences))
+
+    with clock.stage("tts"):
+        spoken = tts.synthesize(
+            script.sentences,
+            request.voice,
+            language,
+            plan.words_per_minute,
+            lambda _stage, fraction: progress("tts", fraction),
+        )
+
+    with clock.stage("layout"):
+        timeline = timing.layout(script, spoken, request.duration_s, fmt.fps)
+        progress("layout", 1.0)
+
+    with clock.stage("subtitles"):
+        cues = subtitles.build_cues(timeline.speech, fmt.fps, timeline.duration_s)
+        problems = subtitles.check_cues(cues, timeline.speech, fmt.fps, timeline.duration_s)
+        warnings.extend(f"Subtitles: {problem}" for problem in problems)
+        (scratch / SRT_NAME).write_text(subtitles.to_srt(cues), encoding="utf-8")
+        (scratch / VTT_NAME).write_text(subtitles.to_vtt(cues), encoding="utf-8")
+        progress("subtitles", 1.0)
+
+    settings = EncodeSettings(preset=request.preset, crf=request.crf)
+    report = compose_film(
+        timeline,
+        spoken,
+        _music_source(request, timeline.duration_s),
+        fmt,
+        scratch / VIDEO_NAME,
+        seed=request.seed,
+        burn_in=cues if request.burn_subtitles else (),
+        settings=settings,
+        progress=progress,
+        work_dir=scratch,
+    )
+    clock.seconds.update(report.seconds)
+    if report.mix.max_reduction_db > LIMITER_WARNING_DB:
+        warnings.append(
+            f"The peak limiter turned loud moments down by up to {report.mix.max_reduction_db:.0f} dB "
+            "to keep true peaks under -1 dBTP; a very dynamic music track can sound squashed."
+        )
+
+    with clock.stage("report"):
+        facts = probe(scratch / VIDEO_NAME)
+        record = _report_record(
+            request,
+            fmt,
+            plan.words_per_minute,
+            timeline.duration_s,
+            len(cues),
+            report.mix,
+            facts,
+            clock.seconds,
+            time.perf_counter() - started,
+            warnings,
+        )
+        (scratch / REPORT_NAME).write_text(
+            json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        progress("report", 1.0)
+
+    for name in OUTPUT_NAMES:
+        os.replace(scratch / name, out_dir / name)
+    return FilmResult(
+        video=out_dir / VIDEO_NAME,
+        srt=out_dir / SRT_NAME,
+        vtt=out_dir / VTT_NAME,
+        report=out_dir / REPORT_NAME,
+        duration_s=timeline.duration_s,
+        stage_seconds=dict(clock.seconds),
+        warnings=tuple(warnings),
+        mix=report.mix,
+        facts=facts,
+        timeline=timeline,
+        cues=tuple(cues),
+        settings=record["settings"],
+    )
+
+
+def _check_image(path: Path) -> None:
+    """Decode an image once to prove it is usable; InputError naming it when not."""
+    try:
+        inspect_image(path, path.name)
+    except Image.DecompressionBombError as error:
+        # Pillow refuses images far over its own limit before pipeline.images can measure them.
+        raise InputError(
+            f"Image {path.name} has more pixels than the limit of {MAX_IMAGE_PIXELS:,}; scale it down."
+        ) from error
+
+
+def _script_warnings(
+    request: FilmRequest,
+    characters: Sequence[tuple[str, Path]],
+    sentences: Sequence[Any],
+) -> list[str]:
+    warnings: list[str] = []
+    script = missing_font(request.script)
+    if script is not None:
+        warnings.append(
+            f"No {script} font is installed, so {script} text on title cards and burned-in "
+            "subtitles shows as boxes (install fonts-noto-core)."
+        )
+    named = {name for name, _image in characters}
+    speakers = sorted({s.speaker for s in sentences if s.speaker and s.speaker not in named})
+    if speakers:
+        warnings.append(
+            f"No image matches the character(s) {', '.join(speakers)}; "
+            "the scene's pictures show while they speak."
+        )
+    return warnings
+
+
+def _music_label(choice: str) -> str:
+    """The music choice as recorded: a style name, "none", or the track's file name."""
+    if music.is_music_file(choice):
+        return Path(choice).name
+    return music.canonical_style(choice)
+
+
+def _report_record(
+    request: FilmRequest,
+    fmt: VideoFormat,
+    words_per_minute: int,
+    duration_s: float,
+    cue_count: int,
+    mix: MixReport,
+    facts: MediaFacts,
+    stage_seconds: dict[str, float],
+    total_s: float,
+    warnings: Sequence[str],
+) -> dict[str, Any]:
+    video = facts.video
+    audio = facts.audio
+    return {
+        "settings": {
+            "voice": request.voice,
+            "language": request.language,
+            "duration_s": request.duration_s,
+            "music": _music_label(request.music),
+            "aspect": request.aspect,
+            "resolution": request.resolution,
+            "width": fmt.width,
+            "height": fmt.height,
+            "fps": fmt.fps,
+            "seed": request.seed,
+            "burn_subtitles": request.burn_subtitles,
+            "preset": request.preset,
+            "crf": request.crf,
+            "words_per_minute": words_per_minute,
+            "images": [image.name for image in request.images],
+            "script_characters": len(request.script),
+        },
+        "stage_seconds": {name: round(value, 3) for name, value in stage_seconds.items()},
+        "total_seconds": round(total_s, 3),
+        "realtime_factor": round(duration_s / total_s, 2) if total_s > 0 else None,
+        "warnings": list(warnings),
+        "film": {
+            "duration_s": round(duration_s, 3),
+            "size_bytes": facts.size_bytes,
+            "video": asdict(video) if video else None,
+            "audio": asdict(audio) if audio else None,
+            "faststart": facts.faststart,
+            "subtitle_cues": cue_count,
+        },
+        "loudness": {
+            "integrated_lufs": round(mix.integrated_lufs, 2),
+            "true_peak_dbtp": round(mix.true_peak_dbtp, 2),
+            "speech_lufs": round(mix.speech_lufs, 2),
+            "music_lufs": round(mix.music_lufs, 2) if math.isfinite(mix.music_lufs) else None,
+            "music_gain_db": round(mix.music_gain_db, 2)
+            if math.isfinite(mix.music_gain_db)
+            else None,
+            "master_gain_db": round(mix.master_gain_db, 2),
+            "limited_fraction": round(mix.limited_fraction, 5),
+            "limiter_max_reduction_db": round(mix.max_reduction_db, 2),
+        },
+        "environment": {"python": platform.python_version()},
+    }
