@@ -25,7 +25,7 @@ ProgressCallback = Callable[[str, float], None]
 
 Voice = Literal["male", "female", "neutral"]
 Aspect = Literal["16:9", "9:16", "1:1"]
-Resolution = Literal["720p", "1080p"]
+Resolution = Literal["360p", "720p", "1080p"]
 
 FILM_SAMPLE_RATE_HZ = 48_000
 DEFAULT_FPS = 30

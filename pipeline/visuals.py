@@ -25,8 +25,8 @@ from pipeline.models import DEFAULT_FPS, Aspect, Cue, Frame, Resolution, Shot, T
 from pipeline.titles import caption_overlay, title_card
 from pipeline.yuv import CHROMA_ZERO, LUMA_BLACK, FrameBuffer, YuvImage, rgb_to_yuv, yuv_to_rgb
 
-SHORT_SIDE_PX: dict[str, int] = {"720p": 720, "1080p": 1080}
-"""Length of the frame's shorter side for each resolution name."""
+SHORT_SIDE_PX: dict[str, int] = {"360p": 360, "720p": 720, "1080p": 1080}
+"""Length of the frame's shorter side for each resolution name (360p is a quick draft)."""
 ASPECT_RATIOS: dict[str, tuple[int, int]] = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1)}
 """Width and height ratio for each aspect name."""
 
@@ -58,7 +58,7 @@ def video_format(
     if aspect not in ASPECT_RATIOS:
         raise InputError(f"Aspect {aspect} is not supported; use 16:9, 9:16 or 1:1.")
     if resolution not in SHORT_SIDE_PX:
-        raise InputError(f"Resolution {resolution} is not supported; use 720p or 1080p.")
+        raise InputError(f"Resolution {resolution} is not supported; use 360p, 720p or 1080p.")
     ratio_w, ratio_h = ASPECT_RATIOS[aspect]
     short = SHORT_SIDE_PX[resolution]
     if ratio_w >= ratio_h:
