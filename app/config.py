@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
 
+    embedded_worker: bool = True
+    worker_concurrency: int = Field(default=1, ge=1, le=32)
+    worker_heartbeat_s: float = Field(default=5.0, gt=0)
+    worker_stalled_after_s: float = Field(default=30.0, gt=0)
+    job_max_attempts: int = Field(default=3, ge=1, le=10)
+    job_retry_delay_s: int = Field(default=10, ge=0)
+
     google_client_id: str | None = None
     google_client_secret: str | None = None
     google_redirect_uri: str | None = None
@@ -92,6 +99,11 @@ class Settings(BaseSettings):
     def resolved_model_dir(self) -> Path:
         """Where model weights live: MODEL_DIR, or DATA_DIR/models."""
         return self.model_dir or self.data_dir / "models"
+
+    @property
+    def work_dir(self) -> Path:
+        """Scratch space for jobs (inputs fetched from storage, outputs before upload)."""
+        return self.data_dir / "work"
 
     @property
     def resolved_storage_url(self) -> str:

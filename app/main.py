@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,6 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 
 from app.admin.routes import router as admin_router
+from app.ai.routes import router as ai_router
 from app.config import Settings
 from app.context import AppContext
 from app.credits.routes import router as credits_router
@@ -26,6 +29,7 @@ from app.ratelimit import RateLimiter
 from app.storage import open_storage
 from app.uploads.routes import router as uploads_router
 from app.users.routes import router as users_router
+from app.worker.process import run_worker
 from db import migrate
 from db.session import create_engine, create_session_factory
 
@@ -66,9 +70,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.jwt_secret  # noqa: B018  (fail fast on a missing production secret)
         context = await build_context(settings)
         app.state.context = context
+        worker = (
+            asyncio.create_task(
+                run_worker(
+                    settings, database_url=context.database_url, install_signal_handlers=False
+                ),
+                name="embedded-worker",
+            )
+            if settings.embedded_worker
+            else None
+        )
         try:
             yield
         finally:
+            if worker is not None:
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
             await context.engine.dispose()
 
     app = FastAPI(
@@ -83,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in (
         users_router,
+        ai_router,
         projects_router,
         credits_router,
         uploads_router,

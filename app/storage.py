@@ -27,6 +27,10 @@ class StorageError(Exception):
     """A stored object is missing or the storage cannot be reached."""
 
 
+class ObjectMissing(StorageError):
+    """No object is stored under the key (retrying will not help)."""
+
+
 class Storage(Protocol):
     """The operations the studio needs from a store of files."""
 
@@ -49,6 +53,9 @@ class Storage(Protocol):
         self, key: str, lifetime_s: int = DEFAULT_LINK_LIFETIME_S, filename: str | None = None
     ) -> str:
         """A link that downloads the object until it expires."""
+
+    def location(self, key: str) -> str:
+        """The object's durable address (file:// or s3://), for records, not for downloads."""
 
 
 def _check_key(key: str) -> str:
@@ -97,7 +104,7 @@ class LocalStorage:
     def download(self, key: str, destination: Path) -> None:
         source = self.path(key)
         if not source.is_file():
-            raise StorageError(f"No stored file {key}.")
+            raise ObjectMissing(f"No stored file {key}.")
         shutil.copyfile(source, destination)
 
     def exists(self, key: str) -> bool:
@@ -120,6 +127,9 @@ class LocalStorage:
         expires = int(time.time()) + lifetime_s
         query = {"expires": str(expires), "signature": sign_local_link(self._secret, key, expires)}
         return f"{self._base_url}{LOCAL_FILES_ROUTE}{quote(_check_key(key))}?{urlencode(query)}"
+
+    def location(self, key: str) -> str:
+        return self.path(key).as_uri()
 
     def verify_link(self, key: str, expires: int, signature: str) -> bool:
         """Whether a local link's signature is genuine and it has not expired."""
@@ -164,7 +174,10 @@ class S3Storage:
         try:
             self._client.download_file(self.bucket, self._key(key), str(destination))
         except ClientError as error:
-            raise StorageError(f"No stored object {key}.") from error
+            code = str(error.response.get("Error", {}).get("Code", ""))
+            if code in ("404", "NoSuchKey", "NotFound"):
+                raise ObjectMissing(f"No stored object {key}.") from error
+            raise StorageError(f"Storage refused to send {key}: {code or error}.") from error
 
     def exists(self, key: str) -> bool:
         from botocore.exceptions import ClientError
@@ -195,6 +208,9 @@ class S3Storage:
             "get_object", Params=params, ExpiresIn=lifetime_s
         )
         return url
+
+    def location(self, key: str) -> str:
+        return f"s3://{self.bucket}/{self._key(key)}"
 
 
 def open_storage(

@@ -49,6 +49,10 @@ def settings(database_url: str, data_dir: Path) -> Settings:
         rate_limit_register="10000/minute",
         rate_limit_login="10000/minute",
         db_pool_size=12,
+        embedded_worker=False,
+        job_retry_delay_s=0,
+        worker_heartbeat_s=1.0,
+        worker_stalled_after_s=4.0,
     )
 
 

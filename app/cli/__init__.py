@@ -8,7 +8,13 @@ from collections.abc import Callable, Sequence
 from importlib import import_module
 
 # Each module listed here defines `register(subparsers)`; its sub-commands set `handler`.
-COMMAND_MODULES = ("app.cli.serve", "app.cli.db", "app.cli.models", "app.cli.render")
+COMMAND_MODULES = (
+    "app.cli.serve",
+    "app.cli.worker",
+    "app.cli.db",
+    "app.cli.models",
+    "app.cli.render",
+)
 
 Handler = Callable[[argparse.Namespace], int]
 

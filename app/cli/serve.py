@@ -36,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings()
+        if args.no_worker:
+            settings.embedded_worker = False
         settings.jwt_secret  # noqa: B018  (fail before binding the port)
     except ConfigError as error:
         raise CommandError(str(error)) from error

@@ -5,9 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, BackgroundTasks, Depends, Request, Response, status
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
-from app.deps import CurrentUser, Session
+from app.deps import Context, CurrentUser, Session
+from app.idempotency import respond_once
 from app.projects import service
 from app.projects.schemas import (
     CreateProjectRequest,
@@ -35,10 +38,18 @@ ERRORS = {
     responses={code: ERRORS[code] for code in (402, 422)},
 )
 async def create(
-    body: CreateProjectRequest, user: CurrentUser, session: Session
-) -> CreateProjectResponse:
-    """Create a project and queue its film; debits 3 credits a minute."""
-    return await service.create(session, user, body)
+    body: CreateProjectRequest, request: Request, user: CurrentUser, session: Session
+) -> JSONResponse:
+    """Create a project and queue its film; debits 3 credits a minute. Send an
+    Idempotency-Key header to make retries safe."""
+    return await respond_once(
+        session,
+        user,
+        request,
+        body,
+        status.HTTP_201_CREATED,
+        lambda: service.create(session, user, body),
+    )
 
 
 @router.get("", response_model=ProjectListResponse)
@@ -51,10 +62,10 @@ async def list_projects(
 
 @router.get("/{project_id}", response_model=ProjectResponse, responses={404: ERRORS[404]})
 async def get_project(
-    project_id: uuid.UUID, user: CurrentUser, session: Session
+    project_id: uuid.UUID, user: CurrentUser, session: Session, context: Context
 ) -> ProjectResponse:
     """A project with its status, progress and film links."""
-    return await service.get(session, user, project_id)
+    return await service.get(session, user, project_id, context.storage)
 
 
 @router.post(
@@ -63,18 +74,32 @@ async def get_project(
     responses={code: ERRORS[code] for code in (402, 404, 409, 422)},
 )
 async def regenerate(
-    project_id: uuid.UUID, user: CurrentUser, session: Session
-) -> RegenerateResponse:
-    """Render the project's film again (charged again)."""
-    return await service.regenerate(session, user, project_id)
+    project_id: uuid.UUID, request: Request, user: CurrentUser, session: Session
+) -> JSONResponse:
+    """Render the project's film again (charged again); Idempotency-Key makes retries safe."""
+    return await respond_once(
+        session,
+        user,
+        request,
+        None,
+        status.HTTP_200_OK,
+        lambda: service.regenerate(session, user, project_id),
+    )
 
 
 @router.delete(
     "/{project_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses={404: ERRORS[404], 409: {"description": "The film is rendering"}},
+    responses={404: ERRORS[404]},
 )
-async def delete_project(project_id: uuid.UUID, user: CurrentUser, session: Session) -> Response:
-    """Delete a project and its files; a queued render is cancelled and refunded."""
-    await service.delete(session, user, project_id)
+async def delete_project(
+    project_id: uuid.UUID,
+    user: CurrentUser,
+    session: Session,
+    context: Context,
+    background: BackgroundTasks,
+) -> Response:
+    """Delete a project and its files; an unfinished render is cancelled and refunded."""
+    prefix = await service.delete(session, user, project_id)
+    background.add_task(run_in_threadpool, context.storage.delete_prefix, prefix)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pipeline.timing import check_fit
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.credits.service import check_plan_allows
@@ -13,6 +12,7 @@ from db.enums import UploadKind
 from db.models import Plan, User
 from db.repositories import uploads as upload_repo
 from pipeline.errors import ScriptLengthError
+from pipeline.timing import check_fit
 
 SECONDS_PER_MINUTE = 60
 

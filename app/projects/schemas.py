@@ -22,7 +22,7 @@ UPLOAD_REF = re.compile(
 )
 
 Aspect = Literal["16:9", "9:16", "1:1"]
-Resolution = Literal["720p", "1080p"]
+Resolution = Literal["360p", "720p", "1080p"]
 
 
 def upload_id(ref: str) -> uuid.UUID:
@@ -122,8 +122,9 @@ class ProjectResponse(BaseModel):
     user_id: uuid.UUID
     title: str
     status: ProjectStatus
-    video_url: str | None
-    subtitles_url: str | None
+    video_url: str | None = Field(description="Signed MP4 link (expires in 24 hours).")
+    subtitles_url: str | None = Field(description="Signed SRT link (expires in 24 hours).")
+    subtitles_vtt_url: str | None = Field(description="Signed WebVTT link.")
     script: str
     images: list[str]
     voice: Voice

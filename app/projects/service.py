@@ -8,6 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.credits import service as credits
 from app.errors import Conflict, NotFound
+from app.jobs import lifecycle
+from app.jobs.queueing import enqueue
 from app.projects.rules import check_film_settings
 from app.projects.schemas import (
     CreateProjectRequest,
@@ -19,6 +21,8 @@ from app.projects.schemas import (
     RegenerateResponse,
 )
 from app.schemas import PageParams
+from app.storage import Storage
+from app.uploads.filenames import safe_filename
 from db.enums import JobKind, JobStatus, ProjectStatus
 from db.models import Job, Project, User
 from db.repositories import jobs as job_repo
@@ -85,19 +89,13 @@ async def queue_render(
             user_id=user.id,
             project_id=project.id,
             credits=cost,
-            params={},
+            params={"output_minutes": project.duration},
         ),
     )
     balance = await credits.debit_for_job(
         session, user, cost, job, note=f"{project.duration}-minute film '{project.title}'"
     )
-    await log_repo.add(
-        session,
-        "job.queued",
-        f"Render job {job.id} queued; {cost} credits debited",
-        user_id=user.id,
-        project_id=project.id,
-    )
+    await enqueue(session, job)
     return job, balance
 
 
@@ -110,17 +108,22 @@ async def _owned(
     return project
 
 
-async def get(session: AsyncSession, user: User, project_id: uuid.UUID) -> ProjectResponse:
-    """The user's project with its latest job's progress; 404 for anyone else's."""
+async def get(
+    session: AsyncSession, user: User, project_id: uuid.UUID, storage: Storage
+) -> ProjectResponse:
+    """The user's project with its latest job's progress and fresh download links; 404 for
+    anyone else's."""
     project = await _owned(session, user, project_id)
     job = await job_repo.latest_for_project(session, project.id)
+    links = film_links(project, storage)
     return ProjectResponse(
         id=project.id,
         user_id=project.user_id,
         title=project.title,
         status=project.status,
-        video_url=project.video_url,
-        subtitles_url=project.subtitles_url,
+        video_url=links.get("video"),
+        subtitles_url=links.get("srt"),
+        subtitles_vtt_url=links.get("vtt"),
         script=project.script,
         images=list(project.images),
         voice=project.voice,
@@ -140,6 +143,19 @@ async def get(session: AsyncSession, user: User, project_id: uuid.UUID) -> Proje
     )
 
 
+def film_links(project: Project, storage: Storage) -> dict[str, str]:
+    """Signed, expiring download links for a finished project's film and subtitles."""
+    if project.status is not ProjectStatus.COMPLETE or not project.video_key:
+        return {}
+    title = safe_filename(project.title, "", fallback="film")
+    links = {"video": storage.url(project.video_key, filename=f"{title}.mp4")}
+    if project.subtitles_key:
+        links["srt"] = storage.url(project.subtitles_key, filename=f"{title}.srt")
+        vtt_key = project.subtitles_key.removesuffix(".srt") + ".vtt"
+        links["vtt"] = storage.url(vtt_key, filename=f"{title}.vtt")
+    return links
+
+
 async def list_page(session: AsyncSession, user: User, paging: PageParams) -> ProjectListResponse:
     """A page of the user's projects, newest first."""
     page = await project_repo.list_for_user(session, user.id, paging.offset, paging.per_page)
@@ -155,28 +171,7 @@ async def regenerate(
     session: AsyncSession, user: User, project_id: uuid.UUID
 ) -> RegenerateResponse:
     """Queue a new render of a finished or failed project; 409 while one is pending or running."""
-    project = await _owned(session, user, project_id, lock=True)
-    if project.status in BUSY_STATUSES:
-        raise Conflict(
-            f"The project is {project.status}; wait for its render to finish before regenerating.",
-            status=str(project.status),
-        )
-    plan = await credits.user_plan(session, user)
-    await check_film_settings(
-        session, user, plan, FilmSettings.model_validate(project, from_attributes=True)
-    )
-    project.status = ProjectStatus.PENDING
-    project.error = None
-    await log_repo.add(
-        session,
-        "project.regenerate",
-        f"Regenerating '{project.title}'",
-        user_id=user.id,
-        project_id=project.id,
-    )
-    job, balance = await queue_render(
-        session, user, project, credits.film_cost(plan, project.duration)
-    )
+    project, job, balance = await rerender(session, user, project_id)
     return RegenerateResponse(
         id=project.id,
         status=project.status,
@@ -186,18 +181,48 @@ async def regenerate(
     )
 
 
-async def delete(session: AsyncSession, user: User, project_id: uuid.UUID) -> list[uuid.UUID]:
-    """Delete a project; a queued render is cancelled and refunded, a running one gets 409.
+async def rerender(
+    session: AsyncSession,
+    user: User,
+    project_id: uuid.UUID,
+    changes: FilmSettings | None = None,
+) -> tuple[Project, Job, int]:
+    """Render a project again, optionally with new film settings; the project, job, balance."""
+    project = await _owned(session, user, project_id, lock=True)
+    if project.status in BUSY_STATUSES:
+        raise Conflict(
+            f"The project is {project.status}; wait for its render to finish before rendering "
+            "it again.",
+            status=str(project.status),
+        )
+    settings = changes or FilmSettings.model_validate(project, from_attributes=True)
+    plan = await credits.user_plan(session, user)
+    await check_film_settings(session, user, plan, settings)
+    for name, value in settings.model_dump().items():
+        setattr(project, name, value)
+    project.status = ProjectStatus.PENDING
+    project.error = None
+    await log_repo.add(
+        session,
+        "project.regenerate",
+        f"Rendering '{project.title}' again" + (" with new settings" if changes else ""),
+        user_id=user.id,
+        project_id=project.id,
+    )
+    job, balance = await queue_render(
+        session, user, project, credits.film_cost(plan, project.duration)
+    )
+    return project, job, balance
 
-    Returns the ids of the project's jobs so the caller can remove their stored outputs.
+
+async def delete(session: AsyncSession, user: User, project_id: uuid.UUID) -> str:
+    """Delete a project; its queued or running render is cancelled and refunded first.
+
+    Returns the storage prefix of the project's files for the caller to remove after commit.
     """
     project = await _owned(session, user, project_id, lock=True)
-    active = await job_repo.active_for_project(session, project.id)
-    if any(job.status is JobStatus.RUNNING for job in active):
-        raise Conflict("The film is rendering; cancel the render or wait before deleting it.")
-    for job in active:
-        job.status = JobStatus.CANCELLED
-        await credits.refund_job(session, job, "project deleted before its render started")
+    for job in await job_repo.active_for_project(session, project.id):
+        await lifecycle.cancel(session, job, "the project was deleted")
     await log_repo.add(
         session,
         "project.delete",
@@ -206,4 +231,9 @@ async def delete(session: AsyncSession, user: User, project_id: uuid.UUID) -> li
         project_id=project.id,
     )
     await project_repo.remove(session, project.id)
-    return [job.id for job in active]
+    return project_storage_prefix(project.id)
+
+
+def project_storage_prefix(project_id: uuid.UUID) -> str:
+    """Where a project's films and subtitles are stored."""
+    return f"projects/{project_id}/"

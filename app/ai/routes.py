@@ -1,0 +1,119 @@
+"""AI job service routes: /api/ai/... (queue work, follow it, cancel it)."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request, status
+from fastapi.responses import JSONResponse
+
+from app.ai import service
+from app.ai.schemas import AudioGenerateRequest, MusicGenerateRequest, VideoGenerateRequest
+from app.deps import Context, CurrentUser, Session
+from app.idempotency import respond_once
+from app.jobs import service as jobs
+from app.jobs.schemas import JobQueuedResponse, JobResponse
+
+router = APIRouter(prefix="/api/ai", tags=["ai jobs"])
+
+QUEUED_ERRORS: dict[int | str, dict[str, object]] = {
+    402: {"description": "Not enough credits (body has balance and cost)"},
+    404: {"description": "No such project in your account"},
+    409: {"description": "Busy project, or an Idempotency-Key reused with another body"},
+    422: {"description": "Invalid settings or plan limit"},
+}
+
+
+@router.post(
+    "/video-generate",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobQueuedResponse,
+    responses=QUEUED_ERRORS,
+)
+async def video_generate(
+    body: VideoGenerateRequest,
+    request: Request,
+    user: CurrentUser,
+    session: Session,
+    context: Context,
+) -> JSONResponse:
+    """Render a project's film with these settings (3 credits a minute)."""
+    return await respond_once(
+        session,
+        user,
+        request,
+        body,
+        status.HTTP_202_ACCEPTED,
+        lambda: service.video_generate(session, context.settings, user, body),
+    )
+
+
+@router.post(
+    "/audio-generate",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobQueuedResponse,
+    responses=QUEUED_ERRORS,
+)
+async def audio_generate(
+    body: AudioGenerateRequest,
+    request: Request,
+    user: CurrentUser,
+    session: Session,
+    context: Context,
+) -> JSONResponse:
+    """Narrate text as an M4A file (charged by the minute of speech)."""
+    return await respond_once(
+        session,
+        user,
+        request,
+        body,
+        status.HTTP_202_ACCEPTED,
+        lambda: service.audio_generate(session, context.settings, user, body),
+    )
+
+
+@router.post(
+    "/music-generate",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobQueuedResponse,
+    responses=QUEUED_ERRORS,
+)
+async def music_generate(
+    body: MusicGenerateRequest,
+    request: Request,
+    user: CurrentUser,
+    session: Session,
+    context: Context,
+) -> JSONResponse:
+    """Compose a background music track as an M4A file (charged by the minute)."""
+    return await respond_once(
+        session,
+        user,
+        request,
+        body,
+        status.HTTP_202_ACCEPTED,
+        lambda: service.music_generate(session, context.settings, user, body),
+    )
+
+
+@router.get(
+    "/jobs/{job_id}", response_model=JobResponse, responses={404: {"description": "No such job"}}
+)
+async def get_job(
+    job_id: uuid.UUID, user: CurrentUser, session: Session, context: Context
+) -> JobResponse:
+    """A job's status, progress, stage, ETA and (when complete) its output link."""
+    return jobs.describe(await jobs.owned(session, user, job_id), context.storage)
+
+
+@router.post(
+    "/jobs/{job_id}/cancel",
+    response_model=JobResponse,
+    responses={404: {"description": "No such job"}, 409: {"description": "Already finished"}},
+)
+async def cancel_job(
+    job_id: uuid.UUID, user: CurrentUser, session: Session, context: Context
+) -> JobResponse:
+    """Stop a queued or running job; its credits are refunded. A running render stops within
+    a second or two."""
+    return jobs.describe(await jobs.cancel(session, user, job_id), context.storage)

@@ -1,0 +1,77 @@
+"""Request bodies of the AI job service (field names from the seed)."""
+
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.projects.schemas import FilmSettings
+from db.enums import Voice
+from pipeline.tts import LANGUAGES
+
+MAX_TEXT_CHARS = 20_000
+MAX_MUSIC_SECONDS = 40 * 60
+MIN_MUSIC_SECONDS = 5
+MAX_PROMPT_CHARS = 500
+
+
+class VideoGenerateRequest(FilmSettings):
+    """POST /api/ai/video-generate: render a project's film with these settings."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "project_id": "00000000-0000-0000-0000-000000000000",
+                "script": "Story script here...",
+                "images": [],
+                "voice": "female",
+                "duration": 2,
+                "music": "ambient",
+            }
+        }
+    )
+
+    project_id: uuid.UUID
+
+
+class AudioGenerateRequest(BaseModel):
+    """POST /api/ai/audio-generate: narration audio from text."""
+
+    project_id: uuid.UUID
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    voice: Voice = Voice.NEUTRAL
+    language: str = "en"
+
+    @field_validator("text")
+    @classmethod
+    def _has_words(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must contain some text")
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"'{value}' is not supported; choose one of {', '.join(LANGUAGES)}")
+        return value
+
+
+class MusicGenerateRequest(BaseModel):
+    """POST /api/ai/music-generate: a background music track."""
+
+    project_id: uuid.UUID
+    prompt: str = Field(default="", max_length=MAX_PROMPT_CHARS)
+    duration: int = Field(
+        ge=MIN_MUSIC_SECONDS, le=MAX_MUSIC_SECONDS, description="Track length in seconds."
+    )
+    style: str = Field(default="cinematic", description="A style from GET /api/music/catalogue.")
+
+
+class LipSyncRequest(BaseModel):
+    """POST /api/ai/lip-sync: make the face in a video speak an audio track."""
+
+    project_id: uuid.UUID
+    video_url: str = Field(min_length=1, max_length=4000)
+    audio_url: str = Field(min_length=1, max_length=4000)

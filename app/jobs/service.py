@@ -1,0 +1,52 @@
+"""Job rules for users: read one, cancel one."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.errors import NotFound
+from app.jobs import lifecycle
+from app.jobs.schemas import JobResponse
+from app.storage import Storage
+from db.enums import JobStatus
+from db.models import Job, User
+from db.repositories import jobs as job_repo
+
+
+async def owned(session: AsyncSession, user: User, job_id: uuid.UUID) -> Job:
+    """The user's job; 404 for anyone else's."""
+    job = await job_repo.get(session, job_id)
+    if job is None or job.user_id != user.id:
+        raise NotFound("No job with this id in your account.")
+    return job
+
+
+def describe(job: Job, storage: Storage) -> JobResponse:
+    """A job as the API shows it, with a fresh link to its output."""
+    output_key = job.result.get("output_key") if job.status is JobStatus.COMPLETE else None
+    return JobResponse(
+        job_id=job.id,
+        kind=job.kind,
+        status=job.status,
+        progress=round(job.progress, 1),
+        stage=job.stage,
+        eta_seconds=job.eta_s,
+        attempts=job.attempts,
+        error=job.error,
+        credits=job.credits,
+        project_id=job.project_id,
+        output_url=storage.url(output_key) if output_key else None,
+        result=job.result,
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+    )
+
+
+async def cancel(session: AsyncSession, user: User, job_id: uuid.UUID) -> Job:
+    """Cancel the user's queued or running job (refunded); 409 when it already ended."""
+    job = await owned(session, user, job_id)
+    await lifecycle.cancel(session, job, "cancelled by the user")
+    return job

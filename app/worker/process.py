@@ -1,0 +1,87 @@
+"""A worker: runs queued jobs until stopped, in its own process or inside `filmstudio serve`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from anyio import to_thread
+
+from app.config import Settings
+from app.embedded_db import resolve_database_url
+from app.jobs.queueing import RENDER_QUEUE, UPLOAD_QUEUE
+from app.storage import open_storage
+from app.worker.context import WorkerContext
+from app.worker.kinds import JobWork
+from app.worker.queue_app import build_queue_app
+from app.worker.reaper import reap_forever
+from app.worker.render_job import RenderWork
+from app.worker.stage_jobs import AudioWork, MusicWork
+from db.enums import JobKind
+from db.session import create_engine, create_session_factory
+
+log = logging.getLogger(__name__)
+
+UPLOAD_CONCURRENCY = 2
+"""Uploads wait on the network, so they get their own slots beside the renders."""
+
+WORKER_POOL_SIZE = 4
+
+
+def job_works() -> dict[JobKind, JobWork]:
+    """The work of every job kind this worker can run."""
+    return {JobKind.RENDER: RenderWork(), JobKind.AUDIO: AudioWork(), JobKind.MUSIC: MusicWork()}
+
+
+async def run_worker(
+    settings: Settings,
+    concurrency: int | None = None,
+    database_url: str | None = None,
+    install_signal_handlers: bool = True,
+) -> None:
+    """Run jobs until cancelled or signalled; running jobs finish before it returns."""
+    if database_url is None:
+        database_url = await to_thread.run_sync(
+            resolve_database_url, settings.database_url, settings.data_dir
+        )
+    url = database_url
+    engine = create_engine(url, pool_size=WORKER_POOL_SIZE)
+    context = WorkerContext(
+        settings=settings,
+        database_url=url,
+        sessions=create_session_factory(engine),
+        storage=open_storage(
+            settings.resolved_storage_url,
+            settings.jwt_secret,
+            settings.public_base_url,
+            settings.s3_endpoint_url,
+        ),
+    )
+    queue_app = build_queue_app(context, job_works())
+
+    async def serve_queue(queue: str, slots: int) -> None:
+        await queue_app.run_worker_async(
+            queues=[queue],
+            concurrency=slots,
+            name=f"{context.name}:{queue}",
+            update_heartbeat_interval=settings.worker_heartbeat_s,
+            stalled_worker_timeout=settings.worker_stalled_after_s,
+            install_signal_handlers=install_signal_handlers,
+        )
+
+    try:
+        async with queue_app.open_async():
+            reaper = asyncio.create_task(
+                reap_forever(
+                    queue_app, settings.worker_heartbeat_s, settings.worker_stalled_after_s
+                )
+            )
+            try:
+                await asyncio.gather(
+                    serve_queue(RENDER_QUEUE, concurrency or settings.worker_concurrency),
+                    serve_queue(UPLOAD_QUEUE, UPLOAD_CONCURRENCY),
+                )
+            finally:
+                reaper.cancel()
+    finally:
+        await engine.dispose()

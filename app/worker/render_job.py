@@ -1,0 +1,90 @@
+"""Render jobs: a project's film."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.jobs import lifecycle
+from app.music.catalogue import is_catalogue_style
+from app.projects.schemas import upload_id
+from app.storage import Storage
+from app.worker.inputs import StoredFile
+from app.worker.render_work import RenderInputs, RenderOutputs, output_prefix, render_project
+from db.enums import UploadKind
+from db.models import Job, Project
+from db.repositories import uploads as upload_repo
+from pipeline.errors import InputError
+from pipeline.models import ProgressCallback
+
+
+class RenderWork:
+    """Renders a project's film and sets the project's links."""
+
+    async def prepare(self, session: AsyncSession, job: Job) -> RenderInputs:
+        project = await session.get(Project, job.project_id)
+        if project is None:
+            raise InputError("The project was deleted before its film could render.")
+        images = await _stored(session, project, project.images, UploadKind.IMAGE)
+        track = None
+        if not is_catalogue_style(project.music):
+            track = (await _stored(session, project, [project.music], UploadKind.AUDIO))[0]
+        size = job.params.get("size")
+        return RenderInputs(
+            job_id=job.id,
+            project_id=project.id,
+            script=project.script,
+            images=tuple(images),
+            voice=str(project.voice),
+            language=project.language,
+            minutes=project.duration,
+            music_style=None if track else project.music,
+            music_track=track,
+            aspect=project.aspect,
+            resolution=project.resolution,
+            size=(int(size[0]), int(size[1])) if size else None,
+        )
+
+    def run(
+        self, inputs: RenderInputs, storage: Storage, folder: Path, progress: ProgressCallback
+    ) -> RenderOutputs:
+        return render_project(inputs, storage, folder, progress)
+
+    async def finish(self, session: AsyncSession, job: Job, outcome: RenderOutputs) -> bool:
+        keys, locations = outcome.keys, outcome.locations
+        result: dict[str, Any] = {
+            "outputs": keys,
+            "output_key": keys["film.mp4"],
+            "duration_s": outcome.duration_s,
+            "warnings": list(outcome.warnings),
+            "stage_seconds": outcome.stage_seconds,
+            **outcome.details,
+        }
+        return await lifecycle.complete(
+            session,
+            job,
+            result,
+            video=(keys["film.mp4"], locations["film.mp4"]),
+            subtitles=(keys["film.srt"], locations["film.srt"]),
+        )
+
+    def output_prefix(self, job: Job) -> str:
+        assert job.project_id is not None
+        return output_prefix(job.project_id, job.id)
+
+
+async def _stored(
+    session: AsyncSession, project: Project, refs: list[str], kind: UploadKind
+) -> list[StoredFile]:
+    uploads = {
+        upload.ref: upload
+        for upload in await upload_repo.get_owned(
+            session, project.user_id, [upload_id(ref) for ref in refs], kind
+        )
+    }
+    missing = [ref for ref in refs if ref not in uploads]
+    if missing:
+        raise InputError(f"The uploaded file {missing[0]} no longer exists; upload it again.")
+    return [StoredFile(uploads[ref].storage_key, uploads[ref].filename) for ref in refs]

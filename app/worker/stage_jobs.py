@@ -1,0 +1,96 @@
+"""Stage jobs of the AI job service: narration audio and music tracks."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.jobs import lifecycle
+from app.storage import Storage
+from app.worker.render_work import seed_for
+from db.models import Job
+from pipeline.audio_files import music_file, narration_file
+from pipeline.models import ProgressCallback
+
+M4A_TYPE = "audio/mp4"
+
+
+def stage_prefix(job: Job) -> str:
+    """Where a stage job's output is stored."""
+    return f"projects/{job.project_id}/jobs/{job.id}/"
+
+
+@dataclass(frozen=True)
+class StageInputs:
+    """A stage job's id, output key and parameters."""
+
+    job_id: uuid.UUID
+    output_key: str
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StageOutcome:
+    """A stored stage output and its length."""
+
+    output_key: str
+    duration_s: float
+
+
+class _StageWork:
+    """The shared steps of stage jobs; subclasses name the file and make it."""
+
+    filename = "output.m4a"
+
+    async def prepare(self, session: AsyncSession, job: Job) -> StageInputs:
+        return StageInputs(job.id, stage_prefix(job) + self.filename, dict(job.params))
+
+    def make(self, inputs: StageInputs, path: Path, progress: ProgressCallback) -> float:
+        raise NotImplementedError
+
+    def run(
+        self, inputs: StageInputs, storage: Storage, folder: Path, progress: ProgressCallback
+    ) -> StageOutcome:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / self.filename
+        duration_s = self.make(inputs, path, progress)
+        storage.put_file(inputs.output_key, path, M4A_TYPE)
+        return StageOutcome(inputs.output_key, duration_s)
+
+    async def finish(self, session: AsyncSession, job: Job, outcome: StageOutcome) -> bool:
+        return await lifecycle.complete(
+            session,
+            job,
+            {"output_key": outcome.output_key, "duration_s": round(outcome.duration_s, 3)},
+        )
+
+    def output_prefix(self, job: Job) -> str:
+        return stage_prefix(job)
+
+
+class AudioWork(_StageWork):
+    """Narration of a text in a voice and language."""
+
+    filename = "narration.m4a"
+
+    def make(self, inputs: StageInputs, path: Path, progress: ProgressCallback) -> float:
+        params = inputs.params
+        return narration_file(
+            params["text"], params["voice"], params["language"], path, progress=progress
+        )
+
+
+class MusicWork(_StageWork):
+    """A procedural music track in a catalogue style."""
+
+    filename = "music.m4a"
+
+    def make(self, inputs: StageInputs, path: Path, progress: ProgressCallback) -> float:
+        params = inputs.params
+        return music_file(
+            params["style"], float(params["duration_s"]), path, seed_for(inputs.job_id), progress
+        )
