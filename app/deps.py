@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.context import AppContext
 from app.errors import Forbidden, Unauthorized
 from app.security import InvalidToken, read_token
+from app.transaction import transaction
 from db.enums import Role
 from db.models import User
 from db.repositories import users as user_repo
@@ -30,13 +31,8 @@ Context = Annotated[AppContext, Depends(get_context)]
 
 async def get_session(context: Context) -> AsyncIterator[AsyncSession]:
     """One transaction per request: committed when the handler returns, rolled back on error."""
-    async with context.sessions() as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
+    async with transaction(context.sessions) as session:
+        yield session
 
 
 Session = Annotated[AsyncSession, Depends(get_session, scope="function")]

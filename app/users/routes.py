@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, status
 
 from app.deps import Context, CurrentUser, Session, client_address
 from app.users import service
+from app.users.limits import check_login_rate, check_register_rate
 from app.users.schemas import (
     LoginRequest,
     ProfileResponse,
@@ -27,9 +28,7 @@ async def register(
     body: RegisterRequest, request: Request, session: Session, context: Context
 ) -> UserResponse:
     """Create a creator account on the Free plan with 3 credits."""
-    await context.limiter.check(
-        "register", client_address(request), context.settings.rate_limit_register
-    )
+    await check_register_rate(context, client_address(request))
     user = await service.register(session, context.settings, body)
     return UserResponse.model_validate(user)
 
@@ -43,9 +42,7 @@ async def login(
     body: LoginRequest, request: Request, session: Session, context: Context
 ) -> TokenResponse:
     """Exchange email and password for a bearer token valid for 24 hours."""
-    rate = context.settings.rate_limit_login
-    await context.limiter.check("login-ip", client_address(request), rate)
-    await context.limiter.check("login-email", str(body.email), rate)
+    await check_login_rate(context, client_address(request), str(body.email))
     return await service.login(session, context.settings, body)
 
 
