@@ -143,10 +143,13 @@ class S3Storage:
     def __init__(self, bucket: str, prefix: str, endpoint_url: str | None = None) -> None:
         import boto3
         from boto3.s3.transfer import TransferConfig
+        from botocore.config import Config
 
         self.bucket = bucket
         self.prefix = prefix.strip("/")
-        self._client = boto3.client("s3", endpoint_url=endpoint_url)
+        self._client = boto3.client(
+            "s3", endpoint_url=endpoint_url, config=Config(signature_version="s3v4")
+        )
         self._transfer = TransferConfig(
             multipart_threshold=MULTIPART_THRESHOLD_BYTES, multipart_chunksize=MULTIPART_CHUNK_BYTES
         )
@@ -191,7 +194,8 @@ class S3Storage:
     def delete_prefix(self, prefix: str) -> int:
         paginator = self._client.get_paginator("list_objects_v2")
         deleted = 0
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=self._key(prefix)):
+        full_prefix = self._key(prefix.rstrip("/")) + ("/" if prefix.endswith("/") else "")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=full_prefix):
             objects = [{"Key": item["Key"]} for item in page.get("Contents", [])]
             if objects:
                 self._client.delete_objects(Bucket=self.bucket, Delete={"Objects": objects})
