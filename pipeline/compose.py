@@ -1,20 +1,23 @@
-"""Compose the film: mix its sound, then stream its frames with that sound into one MP4.
+"""Compose the film: its sound and its pictures made side by side, then put in one MP4.
 
-This is the last pipeline stage: narration (at the Timeline's speech positions) and music
-are mixed in chunks (pipeline.mix), then the frames (pipeline.visuals) are drawn and
-encoded together with the mix (pipeline.encode). Nothing holds the whole film.
+This is the last pipeline stage. A worker thread mixes narration (at the Timeline's speech
+positions) and music in chunks (pipeline.mix) and encodes the mix to AAC, while the calling
+thread draws the frames (pipeline.visuals) and streams them to x264 (pipeline.encode); the
+mix fills the CPU time x264 leaves idle. The two tracks are then muxed without re-encoding,
+moov atom first. Nothing holds the whole film.
 """
 
 from __future__ import annotations
 
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.encode import STAGE as ENCODE_STAGE
-from pipeline.encode import EncodeSettings, encode_frames
+from pipeline.encode import EncodeSettings, encode_audio, encode_frames, mux
 from pipeline.mix import STAGE as MIX_STAGE
 from pipeline.mix import MixReport, SpeechTrack, mix_film_audio
 from pipeline.models import (
@@ -29,8 +32,16 @@ from pipeline.models import (
 )
 from pipeline.visuals import FilmFrames
 
-STAGES = (MIX_STAGE, ENCODE_STAGE)
-"""Progress stage names this module reports, in order."""
+AUDIO_STAGE = "audio"
+"""Seconds spent encoding the mix to AAC (in the sound thread)."""
+MUX_STAGE = "mux"
+STAGES = (MIX_STAGE, AUDIO_STAGE, ENCODE_STAGE, MUX_STAGE)
+"""Stage names in ComposeReport.seconds; mix and audio run alongside encode."""
+REPORTED_STAGE = ENCODE_STAGE
+"""The one stage name compose reports progress under (sound and pictures together)."""
+SOUND_SHARE = 0.08
+"""Share of compose progress given to the sound (it is small next to x264)."""
+WAIT_POLL_S = 0.1
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,68 @@ class ComposeReport:
     mix: MixReport
     frames: int
     seconds: dict[str, float]
+
+
+class _SoundJob(threading.Thread):
+    """Mixes the film's sound and encodes it to AAC, in its own thread; stoppable."""
+
+    def __init__(
+        self,
+        speech: SpeechTrack,
+        music: Iterable[AudioArray] | None,
+        duration_s: float,
+        folder: Path,
+        settings: EncodeSettings | None,
+    ) -> None:
+        super().__init__(name="film-sound", daemon=True)
+        self.speech = speech
+        self.music = music
+        self.duration_s = duration_s
+        self.folder = folder
+        self.settings = settings
+        self.output = folder / "sound.m4a"
+        self.fraction = 0.0
+        self.report: MixReport | None = None
+        self.error: BaseException | None = None
+        self.seconds: dict[str, float] = {}
+        self._stop_requested = threading.Event()
+
+    def _progress(self, _stage: str, fraction: float) -> None:
+        if self._stop_requested.is_set():
+            raise _Stopped
+        self.fraction = fraction
+
+    def stop(self) -> None:
+        """Ask the job to stop at its next chunk."""
+        self._stop_requested.set()
+
+    def run(self) -> None:
+        try:
+            raw = self.folder / "mix.f32"
+            started = time.perf_counter()
+            self.report = mix_film_audio(
+                self.speech,
+                self.music,
+                self.duration_s,
+                raw,
+                self.folder,
+                self._progress,
+                FILM_SAMPLE_RATE_HZ,
+            )
+            self.seconds[MIX_STAGE] = time.perf_counter() - started
+            started = time.perf_counter()
+            encode_audio(raw, self.output, self.settings)
+            raw.unlink(missing_ok=True)
+            self.seconds[AUDIO_STAGE] = time.perf_counter() - started
+            self.fraction = 1.0
+        except _Stopped:
+            pass
+        except BaseException as error:  # handed to the caller's thread
+            self.error = error
+
+
+class _Stopped(Exception):
+    """The sound job was asked to stop."""
 
 
 def compose_film(
@@ -58,23 +131,55 @@ def compose_film(
     """Mix and encode the film described by timeline into out_path (an MP4).
 
     spoken holds the narration of timeline.speech; music yields stereo chunks at 48 kHz (None
-    for none); burn_in cues are drawn onto the picture. progress gets ("mix", f) then
-    ("encode", f) and may raise to cancel (out_path is then removed).
+    for none); burn_in cues are drawn onto the picture. progress("encode", f) covers sound and
+    pictures together and is only called from this thread; it may raise to cancel (nothing
+    is left at out_path then). An error in the sound (e.g. an unreadable music file) stops
+    the pictures too and is raised here.
     """
-    seconds: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="compose-", dir=work_dir) as scratch:
         folder = Path(scratch)
-        audio_path = folder / "mix.f32"
-        started = time.perf_counter()
         speech = SpeechTrack(spoken, timeline.speech, FILM_SAMPLE_RATE_HZ)
-        mix = mix_film_audio(
-            speech, music, timeline.duration_s, audio_path, folder, progress, FILM_SAMPLE_RATE_HZ
-        )
-        seconds[MIX_STAGE] = time.perf_counter() - started
-        started = time.perf_counter()
+        sound = _SoundJob(speech, music, timeline.duration_s, folder, settings)
         frames = FilmFrames(timeline, fmt, seed=seed, cues=burn_in)
-        encode_frames(
-            frames.render, frames.total_frames, fmt, out_path, audio_path, settings, progress
-        )
-        seconds[ENCODE_STAGE] = time.perf_counter() - started
-    return ComposeReport(mix=mix, frames=frames.total_frames, seconds=seconds)
+        video_path = folder / "pictures.mp4"
+        seconds: dict[str, float] = {}
+
+        def report(video_fraction: float) -> None:
+            if sound.error is not None:
+                raise sound.error
+            share = SOUND_SHARE * sound.fraction + (1 - SOUND_SHARE) * video_fraction
+            progress(REPORTED_STAGE, min(share, 0.999))
+
+        sound.start()
+        try:
+            started = time.perf_counter()
+            encode_frames(
+                frames.render,
+                frames.total_frames,
+                fmt,
+                video_path,
+                settings=settings,
+                progress=lambda _stage, fraction: report(fraction),
+                faststart=False,
+            )
+            seconds[ENCODE_STAGE] = time.perf_counter() - started
+            while sound.is_alive():
+                sound.join(WAIT_POLL_S)
+                report(1.0)
+            if sound.error is not None:
+                raise sound.error
+        except BaseException:
+            sound.stop()
+            sound.join()
+            raise
+        assert sound.report is not None
+        seconds.update(sound.seconds)
+        started = time.perf_counter()
+        try:
+            mux(video_path, sound.output, out_path)
+        except BaseException:
+            out_path.unlink(missing_ok=True)
+            raise
+        seconds[MUX_STAGE] = time.perf_counter() - started
+        progress(REPORTED_STAGE, 1.0)
+    return ComposeReport(mix=sound.report, frames=frames.total_frames, seconds=seconds)

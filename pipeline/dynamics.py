@@ -7,6 +7,8 @@ falling before a peak arrives, then smoothed with running means.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
@@ -55,7 +57,17 @@ def compress_speech(audio: FloatArray, sample_rate: int) -> FloatArray:
     return result
 
 
-def limiter_gain(samples: FloatArray, ceiling: float, hold: int) -> FloatArray:
+@dataclass(frozen=True)
+class Limited:
+    """A limiter's per-sample gain and the true peak of the signal after that gain."""
+
+    gain: FloatArray
+    peaks: FloatArray | None
+    """Per-sample true peak after the gain, or None where the block was far under the ceiling
+    and skipped (then the gain is all ones)."""
+
+
+def limit(samples: FloatArray, ceiling: float, hold: int) -> Limited:
     """Smooth per-sample gain that keeps the true peak of samples under ceiling (linear).
 
     The needed gain is spread by a running minimum over +-hold samples and then smoothed by
@@ -63,14 +75,21 @@ def limiter_gain(samples: FloatArray, ceiling: float, hold: int) -> FloatArray:
     what any sample within reach needs. Callers give hold*2 samples of context on each side.
     """
     if float(np.max(np.abs(samples), initial=0.0)) < ceiling * SAFE_SAMPLE_PEAK_RATIO:
-        return np.ones(len(samples), dtype=np.float32)
+        return Limited(np.ones(len(samples), dtype=np.float32), None)
     peaks = true_peak_per_sample(samples)
     needed = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12)).astype(np.float32)
     if float(needed.min()) >= 1.0:
-        return needed
+        return Limited(needed, peaks)
     spread = minimum_filter1d(needed, size=2 * hold + 1, mode="nearest")
     half = max(1, hold // 2)
     smooth = uniform_filter1d(spread, size=half + 1, mode="nearest")
     smooth = uniform_filter1d(smooth, size=half + 1, mode="nearest")
-    result: FloatArray = np.minimum(smooth, needed).astype(np.float32)
-    return result
+    gain: FloatArray = np.minimum(smooth, needed).astype(np.float32)
+    # The gain moves slowly against the interpolation filter's reach, so the true peak after
+    # it is the true peak before it times the gain.
+    return Limited(gain, (peaks * gain).astype(np.float32))
+
+
+def limiter_gain(samples: FloatArray, ceiling: float, hold: int) -> FloatArray:
+    """Just the gain of limit()."""
+    return limit(samples, ceiling, hold).gain

@@ -72,6 +72,7 @@ def ffmpeg_command(
     audio_path: Path | None,
     settings: EncodeSettings,
     audio_sample_rate: int = FILM_SAMPLE_RATE_HZ,
+    faststart: bool = True,
 ) -> list[str]:
     """The ffmpeg arguments that read raw frames on stdin (and raw f32le stereo audio)."""
     colour = ["-color_range", "tv", "-colorspace", "bt709"]
@@ -90,10 +91,52 @@ def ffmpeg_command(
     command += ["-profile:v", "high", "-pix_fmt", "yuv420p", "-g", str(gop)]
     command += ["-flags", "+cgop", "-r", str(fmt.fps), "-fps_mode", "cfr", *colour]
     if audio_path is not None:
-        command += ["-c:a", "aac", "-profile:a", "aac_low", "-b:a", settings.audio_bitrate]
-        command += ["-ar", str(FILM_SAMPLE_RATE_HZ), "-ac", "2"]
-    command += ["-movflags", "+faststart", "-f", "mp4", str(out_path)]
+        command += _aac_options(settings)
+    if faststart:
+        command += ["-movflags", "+faststart"]
+    command += ["-f", "mp4", str(out_path)]
     return command
+
+
+def _aac_options(settings: EncodeSettings) -> list[str]:
+    return [
+        "-c:a", "aac", "-profile:a", "aac_low", "-b:a", settings.audio_bitrate,
+        "-ar", str(FILM_SAMPLE_RATE_HZ), "-ac", "2",
+    ]  # fmt: skip
+
+
+def encode_audio(
+    raw_path: Path,
+    out_path: Path,
+    settings: EncodeSettings | None = None,
+    sample_rate: int = FILM_SAMPLE_RATE_HZ,
+) -> None:
+    """Encode raw float32 stereo samples to AAC-LC in an MP4 (.m4a) file."""
+    settings = settings or EncodeSettings()
+    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+    command += ["-f", "f32le", "-ar", str(sample_rate), "-ac", "2", "-i", str(raw_path)]
+    command += [*_aac_options(settings), "-f", "mp4", str(out_path)]
+    _run(command, out_path)
+
+
+def mux(video_path: Path, audio_path: Path, out_path: Path) -> None:
+    """Put an encoded video and an encoded audio track in one MP4, moov first (+faststart)."""
+    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+    command += ["-i", str(video_path), "-i", str(audio_path), "-map", "0:v:0", "-map", "1:a:0"]
+    command += ["-c", "copy", "-movflags", "+faststart", "-f", "mp4", str(out_path)]
+    _run(command, out_path)
+
+
+def _run(command: list[str], out_path: Path) -> None:
+    completed = subprocess.run(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    if completed.returncode != 0:
+        out_path.unlink(missing_ok=True)
+        tail = completed.stderr.decode(errors="replace")[-_STDERR_TAIL_CHARS:].strip()
+        raise EncodeError(
+            f"ffmpeg failed with exit code {completed.returncode}: {tail or 'no message'}"
+        )
 
 
 def encode_frames(
@@ -104,14 +147,15 @@ def encode_frames(
     audio_path: Path | None = None,
     settings: EncodeSettings | None = None,
     progress: ProgressCallback = no_progress,
+    faststart: bool = True,
 ) -> None:
-    """Encode total_frames frames from draw(index, buffer) (and audio) into an MP4.
+    """Encode total_frames frames from draw(index, buffer) (and raw audio) into an MP4.
 
     progress(STAGE, fraction) may raise to cancel: ffmpeg is stopped, the exception
     propagates, and out_path is removed.
     """
     settings = settings or EncodeSettings()
-    command = ffmpeg_command(fmt, out_path, audio_path, settings)
+    command = ffmpeg_command(fmt, out_path, audio_path, settings, faststart=faststart)
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors

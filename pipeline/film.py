@@ -65,12 +65,17 @@ STAGE_WEIGHTS: dict[str, float] = {
     "tts": 4.0,
     "layout": 0.5,
     "subtitles": 0.5,
-    "mix": 6.0,
-    "encode": 86.0,
+    "encode": 94.0,
     "report": 1.0,
 }
-"""Rough share of a render's time in each stage, for one overall progress fraction."""
-STAGES = tuple(STAGE_WEIGHTS)
+"""Rough share of a render's time in each reported stage, for one overall progress fraction
+(compose reports sound and pictures together as "encode")."""
+STAGES = (
+    "images", "script", "tts", "layout", "subtitles",
+    "music", "mix", "audio", "encode", "mux", "report",
+)  # fmt: skip
+"""The stages timed in render.json. Music is produced while the mix reads it, and music, mix
+and audio (AAC) run in a thread alongside encode (the pictures)."""
 LIMITER_WARNING_DB = 8.0
 """Warn when the peak limiter had to turn some sound down by more than this."""
 
@@ -207,6 +212,27 @@ def render_film(
     return result
 
 
+class _TimedChunks:
+    """Wraps a chunk iterator and adds up the seconds spent producing its chunks."""
+
+    def __init__(self, source: Iterator[AudioArray] | None) -> None:
+        self.source = source
+        self.seconds = 0.0
+
+    def __iter__(self) -> Iterator[AudioArray]:
+        if self.source is None:
+            return
+        while True:
+            started = time.perf_counter()
+            try:
+                chunk = next(self.source)
+            except StopIteration:
+                return
+            finally:
+                self.seconds += time.perf_counter() - started
+            yield chunk
+
+
 class _Clock:
     """Seconds spent in each stage."""
 
@@ -268,10 +294,11 @@ def _render(
         progress("subtitles", 1.0)
 
     settings = EncodeSettings(preset=request.preset, crf=request.crf)
+    music_timer = _TimedChunks(_music_source(request, timeline.duration_s))
     report = compose_film(
         timeline,
         spoken,
-        _music_source(request, timeline.duration_s),
+        music_timer if music_timer.source is not None else None,
         fmt,
         scratch / VIDEO_NAME,
         seed=request.seed,
@@ -281,6 +308,9 @@ def _render(
         work_dir=scratch,
     )
     clock.seconds.update(report.seconds)
+    # Music is synthesised (or decoded) while the mix reads it: count it as its own stage.
+    clock.seconds["music"] = music_timer.seconds
+    clock.seconds["mix"] = max(0.0, clock.seconds["mix"] - music_timer.seconds)
     if report.mix.max_reduction_db > LIMITER_WARNING_DB:
         warnings.append(
             f"The peak limiter turned loud moments down by up to {report.mix.max_reduction_db:.0f} dB "

@@ -108,29 +108,17 @@ def gated_loudness(subblock_energy: npt.NDArray[np.float64]) -> float:
     return LOUDNESS_OFFSET + 10 * math.log10(float(kept.mean()))
 
 
-class LoudnessMeter:
-    """Integrated loudness of audio fed in chunks: add(chunk) ..., then integrated_lufs()."""
+class SubblockEnergy:
+    """Mean of per-sample K-weighted power over each full 100 ms, fed in pieces of any size."""
 
-    def __init__(self, sample_rate: int, channels: int) -> None:
-        self.sample_rate = sample_rate
-        self.channels = channels
-        self._b, self._a = k_weighting(sample_rate)
-        zi = lfilter_zi(self._b, self._a)
-        self._state = np.zeros((len(zi), channels))
+    def __init__(self, sample_rate: int) -> None:
         self._subblock = round(SUBBLOCK_S * sample_rate)
         self._partial_energy = 0.0
         self._partial_count = 0
         self._energies: list[float] = []
 
-    def add(self, chunk: Samples) -> None:
-        """Feed the next samples, shape (n,) for mono or (n, channels)."""
-        samples = _as_2d(chunk)
-        if samples.shape[1] != self.channels:
-            raise ValueError(f"Expected {self.channels} channels, got {samples.shape[1]}.")
-        if len(samples) == 0:
-            return
-        weighted, self._state = lfilter(self._b, self._a, samples, axis=0, zi=self._state)
-        power = _channel_power(weighted)
+    def add(self, power: npt.NDArray[np.float64]) -> None:
+        """Feed the next samples' power (K-weighted, summed over channels)."""
         position = 0
         if self._partial_count:
             take = min(self._subblock - self._partial_count, len(power))
@@ -143,7 +131,7 @@ class LoudnessMeter:
         whole = (len(power) - position) // self._subblock
         if whole:
             span = power[position : position + whole * self._subblock]
-            self._energies.extend((span.reshape(whole, self._subblock).mean(axis=1)).tolist())
+            self._energies.extend(span.reshape(whole, self._subblock).mean(axis=1).tolist())
             position += whole * self._subblock
         rest = power[position:]
         if len(rest):
@@ -151,9 +139,45 @@ class LoudnessMeter:
             self._partial_count += len(rest)
 
     @property
+    def energies(self) -> npt.NDArray[np.float64]:
+        """One mean power per completed sub-block."""
+        return np.array(self._energies, dtype=np.float64)
+
+
+class LoudnessMeter:
+    """Integrated loudness of audio fed in chunks: add(chunk) ..., then integrated_lufs().
+
+    weigh() and the energy accumulator are also usable apart, to meter a signal and a
+    reweighted copy of it (e.g. ducked music) with one filter pass.
+    """
+
+    def __init__(self, sample_rate: int, channels: int) -> None:
+        self.sample_rate = sample_rate
+        self.channels = channels
+        self._b, self._a = k_weighting(sample_rate)
+        zi = lfilter_zi(self._b, self._a)
+        self._state = np.zeros((len(zi), channels))
+        self.energy = SubblockEnergy(sample_rate)
+
+    def weigh(self, chunk: Samples) -> npt.NDArray[np.float64]:
+        """K-weight the next samples (filter state carries over) and return per-sample power
+        summed over channels, without accumulating it."""
+        samples = _as_2d(chunk)
+        if samples.shape[1] != self.channels:
+            raise ValueError(f"Expected {self.channels} channels, got {samples.shape[1]}.")
+        if len(samples) == 0:
+            return np.zeros(0)
+        weighted, self._state = lfilter(self._b, self._a, samples, axis=0, zi=self._state)
+        return _channel_power(weighted)
+
+    def add(self, chunk: Samples) -> None:
+        """Feed the next samples, shape (n,) for mono or (n, channels)."""
+        self.energy.add(self.weigh(chunk))
+
+    @property
     def subblock_energy(self) -> npt.NDArray[np.float64]:
         """Mean-square K-weighted energy (summed over channels) of each full 100 ms sub-block."""
-        return np.array(self._energies, dtype=np.float64)
+        return self.energy.energies
 
     def integrated_lufs(self) -> float:
         """Gated integrated loudness of everything fed so far (-inf for silence)."""

@@ -22,8 +22,13 @@ import numpy as np
 import numpy.typing as npt
 from scipy.signal import resample_poly
 
-from pipeline.dynamics import compress_speech, limiter_gain
-from pipeline.loudness import LoudnessMeter, TruePeakMeter, gated_loudness
+from pipeline.dynamics import compress_speech, limit
+from pipeline.loudness import (
+    LoudnessMeter,
+    SubblockEnergy,
+    gated_loudness,
+    true_peak_per_sample,
+)
 from pipeline.models import (
     FILM_SAMPLE_RATE_HZ,
     AudioArray,
@@ -47,7 +52,7 @@ DUCK_ATTACK_S = 0.25
 """The music dips over this time before speech starts..."""
 DUCK_RELEASE_S = 0.6
 """...and comes back over this time after it ends."""
-CHUNK_S = 5.0
+CHUNK_S = 3.0
 """Length of audio mixed at a time."""
 LIMITER_HOLD_S = 0.025
 """Half-width of the limiter's look-ahead minimum; the gain is then smoothed over as long."""
@@ -61,6 +66,11 @@ MAX_CORRECTION_DB = 4.0
 LIMITED_GAIN = 10 ** (-0.1 / 20)
 """A sample counts as limited when the limiter turned it down by more than 0.1 dB."""
 CHANNELS = 2
+DUAL_MONO = 2.0
+"""Energy factor of a mono signal played in both channels."""
+SAFE_TRUE_PEAK_MARGIN = 10 ** (-4 / 20)
+"""A block whose sample peak is this far under the loudest true peak so far cannot set a new
+one; only louder blocks are oversampled for the report."""
 _SPEECH_CACHE = 4
 
 FloatArray = npt.NDArray[np.float32]
@@ -204,9 +214,9 @@ def mix_film_audio(
     spans = speech.spans
     stem_path = work_dir / "music-stem.f32"
 
-    speech_meter = LoudnessMeter(sample_rate, CHANNELS)
+    speech_meter = LoudnessMeter(sample_rate, 1)
     music_meter = LoudnessMeter(sample_rate, CHANNELS)
-    ducked_meter = LoudnessMeter(sample_rate, CHANNELS)
+    ducked_energy = SubblockEnergy(sample_rate)
     has_music = _write_music_stem(music, total, stem_path)
     music_stem = (
         np.memmap(stem_path, dtype=np.float32, mode="r", shape=(total, CHANNELS))
@@ -215,23 +225,25 @@ def mix_film_audio(
     )
     for start in range(0, total, chunk):
         stop = min(total, start + chunk)
-        voice = speech.render(start, stop)
-        speech_meter.add(np.repeat(voice[:, None], CHANNELS, axis=1))
+        speech_meter.add(speech.render(start, stop))
         if music_stem is not None:
-            part = np.asarray(music_stem[start:stop])
-            music_meter.add(part)
-            ducked_meter.add(part * duck_envelope(spans, start, stop, sample_rate)[:, None])
+            power = music_meter.weigh(np.asarray(music_stem[start:stop]))
+            music_meter.energy.add(power)
+            duck = duck_envelope(spans, start, stop, sample_rate).astype(np.float64)
+            ducked_energy.add(power * duck * duck)
         progress(STAGE, 0.5 * stop / total)
 
-    speech_lufs = speech_meter.integrated_lufs()
+    # The narration is the same in both channels: its stereo energy is twice the mono one.
+    speech_energy = DUAL_MONO * speech_meter.subblock_energy
+    speech_lufs = gated_loudness(speech_energy)
     music_lufs = music_meter.integrated_lufs()
     reference = speech_lufs if math.isfinite(speech_lufs) else TARGET_LUFS
     music_gain = (
         10 ** ((reference - MUSIC_BED_LU - music_lufs) / 20) if math.isfinite(music_lufs) else 0.0
     )
-    predicted = speech_meter.subblock_energy
+    predicted = speech_energy
     if music_stem is not None:
-        predicted = predicted + music_gain**2 * ducked_meter.subblock_energy
+        predicted = predicted + music_gain**2 * ducked_energy.energies[: len(predicted)]
     mix_lufs = gated_loudness(predicted)
     master = 10 ** ((TARGET_LUFS - mix_lufs) / 20) if math.isfinite(mix_lufs) else 1.0
 
@@ -301,7 +313,7 @@ class _FinalMix:
         margin = 2 * hold + 64
         chunk = round(CHUNK_S * self.sample_rate)
         out_meter = LoudnessMeter(self.sample_rate, CHANNELS)
-        out_peak = TruePeakMeter(self.sample_rate)
+        true_peak = 0.0
         limited = 0
         lowest_gain = 1.0
         with out_path.open("wb") as sink:
@@ -309,18 +321,23 @@ class _FinalMix:
                 stop = min(self.total, start + chunk)
                 lo, hi = max(0, start - margin), min(self.total, stop + margin)
                 mixed = self._mixed(lo, hi, master)
-                gain = limiter_gain(mixed, ceiling, hold)
+                result = limit(mixed, ceiling, hold)
                 inner = slice(start - lo, stop - lo)
-                final = np.ascontiguousarray((mixed[inner] * gain[inner, None]).astype(np.float32))
-                limited += int(np.count_nonzero(gain[inner] < LIMITED_GAIN))
-                lowest_gain = min(lowest_gain, float(gain[inner].min(initial=1.0)))
+                gain = result.gain[inner]
+                final = np.ascontiguousarray((mixed[inner] * gain[:, None]).astype(np.float32))
+                limited += int(np.count_nonzero(gain < LIMITED_GAIN))
+                lowest_gain = min(lowest_gain, float(gain.min(initial=1.0)))
+                if result.peaks is not None:
+                    true_peak = max(true_peak, float(result.peaks[inner].max(initial=0.0)))
+                elif float(np.abs(final).max(initial=0.0)) > true_peak * SAFE_TRUE_PEAK_MARGIN:
+                    peaks = true_peak_per_sample(mixed)[inner]
+                    true_peak = max(true_peak, float(peaks.max(initial=0.0)))
                 out_meter.add(final)
-                out_peak.add(final)
                 sink.write(final.tobytes())
                 report(stop / self.total)
         return _PassResult(
             integrated_lufs=out_meter.integrated_lufs(),
-            true_peak_dbtp=out_peak.peak_dbtp(),
+            true_peak_dbtp=_db(true_peak),
             limited_fraction=limited / self.total if self.total else 0.0,
             max_reduction_db=-_db(max(lowest_gain, 1e-6)),
         )

@@ -159,15 +159,10 @@ def warp_into(source: YuvImage, zoom: float, x: float, y: float, out: FrameBuffe
     )
     size = (out.width, out.height)
     half = (out.width // 2, out.height // 2)
-    cv2.warpAffine(
-        source.y, luma, size, dst=out.y, flags=_WARP_FLAGS, borderMode=cv2.BORDER_REPLICATE
-    )
-    cv2.warpAffine(
-        source.u, chroma, half, dst=out.u, flags=_WARP_FLAGS, borderMode=cv2.BORDER_REPLICATE
-    )
-    cv2.warpAffine(
-        source.v, chroma, half, dst=out.v, flags=_WARP_FLAGS, borderMode=cv2.BORDER_REPLICATE
-    )
+    border = cv2.BORDER_REPLICATE
+    cv2.warpAffine(source.y, luma, size, dst=out.y, flags=_WARP_FLAGS, borderMode=border)
+    cv2.warpAffine(source.u, chroma, half, dst=out.u, flags=_WARP_FLAGS, borderMode=border)
+    cv2.warpAffine(source.v, chroma, half, dst=out.v, flags=_WARP_FLAGS, borderMode=border)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,9 @@ CHROMA_ZERO = 128
 CHROMA_RANGE = 224
 """TV-range span of U/V codes (16..240)."""
 
+STRIP_ROWS = 128
+"""Rows converted at a time (even)."""
+
 Plane = npt.NDArray[np.uint8]
 
 _RGB_TO_YUV = np.array(
@@ -103,15 +106,27 @@ def frame_bytes(width: int, height: int) -> int:
 
 
 def rgb_to_yuv(rgb: Frame) -> YuvImage:
-    """Convert an RGB image with even sides to BT.709 TV-range 4:2:0 planes."""
+    """Convert an RGB image with even sides to BT.709 TV-range 4:2:0 planes.
+
+    Works in strips of rows so a large picture needs little temporary memory.
+    """
     height, width = rgb.shape[:2]
     if width % 2 or height % 2:
         raise ValueError(f"Image size {width}x{height} must be even in both directions.")
-    yuv = cv2.transform(rgb.astype(np.float32), _RGB_TO_YUV)
-    y = np.clip(yuv[:, :, 0] + 0.5, 0, 255).astype(np.uint8)
-    chroma = cv2.resize(yuv[:, :, 1:], (width // 2, height // 2), interpolation=cv2.INTER_AREA)
-    u = np.clip(chroma[:, :, 0] + 0.5, 0, 255).astype(np.uint8)
-    v = np.clip(chroma[:, :, 1] + 0.5, 0, 255).astype(np.uint8)
+    y = np.empty((height, width), np.uint8)
+    u = np.empty((height // 2, width // 2), np.uint8)
+    v = np.empty((height // 2, width // 2), np.uint8)
+    for top in range(0, height, STRIP_ROWS):
+        bottom = min(height, top + STRIP_ROWS)
+        strip = cv2.transform(rgb[top:bottom].astype(np.float32), _RGB_TO_YUV)
+        y[top:bottom] = np.clip(strip[:, :, 0] + 0.5, 0, 255)
+        chroma = cv2.resize(
+            np.ascontiguousarray(strip[:, :, 1:]),
+            (width // 2, (bottom - top) // 2),
+            interpolation=cv2.INTER_AREA,
+        )
+        u[top // 2 : bottom // 2] = np.clip(chroma[:, :, 0] + 0.5, 0, 255)
+        v[top // 2 : bottom // 2] = np.clip(chroma[:, :, 1] + 0.5, 0, 255)
     return YuvImage(y, u, v)
 
 

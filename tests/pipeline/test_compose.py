@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.compose import compose_film
+from pipeline.compose import STAGES, compose_film
 from pipeline.media import measure_loudness, probe
 from pipeline.mix import TARGET_LUFS
 from pipeline.models import Cue, Shot, VideoFormat
@@ -37,8 +37,10 @@ def test_short_film_meets_the_output_contract(tmp_path: Path) -> None:
         work_dir=tmp_path,
     )
     assert report.frames == 120
-    assert set(report.seconds) == {"mix", "encode"}
-    assert next(name for name, _ in stages) == "mix"
+    assert set(report.seconds) == set(STAGES)
+    assert {name for name, _ in stages} == {"encode"}
+    fractions = [fraction for _, fraction in stages]
+    assert fractions == sorted(fractions)
     assert stages[-1] == ("encode", 1.0)
 
     facts = probe(out)

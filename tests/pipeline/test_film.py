@@ -220,7 +220,7 @@ def test_overall_progress_is_monotonic_across_stages() -> None:
     progress("tts", 0.5)
     progress("tts", 0.2)  # a stage going back never moves the whole render back
     progress("images", 1.0)  # nor does an earlier stage reporting late
-    progress("mix", 1.0)
+    progress("subtitles", 1.0)
     progress("encode", 0.5)
     progress("unknown", 0.9)
     progress("report", 1.0)
