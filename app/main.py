@@ -27,6 +27,7 @@ from app.music.routes import router as music_router
 from app.projects.routes import router as projects_router
 from app.ratelimit import RateLimiter
 from app.storage import open_storage
+from app.ui import STUDIO_PATH, mount_studio
 from app.uploads.routes import router as uploads_router
 from app.users.routes import router as users_router
 from app.worker.process import run_worker
@@ -126,6 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:
-        return RedirectResponse("/api/docs")
+        return RedirectResponse(STUDIO_PATH)
 
+    mount_studio(app, settings)
     return app

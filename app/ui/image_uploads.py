@@ -1,0 +1,75 @@
+"""Character images picked in the studio, stored through the same upload service as the API."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import BinaryIO
+
+from anyio import to_thread
+from fastapi import UploadFile
+
+from app.context import AppContext
+from app.ui.runtime import SignedIn
+from app.uploads.service import store_images, upload_key
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    """An image the studio uploaded: its ref for the project, the file Gradio received and a
+    signed link to the stored copy for its preview."""
+
+    ref: str
+    filename: str
+    preview_path: str
+    preview_url: str
+    width: int | None
+    height: int | None
+
+
+async def store_image_files(
+    signed: SignedIn, context: AppContext, paths: list[str]
+) -> list[StoredImage]:
+    """Check and store the files Gradio received (all or nothing, like POST /api/uploads/images)."""
+    with ExitStack() as stack:
+        files = []
+        for path in paths:
+            handle = stack.enter_context(await to_thread.run_sync(_open, path))
+            files.append(UploadFile(file=handle, filename=Path(path).name))
+        stored = await store_images(signed.session, context, signed.user, files)
+    return [
+        StoredImage(
+            ref=item.ref,
+            filename=item.filename,
+            preview_path=path,
+            preview_url=context.storage.url(upload_key(signed.user.id, item.id, item.filename)),
+            width=item.width,
+            height=item.height,
+        )
+        for item, path in zip(stored, paths, strict=True)
+    ]
+
+
+def _open(path: str) -> BinaryIO:
+    return Path(path).open("rb")
+
+
+def previews_html(images: list[StoredImage]) -> str:
+    """Thumbnails of the stored images with their file names (what the renderer will use)."""
+    if not images:
+        return ""
+    figures = "".join(
+        f'<li><figure><img src="{escape(image.preview_url)}" alt="{escape(image.filename)}" '
+        f'loading="lazy"><figcaption>{escape(image.filename)}'
+        f"{_size(image)}</figcaption></figure></li>"
+        for image in images
+    )
+    return f'<ul class="image-previews" aria-label="Image previews">{figures}</ul>'
+
+
+def _size(image: StoredImage) -> str:
+    if image.width is None or image.height is None:
+        return ""
+    return f' <span class="dimensions">{image.width}×{image.height}</span>'

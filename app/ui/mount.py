@@ -1,0 +1,49 @@
+"""Mount the Gradio studio inside the FastAPI app, behind the API's own sessions."""
+
+from __future__ import annotations
+
+import gradio as gr
+from fastapi import FastAPI, Request
+
+from app.config import Settings
+from app.context import AppContext
+from app.ui.auth_routes import router as auth_router
+from app.ui.cookies import session_user_id
+from app.ui.paths import STUDIO_PATH
+from app.ui.redirect import LoginRedirect
+from app.ui.runtime import StudioRuntime
+from app.ui.studio import Studio
+from app.ui.theme import STYLESHEET, studio_theme
+
+UPLOAD_HEADROOM_BYTES = 1024 * 1024
+"""Gradio accepts files a little over the upload limit so the upload service, not Gradio,
+explains a refusal (with the same message as the API)."""
+
+
+def mount_studio(app: FastAPI, settings: Settings) -> None:
+    """Add the sign-in pages and the studio at /studio; the session cookie guards both."""
+    app.include_router(auth_router)
+    app.add_middleware(LoginRedirect, settings=settings)
+
+    def context() -> AppContext:
+        running: AppContext = app.state.context
+        return running
+
+    def signed_in_user(request: Request) -> str | None:
+        return session_user_id(request, settings)
+
+    studio = Studio(StudioRuntime(context), settings)
+    gr.mount_gradio_app(
+        app,
+        studio.blocks,
+        path=STUDIO_PATH,
+        auth_dependency=signed_in_user,
+        footer_links=[],
+        run_history=False,
+        show_error=True,
+        max_file_size=settings.max_upload_bytes + UPLOAD_HEADROOM_BYTES,
+        ssr_mode=False,
+        mcp_server=False,
+        theme=studio_theme(),
+        css_paths=[STYLESHEET],
+    )

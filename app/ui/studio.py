@@ -1,0 +1,148 @@
+"""The studio page: header, tabs, and the events that cross tabs."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import gradio as gr
+
+from app.config import Settings
+from app.ui.account import account_html, header_html, load_account
+from app.ui.formatting import notice_html
+from app.ui.messages import error_message
+from app.ui.runtime import StudioRuntime
+from app.ui.tabs.admin import AdminTab
+from app.ui.tabs.credits import CreditsTab
+from app.ui.tabs.films import FilmsTab
+from app.ui.tabs.new_film import NewFilmTab, slider_update
+from app.ui.widgets import UI_CONCURRENCY
+
+NEW_FILM_TAB = "new-film"
+FILMS_TAB = "films"
+CREDITS_TAB = "credits"
+ADMIN_TAB = "admin"
+PAGE_TITLE = "AI Film Studio"
+
+
+class Studio:
+    """Builds the page and wires what one tab's action changes in another."""
+
+    def __init__(self, runtime: StudioRuntime, settings: Settings) -> None:
+        self.runtime = runtime
+        with gr.Blocks(title=PAGE_TITLE, analytics_enabled=False) as self.blocks:
+            self.header = gr.HTML(header_html(""))
+            self.selected = gr.State(None)
+            with gr.Tabs(selected=NEW_FILM_TAB) as self.tabs:
+                with gr.Tab("New film", id=NEW_FILM_TAB):
+                    self.new_film = NewFilmTab(runtime)
+                with gr.Tab("My films", id=FILMS_TAB):
+                    self.films = FilmsTab(runtime, settings, self.selected)
+                with gr.Tab("Credits", id=CREDITS_TAB):
+                    self.credits = CreditsTab(runtime)
+                with gr.Tab("Admin", id=ADMIN_TAB, visible=False) as self.admin_tab:
+                    self.admin = AdminTab(runtime)
+            self._wire()
+        self.blocks.queue(default_concurrency_limit=UI_CONCURRENCY)
+
+    @property
+    def account_outputs(self) -> list[Any]:
+        """What a change of plan or balance updates."""
+        return [
+            self.header,
+            self.new_film.duration,
+            self.admin_tab,
+            self.new_film.notice,
+            *self.admin.outputs,
+        ]
+
+    def _wire(self) -> None:
+        private: dict[str, Any] = {"api_visibility": "private"}
+        new_film = self.new_film
+        new_film.wire()
+        film_changes = self.films.wire()
+        self.admin.wire()
+        estimate_inputs = [new_film.script, new_film.language, new_film.voice, new_film.duration]
+
+        load = self.blocks.load
+        load(
+            self.refresh_account, inputs=new_film.duration, outputs=self.account_outputs, **private
+        ).then(
+            new_film.refresh_estimate, inputs=estimate_inputs, outputs=new_film.estimate, **private
+        )
+        load(self.films.list_films, outputs=self.films.list_outputs, **private)
+        load(self.credits.refresh, outputs=self.credits.outputs, **private)
+        load(
+            new_film.preview_music,
+            inputs=new_film.music,
+            outputs=[new_film.music, new_film.music_preview],
+            **private,
+        )
+
+        new_film.generate.click(
+            new_film.create_film,
+            inputs=[
+                new_film.title,
+                new_film.script,
+                new_film.stored,
+                new_film.voice,
+                new_film.duration,
+                new_film.music,
+                new_film.language,
+                new_film.aspect,
+                new_film.resolution,
+            ],
+            outputs=[new_film.notice, new_film.created],
+            preprocess=False,  # raw values: CreateProjectRequest and the service judge them
+            **private,
+        ).then(
+            self.open_created,
+            inputs=[new_film.created, new_film.duration],
+            outputs=[self.tabs, self.selected, *self.films.panel_outputs, *self.account_outputs],
+            **private,
+        ).then(self.credits.refresh, outputs=self.credits.outputs, **private)
+
+        self.credits.topup.click(
+            self.credits.buy, inputs=self.credits.plan, outputs=self.credits.notice, **private
+        ).then(
+            self.refresh_account, inputs=new_film.duration, outputs=self.account_outputs, **private
+        ).then(self.credits.refresh, outputs=self.credits.outputs, **private).then(
+            new_film.refresh_estimate, inputs=estimate_inputs, outputs=new_film.estimate, **private
+        )
+
+        for change in film_changes:
+            change.then(
+                self.refresh_account,
+                inputs=new_film.duration,
+                outputs=self.account_outputs,
+                **private,
+            ).then(self.credits.refresh, outputs=self.credits.outputs, **private)
+
+    async def refresh_account(self, minutes: float, request: gr.Request) -> dict[Any, Any]:
+        """The header, the length slider's cap and the admin tab, from a fresh account."""
+        try:
+            async with self.runtime.signed_in(request) as signed:
+                account = await load_account(signed)
+        except Exception as error:
+            return {self.new_film.notice: notice_html("error", error_message(error))}
+        updates: dict[Any, Any] = {
+            self.header: header_html(account_html(account)),
+            self.new_film.duration: slider_update(account, minutes),
+            self.admin_tab: gr.Tab(visible=account.is_admin),
+        }
+        if account.is_admin:
+            updates.update(await self.admin.load("", request))
+        return updates
+
+    async def open_created(
+        self, created: uuid.UUID | None, minutes: float, request: gr.Request
+    ) -> dict[Any, Any]:
+        """After Generate: open the new film on My films and follow its render."""
+        if created is None:
+            return {}
+        updates = await self.films.show(str(created), request)
+        updates.update(await self.films.list_films(request))
+        updates.update(await self.refresh_account(minutes, request))
+        updates[self.selected] = str(created)
+        updates[self.tabs] = gr.Tabs(selected=FILMS_TAB)
+        return updates

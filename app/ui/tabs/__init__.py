@@ -1,0 +1,1 @@
+"""The studio's tabs: each builds its components and holds its event handlers."""

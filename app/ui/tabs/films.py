@@ -1,0 +1,253 @@
+"""My films: the list, and the open film's progress, player, downloads and actions."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+import gradio as gr
+from anyio import to_thread
+from gradio.events import Dependency
+
+from app.config import Settings
+from app.projects import service as projects
+from app.schemas import MAX_PAGE_SIZE, PageParams
+from app.ui.film_view import FILM_TABLE_HEADERS, FilmView, film_rows, film_view
+from app.ui.formatting import notice_html
+from app.ui.messages import error_message
+from app.ui.runtime import StudioRuntime
+from app.ui.widgets import POLL_INTERVAL_S, placeholder_html, section_title
+
+log = logging.getLogger(__name__)
+
+FIRST_PAGE = PageParams(page=1, per_page=MAX_PAGE_SIZE)
+NOTHING_OPEN = "Choose a film from the list to watch it, download it or render it again."
+NO_FILMS = "No films yet: write a script on the New film tab and press Generate."
+
+
+def publish_note(settings: Settings) -> str:
+    """Why the Publish to YouTube button is not available yet."""
+    if not settings.google_client_id:
+        why = (
+            "Publishing to YouTube needs the studio's Google sign-in to be configured "
+            "(GOOGLE_CLIENT_ID); ask your administrator."
+        )
+    else:
+        why = "Connect a YouTube account to publish; connecting accounts is coming soon."
+    return f'<p class="publish-note">{why}</p>'
+
+
+class FilmsTab:
+    """The creator's films and the one they opened."""
+
+    def __init__(self, runtime: StudioRuntime, settings: Settings, selected: gr.State) -> None:
+        self.runtime = runtime
+        self.selected = selected
+        self.ids = gr.State([])
+        self.timer = gr.Timer(POLL_INTERVAL_S, active=False)
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=2):
+                gr.HTML(section_title("My films", "Newest first. Click a film to open it."))
+                self.table = gr.Dataframe(
+                    headers=FILM_TABLE_HEADERS,
+                    label="Your films",
+                    interactive=False,
+                    type="array",
+                    wrap=True,
+                    max_height=520,
+                )
+                self.list_notice = gr.HTML()
+                self.refresh = gr.Button("Refresh list", size="sm")
+            with gr.Column(scale=3):
+                self.placeholder = gr.HTML(placeholder_html(NOTHING_OPEN))
+                with gr.Column(visible=False) as self.panel:
+                    self.heading = gr.HTML()
+                    self.progress = gr.HTML(elem_id="film-progress")
+                    self.player = gr.HTML(elem_id="film-player")
+                    self.downloads = gr.HTML(elem_id="film-downloads")
+                    with gr.Row():
+                        self.regenerate = gr.Button("Regenerate", variant="secondary")
+                        self.delete = gr.Button("Delete film", variant="stop")
+                        self.publish = gr.Button("Publish to YouTube", interactive=False)
+                    self.publish_note = gr.HTML(publish_note(settings))
+                    with gr.Row(visible=False) as self.confirm_row:
+                        self.confirm_text = gr.HTML()
+                        self.confirm_delete = gr.Button("Yes, delete it", variant="stop")
+                        self.keep = gr.Button("Keep it")
+                    self.notice = gr.HTML(elem_id="film-notice")
+
+    @property
+    def list_outputs(self) -> list[Any]:
+        """What refreshing the list updates."""
+        return [self.table, self.ids, self.list_notice]
+
+    @property
+    def panel_outputs(self) -> list[Any]:
+        """What showing the open film updates."""
+        return [
+            self.placeholder,
+            self.panel,
+            self.heading,
+            self.progress,
+            self.player,
+            self.downloads,
+            self.regenerate,
+            self.delete,
+            self.confirm_row,
+            self.notice,
+            self.timer,
+            *self.list_outputs,
+        ]
+
+    def wire(self) -> list[Dependency]:
+        """Attach the tab's events; returns those that change the balance (regenerate, delete)."""
+        self.refresh.click(self.list_films, outputs=self.list_outputs, api_visibility="private")
+        self.table.select(
+            self.pick, inputs=self.ids, outputs=self.selected, api_visibility="private"
+        ).then(
+            self.show,
+            inputs=self.selected,
+            outputs=self.panel_outputs,
+            api_visibility="private",
+        )
+        self.timer.tick(
+            self.poll,
+            inputs=self.selected,
+            outputs=self.panel_outputs,
+            show_progress="hidden",
+            api_visibility="private",
+        )
+        regenerated = self.regenerate.click(
+            self.regenerate_film,
+            inputs=self.selected,
+            outputs=self.panel_outputs,
+            api_visibility="private",
+        )
+        self.delete.click(
+            self.ask_delete, outputs=[self.confirm_row, self.confirm_text], api_visibility="private"
+        )
+        self.keep.click(
+            lambda: gr.Row(visible=False), outputs=self.confirm_row, api_visibility="private"
+        )
+        deleted = self.confirm_delete.click(
+            self.delete_film,
+            inputs=self.selected,
+            outputs=[self.selected, *self.panel_outputs],
+            api_visibility="private",
+        )
+        return [regenerated, deleted]
+
+    async def list_films(self, request: gr.Request) -> dict[Any, Any]:
+        """The newest films of the signed-in creator."""
+        try:
+            async with self.runtime.signed_in(request) as signed:
+                page = await projects.list_page(signed.session, signed.user, FIRST_PAGE)
+        except Exception as error:
+            return {self.list_notice: notice_html("error", error_message(error))}
+        note = ""
+        if not page.projects:
+            note = notice_html("info", NO_FILMS)
+        elif page.total > len(page.projects):
+            note = notice_html("info", f"Showing the newest {len(page.projects)} of {page.total}.")
+        return {
+            self.table: film_rows(page.projects),
+            self.ids: [str(project.id) for project in page.projects],
+            self.list_notice: note,
+        }
+
+    def pick(self, ids: list[str], event: gr.SelectData) -> str | None:
+        """The id of the clicked row's film."""
+        row = event.index[0] if isinstance(event.index, list | tuple) else event.index
+        return ids[row] if isinstance(row, int) and 0 <= row < len(ids) else None
+
+    async def show(self, selected: str | None, request: gr.Request) -> dict[Any, Any]:
+        """Open a film: its panel, and the progress timer while it renders."""
+        return await self._panel(selected, request, refresh_list=False)
+
+    async def poll(self, selected: str | None, request: gr.Request) -> dict[Any, Any]:
+        """One progress tick; when the render ends the timer stops and the list refreshes."""
+        return await self._panel(selected, request, refresh_list=True)
+
+    async def _panel(
+        self, selected: str | None, request: gr.Request, refresh_list: bool, message: str = ""
+    ) -> dict[Any, Any]:
+        if selected is None:
+            return {
+                self.placeholder: gr.HTML(visible=True),
+                self.panel: gr.Column(visible=False),
+                self.timer: gr.Timer(active=False),
+            }
+        try:
+            async with self.runtime.signed_in(request) as signed:
+                project = await projects.get(
+                    signed.session, signed.user, uuid.UUID(selected), self.runtime.context.storage
+                )
+        except Exception as error:
+            return {
+                self.notice: notice_html("error", error_message(error)),
+                self.timer: gr.Timer(active=False),
+            }
+        view: FilmView = film_view(project)
+        updates: dict[Any, Any] = {
+            self.placeholder: gr.HTML(visible=False),
+            self.panel: gr.Column(visible=True),
+            self.heading: view.heading,
+            self.progress: view.progress,
+            self.player: view.player,
+            self.downloads: view.downloads,
+            self.regenerate: gr.Button(interactive=not view.busy),
+            self.timer: gr.Timer(active=view.busy),
+        }
+        if message:
+            updates[self.notice] = message
+        if refresh_list and not view.busy:
+            updates.update(await self.list_films(request))
+        return updates
+
+    async def regenerate_film(self, selected: str | None, request: gr.Request) -> dict[Any, Any]:
+        """Render the open film again (charged again), then follow its progress."""
+        if selected is None:
+            return {}
+        try:
+            async with self.runtime.signed_in(request) as signed:
+                queued = await projects.regenerate(signed.session, signed.user, uuid.UUID(selected))
+        except Exception as error:
+            return {self.notice: notice_html("error", error_message(error))}
+        message = notice_html(
+            "success",
+            f"Rendering again: {queued.credits_charged} credits charged, "
+            f"{queued.credits_balance} left.",
+        )
+        updates = await self._panel(selected, request, refresh_list=False, message=message)
+        updates.update(await self.list_films(request))
+        return updates
+
+    def ask_delete(self) -> tuple[Any, str]:
+        """Ask before deleting."""
+        question = "<p><strong>Delete this film and its files?</strong> This cannot be undone.</p>"
+        return gr.Row(visible=True), question
+
+    async def delete_film(self, selected: str | None, request: gr.Request) -> dict[Any, Any]:
+        """Delete the open film (an unfinished render is cancelled and refunded)."""
+        if selected is None:
+            return {}
+        try:
+            async with self.runtime.signed_in(request) as signed:
+                prefix = await projects.delete(signed.session, signed.user, uuid.UUID(selected))
+        except Exception as error:
+            return {self.notice: notice_html("error", error_message(error))}
+        await self._remove_files(prefix)
+        updates = await self._panel(None, request, refresh_list=False)
+        updates.update(await self.list_films(request))
+        updates[self.selected] = None
+        updates[self.confirm_row] = gr.Row(visible=False)
+        updates[self.list_notice] = notice_html("success", "The film was deleted.")
+        return updates
+
+    async def _remove_files(self, prefix: str) -> None:
+        """Remove a deleted film's stored files (after its deletion is committed)."""
+        try:
+            await to_thread.run_sync(self.runtime.context.storage.delete_prefix, prefix)
+        except Exception:
+            log.exception("Could not remove the stored files under %s", prefix)
