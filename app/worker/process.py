@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 
 from anyio import to_thread
 
@@ -31,6 +32,23 @@ WORKER_POOL_SIZE = 4
 def job_works() -> dict[JobKind, JobWork]:
     """The work of every job kind this worker can run."""
     return {JobKind.RENDER: RenderWork(), JobKind.AUDIO: AudioWork(), JobKind.MUSIC: MusicWork()}
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _stop_on_signals(workers: list[asyncio.Task[None]]) -> None:
+    """SIGINT/SIGTERM stop taking jobs; running jobs finish first (a second signal is ignored
+    here, so kill -9 is the way to abandon them: another worker then retries them)."""
+    loop = asyncio.get_running_loop()
+
+    def stop() -> None:
+        log.info("Stopping: no new jobs; waiting for running jobs to finish.")
+        for task in workers:
+            task.cancel()
+
+    for number in STOP_SIGNALS:
+        loop.add_signal_handler(number, stop)
 
 
 async def run_worker(
@@ -66,7 +84,7 @@ async def run_worker(
             name=f"{context.name}:{queue}",
             update_heartbeat_interval=settings.worker_heartbeat_s,
             stalled_worker_timeout=settings.worker_stalled_after_s,
-            install_signal_handlers=install_signal_handlers,
+            install_signal_handlers=False,
         )
 
     try:
@@ -76,12 +94,20 @@ async def run_worker(
                     queue_app, settings.worker_heartbeat_s, settings.worker_stalled_after_s
                 )
             )
+            workers = [
+                asyncio.create_task(
+                    serve_queue(RENDER_QUEUE, concurrency or settings.worker_concurrency)
+                ),
+                asyncio.create_task(serve_queue(UPLOAD_QUEUE, UPLOAD_CONCURRENCY)),
+            ]
+            if install_signal_handlers:
+                _stop_on_signals(workers)
             try:
-                await asyncio.gather(
-                    serve_queue(RENDER_QUEUE, concurrency or settings.worker_concurrency),
-                    serve_queue(UPLOAD_QUEUE, UPLOAD_CONCURRENCY),
-                )
+                await asyncio.gather(*workers)
             finally:
+                for task in workers:
+                    task.cancel()
+                await asyncio.gather(*workers, return_exceptions=True)
                 reaper.cancel()
     finally:
         await engine.dispose()
