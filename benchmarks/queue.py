@@ -31,17 +31,17 @@ import uuid
 import numpy as np
 from sqlalchemy import text
 
-from app.ai import service as ai  # noqa: E402
-from app.ai.schemas import AudioGenerateRequest  # noqa: E402
-from app.config import Environment, Settings  # noqa: E402
-from app.embedded_db import resolve_database_url  # noqa: E402
-from app.users import service as users  # noqa: E402
-from app.users.schemas import RegisterRequest  # noqa: E402
-from db import migrate  # noqa: E402
-from db.enums import LedgerReason, Voice  # noqa: E402
-from db.models import Project, User  # noqa: E402
-from db.repositories import credits as credit_repo  # noqa: E402
-from db.session import create_engine, create_session_factory  # noqa: E402
+from app.ai import service as ai
+from app.ai.schemas import AudioGenerateRequest
+from app.config import Environment, Settings
+from app.embedded_db import resolve_database_url
+from app.users import service as users
+from app.users.schemas import RegisterRequest
+from db import migrate
+from db.enums import LedgerReason, Voice
+from db.models import Project, User
+from db.repositories import credits as credit_repo
+from db.session import create_engine, create_session_factory
 
 WORKERS = 2
 TARGET_IDLE_P99_S = 1.0
