@@ -1,4 +1,4 @@
-"""`filmstudio serve`: the API (and, later, the studio UI) in one process."""
+"""`filmstudio serve`: the API, the studio UI and (by default) a worker in one process."""
 
 from __future__ import annotations
 
@@ -19,6 +19,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"Port (default {DEFAULT_PORT})."
+    )
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="Do not run jobs in this process (run `filmstudio worker` on other hosts).",
     )
     parser.add_argument(
         "--log-level", default="info", choices=["debug", "info", "warning", "error"]
