@@ -139,7 +139,7 @@ class Studio:
     ) -> dict[Any, Any]:
         """After Generate: open the new film on My films and follow its render."""
         if created is None:
-            return {}
+            return {self.selected: gr.skip()}
         updates = await self.films.show(str(created), request)
         updates.update(await self.films.list_films(request))
         updates.update(await self.refresh_account(minutes, request))

@@ -93,6 +93,7 @@ class CreditsTab:
                     headers=HISTORY_HEADERS,
                     label="Credit history",
                     interactive=False,
+                    column_widths=["27%", "11%", "11%", "12%", "39%"],
                     type="array",
                     wrap=True,
                     max_height=360,

@@ -53,6 +53,7 @@ class FilmsTab:
                     headers=FILM_TABLE_HEADERS,
                     label="Your films",
                     interactive=False,
+                    column_widths=["38%", "17%", "17%", "28%"],
                     type="array",
                     wrap=True,
                     max_height=520,
@@ -208,7 +209,7 @@ class FilmsTab:
     async def regenerate_film(self, selected: str | None, request: gr.Request) -> dict[Any, Any]:
         """Render the open film again (charged again), then follow its progress."""
         if selected is None:
-            return {}
+            return {self.notice: gr.skip()}
         try:
             async with self.runtime.signed_in(request) as signed:
                 queued = await projects.regenerate(signed.session, signed.user, uuid.UUID(selected))
@@ -231,7 +232,7 @@ class FilmsTab:
     async def delete_film(self, selected: str | None, request: gr.Request) -> dict[Any, Any]:
         """Delete the open film (an unfinished render is cancelled and refunded)."""
         if selected is None:
-            return {}
+            return {self.notice: gr.skip()}
         try:
             async with self.runtime.signed_in(request) as signed:
                 prefix = await projects.delete(signed.session, signed.user, uuid.UUID(selected))

@@ -192,7 +192,8 @@ class NewFilmTab:
         """Store newly picked images through the upload service and show their previews."""
         paths = list(paths or [])
         if paths == [image.preview_path for image in stored]:
-            return {}  # nothing new (e.g. the list was just restored after a refused image)
+            # Nothing new: e.g. the list was just restored after a refused image.
+            return {self.image_notice: gr.skip()}
         known = {image.preview_path: image for image in stored}
         fresh = [path for path in paths if path not in known]
         kept = [known[path] for path in paths if path in known]
