@@ -87,7 +87,7 @@ def film_rows(projects: list[ProjectSummary]) -> list[list[str]]:
         [
             project.title,
             status_label(project.status),
-            minutes_label(project.duration),
+            f"{project.duration} min",
             date_label(project.created_at),
         ]
         for project in projects

@@ -93,7 +93,7 @@ class CreditsTab:
                     headers=HISTORY_HEADERS,
                     label="Credit history",
                     interactive=False,
-                    column_widths=["27%", "11%", "11%", "12%", "39%"],
+                    column_widths=["26%", "10%", "12%", "12%", "40%"],
                     type="array",
                     wrap=True,
                     max_height=360,

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.ui.browser.conftest import VIEWPORT
-from tests.ui.browser.studio_page import Shots, Studio
+from tests.ui.browser.studio_page import Studio
 
 pytestmark = pytest.mark.browser
 
@@ -27,8 +27,7 @@ def test_only_admins_see_users_and_logs(
 
     admin_context = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
     try:
-        admin = Studio(admin_context.new_page(), studio_url, Shots(studio.shot.folder))
-        admin.shot.count = studio.shot.count
+        admin = Studio(admin_context.new_page(), studio_url, studio.shot)
         boss = admin.sign_up("Admin Aditi")
         _make_admin(studio_database, boss.email)
         admin.page.reload()

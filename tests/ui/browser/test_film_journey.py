@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.support.media import ONE_MINUTE_SCRIPT, image_bytes
 from tests.ui.browser.conftest import VIEWPORT
-from tests.ui.browser.studio_page import Shots, Studio
+from tests.ui.browser.studio_page import Studio
 
 pytestmark = pytest.mark.browser
 
@@ -98,8 +98,7 @@ def test_a_one_minute_film_from_script_to_subtitles(
 
     other_context = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
     try:
-        other = Studio(other_context.new_page(), studio_url, Shots(studio.shot.folder))
-        other.shot.count = studio.shot.count
+        other = Studio(other_context.new_page(), studio_url, studio.shot)
         other.sign_up("Ravi Kumar")
         other.tab("My films")
         expect(other.page.get_by_text("No films yet")).to_be_visible()
@@ -109,6 +108,21 @@ def test_a_one_minute_film_from_script_to_subtitles(
             assert api.get(f"/api/projects/{films[0]['id']}").status_code == 404
     finally:
         other_context.close()
+
+    page.get_by_role("button", name="Regenerate").click()
+    with studio.api() as api:
+        refusal = api.post(f"/api/projects/{films[0]['id']}/regenerate")
+    assert refusal.status_code == 402
+    expect(page.locator("#film-notice")).to_have_text(refusal.json()["detail"])
+    studio.shot(page, "regenerate-needs-credits")
+
+    page.get_by_role("button", name="Delete film").click()
+    page.get_by_role("button", name="Yes, delete it").click()
+    expect(page.get_by_text("The film was deleted.")).to_be_visible()
+    assert studio.film_rows() == []
+    with studio.api() as api:
+        assert api.get(f"/api/projects/{films[0]['id']}").status_code == 404
+    studio.shot(page, "deleted")
 
 
 def test_music_styles_have_a_preview_to_listen_to(studio: Studio) -> None:
