@@ -1,7 +1,7 @@
 """Render benchmark: whole films against the encode-only floor.
 
-    python benchmarks/render.py                      # 1 and 10 minutes at 720p and 1080p
-    python benchmarks/render.py --minutes 1 --resolutions 720p --repeat 3
+    python -m benchmarks.render                      # 1 and 10 minutes at 720p and 1080p
+    python -m benchmarks.render --minutes 1 --resolutions 720p --repeat 3
 
 For each film length and resolution it renders a real film (a generated script sized to the
 length, eight 1920x1280 photos, two character images, cinematic music, x264 veryfast CRF 23)
@@ -15,6 +15,14 @@ seconds and the render / floor ratio; with --repeat, the min and median of repea
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+if __name__ == "__main__" and not __package__:
+    # Run as a file: put the repository root, not this folder (whose queue.py would shadow
+    # the standard library's), on the import path.
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
 import argparse
 import json
 import os
@@ -22,16 +30,15 @@ import pickle
 import resource
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PIL import Image
 
+REPOSITORY = Path(__file__).resolve().parent.parent
 SECONDS_PER_MINUTE = 60
 FILL = 0.78
 """Share of the film the generated narration should cover."""
@@ -267,10 +274,11 @@ def run_floor(config: dict[str, Any]) -> dict[str, Any]:
 
 def _child(mode: str, config: dict[str, Any]) -> dict[str, Any]:
     completed = subprocess.run(
-        [sys.executable, __file__, f"--{mode}", json.dumps(config)],
+        [sys.executable, "-m", "benchmarks.render", f"--{mode}", json.dumps(config)],
         check=True,
         capture_output=True,
         text=True,
+        cwd=REPOSITORY,
     )
     result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
     return result

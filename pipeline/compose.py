@@ -16,8 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.clips import ClipStore
 from pipeline.encode import STAGE as ENCODE_STAGE
-from pipeline.encode import EncodeSettings, encode_audio, encode_frames, mux
+from pipeline.encode import EncodeSettings, encode_audio, encode_frames, lower_priority, mux
 from pipeline.mix import STAGE as MIX_STAGE
 from pipeline.mix import MixReport, SpeechTrack, mix_film_audio
 from pipeline.models import (
@@ -42,6 +43,8 @@ REPORTED_STAGE = ENCODE_STAGE
 SOUND_SHARE = 0.08
 """Share of compose progress given to the sound (it is small next to x264)."""
 WAIT_POLL_S = 0.1
+SOUND_NICENESS = 5
+"""How much lower the sound thread (and its AAC encoder) runs than the pictures."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ class _SoundJob(threading.Thread):
         self._stop_requested.set()
 
     def run(self) -> None:
+        # x264 and the frame drawing are the critical path: the sound takes the CPU they leave.
+        lower_priority(threading.get_native_id(), SOUND_NICENESS)
         try:
             raw = self.folder / "mix.f32"
             started = time.perf_counter()
@@ -101,7 +106,7 @@ class _SoundJob(threading.Thread):
             )
             self.seconds[MIX_STAGE] = time.perf_counter() - started
             started = time.perf_counter()
-            encode_audio(raw, self.output, self.settings)
+            encode_audio(raw, self.output, self.settings, niceness=SOUND_NICENESS)
             raw.unlink(missing_ok=True)
             self.seconds[AUDIO_STAGE] = time.perf_counter() - started
             self.fraction = 1.0
@@ -127,6 +132,7 @@ def compose_film(
     settings: EncodeSettings | None = None,
     progress: ProgressCallback = no_progress,
     work_dir: Path | None = None,
+    clips: ClipStore | None = None,
 ) -> ComposeReport:
     """Mix and encode the film described by timeline into out_path (an MP4).
 
@@ -134,11 +140,12 @@ def compose_film(
     for none); burn_in cues are drawn onto the picture. progress("encode", f) covers sound and
     pictures together and is only called from this thread; it may raise to cancel (nothing
     is left at out_path then). An error in the sound (e.g. an unreadable music file) stops
-    the pictures too and is raised here.
+    the pictures too and is raised here. clips holds the samples of spoken clips whose audio
+    is a stand-in (see pipeline.clips).
     """
     with tempfile.TemporaryDirectory(prefix="compose-", dir=work_dir) as scratch:
         folder = Path(scratch)
-        speech = SpeechTrack(spoken, timeline.speech, FILM_SAMPLE_RATE_HZ)
+        speech = SpeechTrack(spoken, timeline.speech, FILM_SAMPLE_RATE_HZ, clips)
         sound = _SoundJob(speech, music, timeline.duration_s, folder, settings)
         frames = FilmFrames(timeline, fmt, seed=seed, cues=burn_in)
         video_path = folder / "pictures.mp4"

@@ -100,7 +100,7 @@ def ffmpeg_command(
 
 def _aac_options(settings: EncodeSettings) -> list[str]:
     return [
-        "-c:a", "aac", "-profile:a", "aac_low", "-b:a", settings.audio_bitrate,
+        "-c:a", "aac", "-profile:a", "aac_low", "-aac_coder", "fast", "-b:a", settings.audio_bitrate,
         "-ar", str(FILM_SAMPLE_RATE_HZ), "-ac", "2",
     ]  # fmt: skip
 
@@ -110,13 +110,17 @@ def encode_audio(
     out_path: Path,
     settings: EncodeSettings | None = None,
     sample_rate: int = FILM_SAMPLE_RATE_HZ,
+    niceness: int = 0,
 ) -> None:
-    """Encode raw float32 stereo samples to AAC-LC in an MP4 (.m4a) file."""
+    """Encode raw float32 stereo samples to AAC-LC in an MP4 (.m4a) file.
+
+    niceness > 0 runs ffmpeg at a lower CPU priority (for work done alongside x264).
+    """
     settings = settings or EncodeSettings()
     command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
     command += ["-f", "f32le", "-ar", str(sample_rate), "-ac", "2", "-i", str(raw_path)]
     command += [*_aac_options(settings), "-f", "mp4", str(out_path)]
-    _run(command, out_path)
+    _run(command, out_path, niceness)
 
 
 def mux(video_path: Path, audio_path: Path, out_path: Path) -> None:
@@ -127,16 +131,32 @@ def mux(video_path: Path, audio_path: Path, out_path: Path) -> None:
     _run(command, out_path)
 
 
-def _run(command: list[str], out_path: Path) -> None:
-    completed = subprocess.run(
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    if completed.returncode != 0:
-        out_path.unlink(missing_ok=True)
-        tail = completed.stderr.decode(errors="replace")[-_STDERR_TAIL_CHARS:].strip()
-        raise EncodeError(
-            f"ffmpeg failed with exit code {completed.returncode}: {tail or 'no message'}"
+def _run(command: list[str], out_path: Path, niceness: int = 0) -> None:
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors
         )
+        if niceness > 0:
+            lower_priority(process.pid, niceness)
+        try:
+            code = process.wait()
+        except BaseException:
+            _stop(process)
+            out_path.unlink(missing_ok=True)
+            raise
+        if code != 0:
+            out_path.unlink(missing_ok=True)
+            errors.seek(0)
+            tail = errors.read().decode(errors="replace")[-_STDERR_TAIL_CHARS:].strip()
+            raise EncodeError(f"ffmpeg failed with exit code {code}: {tail or 'no message'}")
+
+
+def lower_priority(task_id: int, niceness: int) -> None:
+    """Make a process, or on Linux a single thread (by its native id), yield the CPU to
+    others; silently does nothing where the system does not allow it."""
+    with contextlib.suppress(OSError, AttributeError):
+        current = os.getpriority(os.PRIO_PROCESS, task_id)
+        os.setpriority(os.PRIO_PROCESS, task_id, min(19, current + niceness))
 
 
 def encode_frames(

@@ -25,6 +25,7 @@ from typing import Any
 from PIL import Image
 
 from pipeline import music, scenes, subtitles, timing, tts
+from pipeline.clips import ClipStore
 from pipeline.compose import compose_film
 from pipeline.encode import DEFAULT_CRF, DEFAULT_PRESET, EncodeSettings
 from pipeline.errors import InputError, PipelineError
@@ -39,6 +40,8 @@ from pipeline.models import (
     AudioArray,
     Cue,
     ProgressCallback,
+    Scene,
+    SpokenSentence,
     Timeline,
     VideoFormat,
     no_progress,
@@ -272,41 +275,42 @@ def _render(
         progress("script", 1.0)
     warnings.extend(_script_warnings(request, script.characters, script.sentences))
 
-    with clock.stage("tts"):
-        spoken = tts.synthesize(
-            script.sentences,
-            request.voice,
-            language,
-            plan.words_per_minute,
-            lambda _stage, fraction: progress("tts", fraction),
+    clips = ClipStore(scratch / "speech.f32")
+    try:
+        with clock.stage("tts"):
+            spoken = _speak(
+                script.scenes, request.voice, language, plan.words_per_minute, clips, progress
+            )
+
+        with clock.stage("layout"):
+            timeline = timing.layout(script, spoken, request.duration_s, fmt.fps)
+            progress("layout", 1.0)
+
+        with clock.stage("subtitles"):
+            cues = subtitles.build_cues(timeline.speech, fmt.fps, timeline.duration_s)
+            problems = subtitles.check_cues(cues, timeline.speech, fmt.fps, timeline.duration_s)
+            warnings.extend(f"Subtitles: {problem}" for problem in problems)
+            (scratch / SRT_NAME).write_text(subtitles.to_srt(cues), encoding="utf-8")
+            (scratch / VTT_NAME).write_text(subtitles.to_vtt(cues), encoding="utf-8")
+            progress("subtitles", 1.0)
+
+        settings = EncodeSettings(preset=request.preset, crf=request.crf)
+        music_timer = _TimedChunks(_music_source(request, timeline.duration_s))
+        report = compose_film(
+            timeline,
+            spoken,
+            music_timer if music_timer.source is not None else None,
+            fmt,
+            scratch / VIDEO_NAME,
+            seed=request.seed,
+            burn_in=cues if request.burn_subtitles else (),
+            settings=settings,
+            progress=progress,
+            work_dir=scratch,
+            clips=clips,
         )
-
-    with clock.stage("layout"):
-        timeline = timing.layout(script, spoken, request.duration_s, fmt.fps)
-        progress("layout", 1.0)
-
-    with clock.stage("subtitles"):
-        cues = subtitles.build_cues(timeline.speech, fmt.fps, timeline.duration_s)
-        problems = subtitles.check_cues(cues, timeline.speech, fmt.fps, timeline.duration_s)
-        warnings.extend(f"Subtitles: {problem}" for problem in problems)
-        (scratch / SRT_NAME).write_text(subtitles.to_srt(cues), encoding="utf-8")
-        (scratch / VTT_NAME).write_text(subtitles.to_vtt(cues), encoding="utf-8")
-        progress("subtitles", 1.0)
-
-    settings = EncodeSettings(preset=request.preset, crf=request.crf)
-    music_timer = _TimedChunks(_music_source(request, timeline.duration_s))
-    report = compose_film(
-        timeline,
-        spoken,
-        music_timer if music_timer.source is not None else None,
-        fmt,
-        scratch / VIDEO_NAME,
-        seed=request.seed,
-        burn_in=cues if request.burn_subtitles else (),
-        settings=settings,
-        progress=progress,
-        work_dir=scratch,
-    )
+    finally:
+        clips.close()
     clock.seconds.update(report.seconds)
     # Music is synthesised (or decoded) while the mix reads it: count it as its own stage.
     clock.seconds["music"] = music_timer.seconds
@@ -352,6 +356,34 @@ def _render(
         cues=tuple(cues),
         settings=record["settings"],
     )
+
+
+def _speak(
+    scenes_: Sequence[Scene],
+    voice: str,
+    language: str,
+    words_per_minute: int,
+    clips: ClipStore,
+    progress: OverallProgress,
+) -> list[SpokenSentence]:
+    """Synthesise scene by scene, moving each clip's samples to disk as soon as it is made.
+
+    Only one scene's speech is in memory at a time; the returned clips carry stand-in audio
+    of the right length (see pipeline.clips) and the samples stay in `clips`.
+    """
+    total = sum(len(scene.sentences) for scene in scenes_)
+    spoken: list[SpokenSentence] = []
+    for scene in scenes_:
+        done = len(spoken)
+        count = len(scene.sentences)
+
+        def report(_stage: str, fraction: float, done: int = done, count: int = count) -> None:
+            progress("tts", (done + fraction * count) / max(1, total))
+
+        made = tts.synthesize(scene.sentences, voice, language, words_per_minute, report)
+        spoken.extend(clips.add(clip) for clip in made)
+    progress("tts", 1.0)
+    return spoken
 
 
 def _check_image(path: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.signal import resample_poly
 
+from pipeline.clips import ClipStore
 from pipeline.dynamics import compress_speech, limit
 from pipeline.loudness import (
     LoudnessMeter,
@@ -97,9 +99,15 @@ class SpeechTrack:
     """Narration placed on the film's timeline, readable over any sample range (mono)."""
 
     def __init__(
-        self, spoken: Sequence[SpokenSentence], speech: Sequence[SpeechSpan], sample_rate: int
+        self,
+        spoken: Sequence[SpokenSentence],
+        speech: Sequence[SpeechSpan],
+        sample_rate: int,
+        store: ClipStore | None = None,
     ) -> None:
+        """store, when given, holds the real samples of clips whose audio is a stand-in."""
         self.sample_rate = sample_rate
+        self._store = store
         by_index = {item.sentence.index: item for item in spoken}
         placed: list[tuple[int, SpokenSentence]] = []
         for span in speech:
@@ -122,7 +130,11 @@ class SpeechTrack:
         if cached is not None:
             return cached
         item = self._placed[position][1]
-        audio = np.asarray(item.audio, dtype=np.float32)
+        index = item.sentence.index
+        if self._store is not None and index in self._store:
+            audio = self._store.load(index)
+        else:
+            audio = np.asarray(item.audio, dtype=np.float32)
         if audio.ndim > 1:
             audio = audio.mean(axis=1)
         if item.sample_rate != self.sample_rate:
@@ -218,16 +230,12 @@ def mix_film_audio(
     music_meter = LoudnessMeter(sample_rate, CHANNELS)
     ducked_energy = SubblockEnergy(sample_rate)
     has_music = _write_music_stem(music, total, stem_path)
-    music_stem = (
-        np.memmap(stem_path, dtype=np.float32, mode="r", shape=(total, CHANNELS))
-        if has_music
-        else None
-    )
+    music_stem = StemFile(stem_path, total) if has_music else None
     for start in range(0, total, chunk):
         stop = min(total, start + chunk)
         speech_meter.add(speech.render(start, stop))
         if music_stem is not None:
-            power = music_meter.weigh(np.asarray(music_stem[start:stop]))
+            power = music_meter.weigh(music_stem.read(start, stop))
             music_meter.energy.add(power)
             duck = duck_envelope(spans, start, stop, sample_rate).astype(np.float64)
             ducked_energy.add(power * duck * duck)
@@ -258,7 +266,8 @@ def mix_film_audio(
         )
         master *= 10 ** (correction / 20)
         result = mixer.write(out_path, master, lambda _fraction: None)
-    del mixer, music_stem
+    if music_stem is not None:
+        music_stem.close()
     stem_path.unlink(missing_ok=True)
     return MixReport(
         integrated_lufs=result.integrated_lufs,
@@ -287,7 +296,7 @@ class _FinalMix:
     def __init__(
         self,
         speech: SpeechTrack,
-        music_stem: npt.NDArray[np.float32] | None,
+        music_stem: StemFile | None,
         music_gain: float,
         total: int,
         sample_rate: int,
@@ -303,7 +312,7 @@ class _FinalMix:
         mixed = np.repeat(self.speech.render(lo, hi)[:, None], CHANNELS, axis=1)
         if self.music_stem is not None:
             duck = duck_envelope(self.spans, lo, hi, self.sample_rate)
-            mixed += self.music_gain * (np.asarray(self.music_stem[lo:hi]) * duck[:, None])
+            mixed += self.music_gain * (self.music_stem.read(lo, hi) * duck[:, None])
         mixed *= master
         return mixed
 
@@ -341,6 +350,32 @@ class _FinalMix:
             limited_fraction=limited / self.total if self.total else 0.0,
             max_reduction_db=-_db(max(lowest_gain, 1e-6)),
         )
+
+
+class StemFile:
+    """A raw float32 stereo file read back by sample range.
+
+    Plain reads rather than a memory map: mapped pages would stay resident and make the
+    process's memory grow with the film's length.
+    """
+
+    def __init__(self, path: Path, samples: int) -> None:
+        self.samples = samples
+        self._file = path.open("rb", buffering=0)
+
+    def read(self, start: int, stop: int) -> FloatArray:
+        """Samples start..stop as an (n, 2) array (zeros past the end)."""
+        stop = min(stop, self.samples)
+        out = np.zeros((max(0, stop - start), CHANNELS), dtype=np.float32)
+        if len(out):
+            frame = CHANNELS * out.itemsize
+            # A short read (the end of the file) leaves the rest of out at zero.
+            os.preadv(self._file.fileno(), [out.data.cast("B")], start * frame)
+        return out
+
+    def close(self) -> None:
+        """Close the file."""
+        self._file.close()
 
 
 def _write_music_stem(music: Iterable[AudioArray] | None, total: int, path: Path) -> bool:
