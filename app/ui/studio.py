@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 import gradio as gr
+from gradio.events import Dependency
 
 from app.config import Settings
 from app.ui.account import account_html, header_html, load_account
@@ -23,6 +24,9 @@ FILMS_TAB = "films"
 CREDITS_TAB = "credits"
 ADMIN_TAB = "admin"
 PAGE_TITLE = "AI Film Studio"
+GRADIO_CACHE_CLEANUP = (3600, 86_400)
+"""Every hour, delete files Gradio received or produced (picked images, music previews) that
+are over a day old; the stored uploads themselves live in the studio's storage."""
 
 
 class Studio:
@@ -30,7 +34,9 @@ class Studio:
 
     def __init__(self, runtime: StudioRuntime, settings: Settings) -> None:
         self.runtime = runtime
-        with gr.Blocks(title=PAGE_TITLE, analytics_enabled=False) as self.blocks:
+        with gr.Blocks(
+            title=PAGE_TITLE, analytics_enabled=False, delete_cache=GRADIO_CACHE_CLEANUP
+        ) as self.blocks:
             self.header = gr.HTML(header_html(""))
             self.selected = gr.State(None)
             with gr.Tabs(selected=NEW_FILM_TAB) as self.tabs:
@@ -68,7 +74,11 @@ class Studio:
         load(
             self.refresh_account, inputs=new_film.duration, outputs=self.account_outputs, **private
         ).then(
-            new_film.refresh_estimate, inputs=estimate_inputs, outputs=new_film.estimate, **private
+            new_film.refresh_estimate,
+            inputs=estimate_inputs,
+            outputs=new_film.estimate,
+            preprocess=False,
+            **private,
         )
         load(self.films.list_films, outputs=self.films.list_outputs, **private)
         load(self.credits.refresh, outputs=self.credits.outputs, **private)
@@ -79,7 +89,7 @@ class Studio:
             **private,
         )
 
-        new_film.generate.click(
+        created = new_film.generate.click(
             new_film.create_film,
             inputs=[
                 new_film.title,
@@ -97,26 +107,31 @@ class Studio:
             **private,
         ).then(
             self.open_created,
-            inputs=[new_film.created, new_film.duration],
-            outputs=[self.tabs, self.selected, *self.films.panel_outputs, *self.account_outputs],
+            inputs=new_film.created,
+            outputs=[self.tabs, self.selected, *self.films.panel_outputs],
             **private,
-        ).then(self.credits.refresh, outputs=self.credits.outputs, **private)
-
-        self.credits.topup.click(
-            self.credits.buy, inputs=self.credits.plan, outputs=self.credits.notice, **private
-        ).then(
-            self.refresh_account, inputs=new_film.duration, outputs=self.account_outputs, **private
-        ).then(self.credits.refresh, outputs=self.credits.outputs, **private).then(
-            new_film.refresh_estimate, inputs=estimate_inputs, outputs=new_film.estimate, **private
         )
+        topped_up = self.credits.topup.click(
+            self.credits.buy, inputs=self.credits.plan, outputs=self.credits.notice, **private
+        )
+        for change in (created, topped_up, *film_changes):
+            self._after_balance_change(change)
 
-        for change in film_changes:
-            change.then(
-                self.refresh_account,
-                inputs=new_film.duration,
-                outputs=self.account_outputs,
-                **private,
-            ).then(self.credits.refresh, outputs=self.credits.outputs, **private)
+    def _after_balance_change(self, change: Dependency) -> None:
+        """Refresh everything that shows the balance or the plan once `change` has run."""
+        new_film = self.new_film
+        change.then(
+            self.refresh_account,
+            inputs=new_film.duration,
+            outputs=self.account_outputs,
+            api_visibility="private",
+        ).then(self.credits.refresh, outputs=self.credits.outputs, api_visibility="private").then(
+            new_film.refresh_estimate,
+            inputs=[new_film.script, new_film.language, new_film.voice, new_film.duration],
+            outputs=new_film.estimate,
+            preprocess=False,
+            api_visibility="private",
+        )
 
     async def refresh_account(self, minutes: float, request: gr.Request) -> dict[Any, Any]:
         """The header, the length slider's cap and the admin tab, from a fresh account."""
@@ -134,15 +149,12 @@ class Studio:
             updates.update(await self.admin.load("", request))
         return updates
 
-    async def open_created(
-        self, created: uuid.UUID | None, minutes: float, request: gr.Request
-    ) -> dict[Any, Any]:
+    async def open_created(self, created: uuid.UUID | None, request: gr.Request) -> dict[Any, Any]:
         """After Generate: open the new film on My films and follow its render."""
         if created is None:
             return {self.selected: gr.skip()}
         updates = await self.films.show(str(created), request)
         updates.update(await self.films.list_films(request))
-        updates.update(await self.refresh_account(minutes, request))
         updates[self.selected] = str(created)
         updates[self.tabs] = gr.Tabs(selected=FILMS_TAB)
         return updates

@@ -89,10 +89,9 @@ class Studio:
         self.page.wait_for_url(f"{self.base_url}/studio/")
         expect(self.page.get_by_label("Your account")).to_be_visible()
 
-    def credits(self) -> int:
-        """The balance the header shows."""
-        chip = self.page.locator("[data-credits]")
-        return int(chip.get_attribute("data-credits") or "-1")
+    def expect_credits(self, balance: int) -> None:
+        """Wait until the header shows this balance."""
+        expect(self.page.locator("[data-credits]")).to_have_attribute("data-credits", str(balance))
 
     def token(self) -> str:
         """The session cookie's access token (the API's own JWT)."""

@@ -27,7 +27,7 @@ def test_sign_up_log_out_and_log_in(studio: Studio) -> None:
     creator = studio.sign_up("Asha Rao")
     studio.shot(page, "signed-up")
     expect(page.get_by_label("Your account")).to_contain_text("Asha Rao")
-    assert studio.credits() == 3
+    studio.expect_credits(3)
 
     cookie = next(c for c in page.context.cookies() if c["name"] == SESSION_COOKIE)
     assert cookie["httpOnly"] is True

@@ -89,7 +89,7 @@ def test_a_one_minute_film_from_script_to_subtitles(
         page.get_by_role("link", name="MP4 video").click()
     assert Path(mp4_download.value.path()).read_bytes()[4:8] == b"ftyp"
 
-    assert studio.credits() == 0
+    studio.expect_credits(0)
     assert studio.film_rows() == [TITLE]
     expect(page.get_by_label("Your films")).to_contain_text("Ready")
     with studio.api() as api:

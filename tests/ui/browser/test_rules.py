@@ -82,7 +82,7 @@ def test_the_length_slider_follows_the_plan_and_its_limit_reads_like_the_api(
     )
     expect(studio.create_notice()).to_have_text(too_short)
     expect(studio.estimate()).to_contain_text(too_short)
-    assert studio.credits() == 33
+    studio.expect_credits(33)
     studio.shot(page, "script-too-short")
 
 
@@ -92,9 +92,10 @@ def test_no_credits_no_film_and_the_message_is_the_apis(studio: Studio) -> None:
     studio.fill_film("First film", ONE_MINUTE_SCRIPT)
     studio.generate()
     expect(page.get_by_role("tab", name="My films", selected=True)).to_be_visible()
-    assert studio.credits() == 0
+    studio.expect_credits(0)
 
     studio.fill_film("Second film", ONE_MINUTE_SCRIPT)
+    expect(studio.estimate()).to_contain_text("Your balance0 credits", use_inner_text=False)
     studio.generate()
     refusal = _api_refusal(studio, "/api/projects/create", 402, json=_film("Second film", 1))
     assert refusal == "This costs 3 credits but your balance is 0; top up to continue."
