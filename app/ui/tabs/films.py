@@ -53,7 +53,7 @@ class FilmsTab:
                     headers=FILM_TABLE_HEADERS,
                     label="Your films",
                     interactive=False,
-                    column_widths=["36%", "20%", "14%", "30%"],
+                    column_widths=["34%", "20%", "16%", "30%"],
                     type="array",
                     wrap=True,
                     max_height=520,
