@@ -9,16 +9,14 @@ the end, so a failed or cancelled render leaves no partial output.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import platform
 import shutil
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +27,6 @@ from pipeline.clips import ClipStore
 from pipeline.compose import compose_film
 from pipeline.encode import DEFAULT_CRF, DEFAULT_PRESET, EncodeSettings
 from pipeline.errors import InputError, PipelineError
-from pipeline.fonts import missing_font
 from pipeline.images import MAX_IMAGE_PIXELS, inspect_image
 from pipeline.languages import get_language
 from pipeline.media import MediaFacts, probe
@@ -46,6 +43,8 @@ from pipeline.models import (
     VideoFormat,
     no_progress,
 )
+from pipeline.progress import OverallProgress, StageClock, TimedChunks
+from pipeline.render_report import NO_MUSIC, report_record, script_warnings
 from pipeline.visuals import video_format
 
 VIDEO_NAME = "film.mp4"
@@ -54,7 +53,6 @@ VTT_NAME = "film.vtt"
 REPORT_NAME = "render.json"
 OUTPUT_NAMES = (VIDEO_NAME, SRT_NAME, VTT_NAME, REPORT_NAME)
 
-NO_MUSIC = "none"
 MUSIC_CHUNK_S = 10.0
 MAX_DURATION_S = 60 * 60.0
 """Longest film rendered (one hour)."""
@@ -126,30 +124,6 @@ class FilmResult:
     settings: dict[str, Any] = field(default_factory=dict)
 
 
-class OverallProgress:
-    """Turns per-stage fractions into one fraction of the whole render that never goes back."""
-
-    def __init__(self, callback: ProgressCallback, weights: dict[str, float] = STAGE_WEIGHTS):
-        self._callback = callback
-        total = sum(weights.values())
-        self._start: dict[str, float] = {}
-        self._share: dict[str, float] = {}
-        done = 0.0
-        for name, weight in weights.items():
-            self._start[name] = done / total
-            self._share[name] = weight / total
-            done += weight
-        self._last = 0.0
-
-    def __call__(self, stage: str, fraction: float) -> None:
-        """Report `fraction` (0..1) of `stage` as progress(stage, overall fraction)."""
-        if stage not in self._start:
-            return
-        value = self._start[stage] + self._share[stage] * min(1.0, max(0.0, fraction))
-        self._last = max(self._last, min(1.0, value))
-        self._callback(stage, self._last)
-
-
 def check_request(request: FilmRequest) -> VideoFormat:
     """Validate the cheap parts of a request (before any work); returns the frame format."""
     if not request.script.strip():
@@ -205,7 +179,7 @@ def render_film(
     InputError (a ScriptLengthError when the script cannot fill the length).
     """
     fmt = check_request(request)
-    overall = OverallProgress(progress)
+    overall = OverallProgress(progress, STAGE_WEIGHTS)
     out_dir.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir))
     try:
@@ -215,42 +189,6 @@ def render_film(
     return result
 
 
-class _TimedChunks:
-    """Wraps a chunk iterator and adds up the seconds spent producing its chunks."""
-
-    def __init__(self, source: Iterator[AudioArray] | None) -> None:
-        self.source = source
-        self.seconds = 0.0
-
-    def __iter__(self) -> Iterator[AudioArray]:
-        if self.source is None:
-            return
-        while True:
-            started = time.perf_counter()
-            try:
-                chunk = next(self.source)
-            except StopIteration:
-                return
-            finally:
-                self.seconds += time.perf_counter() - started
-            yield chunk
-
-
-class _Clock:
-    """Seconds spent in each stage."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-
-    @contextlib.contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
-
-
 def _render(
     request: FilmRequest,
     fmt: VideoFormat,
@@ -258,7 +196,7 @@ def _render(
     scratch: Path,
     progress: OverallProgress,
 ) -> FilmResult:
-    clock = _Clock()
+    clock = StageClock()
     warnings: list[str] = []
     started = time.perf_counter()
 
@@ -273,7 +211,7 @@ def _render(
         script = scenes.parse_script(request.script, list(request.images), language)
         plan = timing.check_fit(request.script, request.duration_s, language, request.voice)
         progress("script", 1.0)
-    warnings.extend(_script_warnings(request, script.characters, script.sentences))
+    warnings.extend(script_warnings(request, script.characters, script.sentences))
 
     clips = ClipStore(scratch / "speech.f32")
     try:
@@ -295,7 +233,7 @@ def _render(
             progress("subtitles", 1.0)
 
         settings = EncodeSettings(preset=request.preset, crf=request.crf)
-        music_timer = _TimedChunks(_music_source(request, timeline.duration_s))
+        music_timer = TimedChunks(_music_source(request, timeline.duration_s))
         report = compose_film(
             timeline,
             spoken,
@@ -323,7 +261,7 @@ def _render(
 
     with clock.stage("report"):
         facts = probe(scratch / VIDEO_NAME)
-        record = _report_record(
+        record = report_record(
             request,
             fmt,
             plan.words_per_minute,
@@ -395,93 +333,3 @@ def _check_image(path: Path) -> None:
         raise InputError(
             f"Image {path.name} has more pixels than the limit of {MAX_IMAGE_PIXELS:,}; scale it down."
         ) from error
-
-
-def _script_warnings(
-    request: FilmRequest,
-    characters: Sequence[tuple[str, Path]],
-    sentences: Sequence[Any],
-) -> list[str]:
-    warnings: list[str] = []
-    script = missing_font(request.script)
-    if script is not None:
-        warnings.append(
-            f"No {script} font is installed, so {script} text on title cards and burned-in "
-            "subtitles shows as boxes (install fonts-noto-core)."
-        )
-    named = {name for name, _image in characters}
-    speakers = sorted({s.speaker for s in sentences if s.speaker and s.speaker not in named})
-    if speakers:
-        warnings.append(
-            f"No image matches the character(s) {', '.join(speakers)}; "
-            "the scene's pictures show while they speak."
-        )
-    return warnings
-
-
-def _music_label(choice: str) -> str:
-    """The music choice as recorded: a style name, "none", or the track's file name."""
-    if music.is_music_file(choice):
-        return Path(choice).name
-    return music.canonical_style(choice)
-
-
-def _report_record(
-    request: FilmRequest,
-    fmt: VideoFormat,
-    words_per_minute: int,
-    duration_s: float,
-    cue_count: int,
-    mix: MixReport,
-    facts: MediaFacts,
-    stage_seconds: dict[str, float],
-    total_s: float,
-    warnings: Sequence[str],
-) -> dict[str, Any]:
-    video = facts.video
-    audio = facts.audio
-    return {
-        "settings": {
-            "voice": request.voice,
-            "language": request.language,
-            "duration_s": request.duration_s,
-            "music": _music_label(request.music),
-            "aspect": request.aspect,
-            "resolution": request.resolution,
-            "width": fmt.width,
-            "height": fmt.height,
-            "fps": fmt.fps,
-            "seed": request.seed,
-            "burn_subtitles": request.burn_subtitles,
-            "preset": request.preset,
-            "crf": request.crf,
-            "words_per_minute": words_per_minute,
-            "images": [image.name for image in request.images],
-            "script_characters": len(request.script),
-        },
-        "stage_seconds": {name: round(value, 3) for name, value in stage_seconds.items()},
-        "total_seconds": round(total_s, 3),
-        "realtime_factor": round(duration_s / total_s, 2) if total_s > 0 else None,
-        "warnings": list(warnings),
-        "film": {
-            "duration_s": round(duration_s, 3),
-            "size_bytes": facts.size_bytes,
-            "video": asdict(video) if video else None,
-            "audio": asdict(audio) if audio else None,
-            "faststart": facts.faststart,
-            "subtitle_cues": cue_count,
-        },
-        "loudness": {
-            "integrated_lufs": round(mix.integrated_lufs, 2),
-            "true_peak_dbtp": round(mix.true_peak_dbtp, 2),
-            "speech_lufs": round(mix.speech_lufs, 2),
-            "music_lufs": round(mix.music_lufs, 2) if math.isfinite(mix.music_lufs) else None,
-            "music_gain_db": round(mix.music_gain_db, 2)
-            if math.isfinite(mix.music_gain_db)
-            else None,
-            "master_gain_db": round(mix.master_gain_db, 2),
-            "limited_fraction": round(mix.limited_fraction, 5),
-            "limiter_max_reduction_db": round(mix.max_reduction_db, 2),
-        },
-        "environment": {"python": platform.python_version()},
-    }

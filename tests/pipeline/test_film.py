@@ -14,7 +14,6 @@ from pipeline.film import (
     STAGES,
     FilmRequest,
     FilmResult,
-    OverallProgress,
     RenderCancelled,
     render_film,
 )
@@ -212,18 +211,3 @@ def test_bad_images_and_lengths_are_input_errors(tmp_path: Path) -> None:
         render_film(FilmRequest(script=SCREENPLAY, duration_s=300.0, size=SMALL), tmp_path / "b")
     assert list((tmp_path / "a").iterdir()) == []
     assert list((tmp_path / "b").iterdir()) == []
-
-
-def test_overall_progress_is_monotonic_across_stages() -> None:
-    seen: list[float] = []
-    progress = OverallProgress(lambda _stage, fraction: seen.append(fraction))
-    progress("tts", 0.5)
-    progress("tts", 0.2)  # a stage going back never moves the whole render back
-    progress("images", 1.0)  # nor does an earlier stage reporting late
-    progress("subtitles", 1.0)
-    progress("encode", 0.5)
-    progress("unknown", 0.9)
-    progress("report", 1.0)
-    assert seen == sorted(seen)
-    assert seen[-1] == pytest.approx(1.0)
-    assert 0 < seen[0] < seen[3] < seen[4] < 1
