@@ -9,6 +9,7 @@ from db.models.plan import Plan
 from db.models.project import Project
 from db.models.upload import Upload
 from db.models.user import User
+from db.models.youtube_account import YoutubeAccount, YoutubeAccountState
 from db.models.youtube_integration import YoutubeIntegration
 
 __all__ = [
@@ -21,5 +22,7 @@ __all__ = [
     "Project",
     "Upload",
     "User",
+    "YoutubeAccount",
+    "YoutubeAccountState",
     "YoutubeIntegration",
 ]
