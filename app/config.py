@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     google_client_id: str | None = None
     google_client_secret: str | None = None
     google_redirect_uri: str | None = None
+    youtube_default_playlist_id: str | None = None
+    secret_key_previous: str | None = None
+    """The SECRET_KEY before the last rotation: stored YouTube tokens still decrypt with it."""
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -75,11 +78,27 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "database_url", "storage_url", "s3_endpoint_url", "redis_url", "secret_key", mode="before"
+        "database_url",
+        "storage_url",
+        "s3_endpoint_url",
+        "redis_url",
+        "secret_key",
+        "secret_key_previous",
+        "youtube_default_playlist_id",
+        mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("secret_key_previous")
+    @classmethod
+    def _previous_key_length(cls, value: str | None) -> str | None:
+        if value is not None and len(value.encode()) < MIN_SECRET_KEY_BYTES:
+            raise ValueError(
+                f"SECRET_KEY_PREVIOUS must be at least {MIN_SECRET_KEY_BYTES} bytes long."
+            )
+        return value
 
     @cached_property
     def jwt_secret(self) -> str:

@@ -31,6 +31,7 @@ from app.ui import STUDIO_PATH, mount_studio
 from app.uploads.routes import router as uploads_router
 from app.users.routes import router as users_router
 from app.worker.process import run_worker
+from app.youtube.routes import router as youtube_router
 from db import migrate
 from db.session import create_engine, create_session_factory
 
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         uploads_router,
         music_router,
         admin_router,
+        youtube_router,
         files_router,
         health_router,
     ):

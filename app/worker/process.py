@@ -18,6 +18,8 @@ from app.worker.queue_app import build_queue_app
 from app.worker.reaper import reap_forever
 from app.worker.render_job import RenderWork
 from app.worker.stage_jobs import AudioWork, MusicWork
+from app.worker.youtube_job import YouTubeUploadWork
+from app.youtube.gateway import DEFAULT_GOOGLE_HTTP, GoogleHttp
 from db.enums import JobKind
 from db.session import create_engine, create_session_factory
 
@@ -29,9 +31,18 @@ UPLOAD_CONCURRENCY = 2
 WORKER_POOL_SIZE = 4
 
 
-def job_works() -> dict[JobKind, JobWork]:
+def job_works(
+    context: WorkerContext, google_http: GoogleHttp = DEFAULT_GOOGLE_HTTP
+) -> dict[JobKind, JobWork]:
     """The work of every job kind this worker can run."""
-    return {JobKind.RENDER: RenderWork(), JobKind.AUDIO: AudioWork(), JobKind.MUSIC: MusicWork()}
+    return {
+        JobKind.RENDER: RenderWork(),
+        JobKind.AUDIO: AudioWork(),
+        JobKind.MUSIC: MusicWork(),
+        JobKind.YOUTUBE_UPLOAD: YouTubeUploadWork(
+            context.settings, context.database_url, google_http
+        ),
+    }
 
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -56,8 +67,12 @@ async def run_worker(
     concurrency: int | None = None,
     database_url: str | None = None,
     install_signal_handlers: bool = True,
+    google_http: GoogleHttp = DEFAULT_GOOGLE_HTTP,
 ) -> None:
-    """Run jobs until cancelled or signalled; running jobs finish before it returns."""
+    """Run jobs until cancelled or signalled; running jobs finish before it returns.
+
+    `google_http` is where YouTube uploads send their requests (tests script the answers).
+    """
     if database_url is None:
         database_url = await to_thread.run_sync(
             resolve_database_url, settings.database_url, settings.data_dir
@@ -75,7 +90,7 @@ async def run_worker(
             settings.s3_endpoint_url,
         ),
     )
-    queue_app = build_queue_app(context, job_works())
+    queue_app = build_queue_app(context, job_works(context, google_http))
 
     async def serve_queue(queue: str, slots: int) -> None:
         await queue_app.run_worker_async(
