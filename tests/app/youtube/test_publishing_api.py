@@ -24,6 +24,7 @@ from app.config import Settings
 from app.context import AppContext
 from app.main import create_app
 from app.storage import LocalStorage
+from app.ui.cookies import SESSION_COOKIE
 from app.youtube.gateway import google_http
 from app.youtube.oauth import GOOGLE_REVOKE_URI, GOOGLE_TOKEN_URI
 from db.enums import ProjectStatus
@@ -543,9 +544,11 @@ async def test_connect_keeps_state_and_pkce_in_the_session_until_the_callback(
     studio: httpx.AsyncClient, publishing_context: AppContext, google: ScriptedGoogle
 ) -> None:
     account = await register(studio)
-    browser = await studio.get(
-        "/api/youtube/connect", headers={**account.headers, "Accept": "text/html"}
-    )
+    anonymous = await studio.get("/api/youtube/connect", headers={"Accept": "text/html"})
+    assert anonymous.status_code == 401
+    studio.cookies.set(SESSION_COOKIE, account.token)  # signed in to the studio in a browser
+    browser = await studio.get("/api/youtube/connect", headers={"Accept": "text/html"})
+    studio.cookies.delete(SESSION_COOKIE)
     assert browser.status_code == 303
     assert browser.headers["location"].startswith("https://accounts.google.com/o/oauth2/v2/auth")
     forged = await studio.get(
