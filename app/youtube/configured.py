@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.config import Settings
+from app.youtube.errors import YouTubeNotConfigured
 from app.youtube.oauth import GoogleOAuthClient
 from app.youtube.token_crypto import RefreshTokenCipher
 
@@ -18,3 +19,12 @@ def token_cipher(settings: Settings) -> RefreshTokenCipher:
     """Encrypts with a key from SECRET_KEY; also decrypts with SECRET_KEY_PREVIOUS's key."""
     previous = [settings.secret_key_previous] if settings.secret_key_previous else []
     return RefreshTokenCipher(settings.jwt_secret, previous)
+
+
+def is_configured(settings: Settings) -> bool:
+    """Whether the Google OAuth client settings are present and usable."""
+    try:
+        oauth_client(settings)
+    except YouTubeNotConfigured:
+        return False
+    return True

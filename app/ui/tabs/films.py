@@ -18,6 +18,11 @@ from app.ui.formatting import notice_html
 from app.ui.messages import error_message
 from app.ui.runtime import StudioRuntime
 from app.ui.widgets import POLL_INTERVAL_S, placeholder_html, section_title
+from app.youtube import connection as youtube_connection
+from app.youtube import service as youtube_service
+from app.youtube.configured import is_configured
+from app.youtube.schemas import UploadRequest
+from db.enums import ProjectStatus
 
 log = logging.getLogger(__name__)
 
@@ -26,16 +31,23 @@ NOTHING_OPEN = "Choose a film from the list to watch it, download it or render i
 NO_FILMS = "No films yet: write a script on the New film tab and press Generate."
 
 
+YOUTUBE_CONNECT_PATH = "/api/youtube/connect"
+"""Opening it in the browser leads through Google's consent screen back to the studio."""
+
+
 def publish_note(settings: Settings) -> str:
-    """Why the Publish to YouTube button is not available yet."""
-    if not settings.google_client_id:
+    """What publishing to YouTube does, or why it is not available."""
+    if not is_configured(settings):
         why = (
             "Publishing to YouTube needs the studio's Google sign-in to be configured "
-            "(GOOGLE_CLIENT_ID); ask your administrator."
+            "(GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, GOOGLE_REDIRECT_URI); ask your administrator."
         )
-    else:
-        why = "Connect a YouTube account to publish; connecting accounts is coming soon."
-    return f'<p class="publish-note">{why}</p>'
+        return f'<p class="publish-note">{why}</p>'
+    return (
+        '<p class="publish-note">Publishing uploads a finished film to your YouTube channel as a '
+        "private video with its captions, marked as altered or synthetic content. "
+        f'<a href="{YOUTUBE_CONNECT_PATH}">Connect or change your channel</a>.</p>'
+    )
 
 
 class FilmsTab:
@@ -43,6 +55,8 @@ class FilmsTab:
 
     def __init__(self, runtime: StudioRuntime, settings: Settings, selected: gr.State) -> None:
         self.runtime = runtime
+        self.settings = settings
+        self.publishing = is_configured(settings)
         self.selected = selected
         self.ids = gr.State([])
         self.timer = gr.Timer(POLL_INTERVAL_S, active=False)
@@ -95,6 +109,7 @@ class FilmsTab:
             self.downloads,
             self.regenerate,
             self.delete,
+            self.publish,
             self.confirm_row,
             self.notice,
             self.timer,
@@ -124,6 +139,9 @@ class FilmsTab:
             inputs=self.selected,
             outputs=self.panel_outputs,
             api_visibility="private",
+        )
+        self.publish.click(
+            self.publish_film, inputs=self.selected, outputs=self.notice, api_visibility="private"
         )
         self.delete.click(
             self.ask_delete, outputs=[self.confirm_row, self.confirm_text], api_visibility="private"
@@ -198,6 +216,9 @@ class FilmsTab:
             self.player: view.player,
             self.downloads: view.downloads,
             self.regenerate: gr.Button(interactive=not view.busy),
+            self.publish: gr.Button(
+                interactive=self.publishing and project.status is ProjectStatus.COMPLETE
+            ),
             self.timer: gr.Timer(active=view.busy),
         }
         if message:
@@ -223,6 +244,36 @@ class FilmsTab:
         updates = await self._panel(selected, request, refresh_list=False, message=message)
         updates.update(await self.list_films(request))
         return updates
+
+    async def publish_film(self, selected: str | None, request: gr.Request) -> Any:
+        """Queue the open film's upload to the connected YouTube channel (private)."""
+        if selected is None:
+            return gr.skip()
+        try:
+            async with self.runtime.signed_in(request) as signed:
+                channel = await youtube_connection.status(
+                    signed.session, self.settings, signed.user
+                )
+                if not channel.connected or channel.channel_id is None:
+                    why = f" ({channel.disconnect_reason})" if channel.disconnect_reason else ""
+                    return notice_html(
+                        "warning",
+                        f"Connect a YouTube channel first{why}: use the link "
+                        "'Connect or change your channel'.",
+                    )
+                video = await youtube_service.queue_upload(
+                    signed.session,
+                    self.settings,
+                    signed.user,
+                    UploadRequest(project_id=uuid.UUID(selected), channel_id=channel.channel_id),
+                )
+        except Exception as error:
+            return notice_html("error", error_message(error))
+        return notice_html(
+            "success",
+            f"Uploading to '{channel.channel_title}' as a {video.privacy} video; it appears on "
+            "YouTube when the upload finishes.",
+        )
 
     def ask_delete(self) -> tuple[Any, str]:
         """Ask before deleting."""

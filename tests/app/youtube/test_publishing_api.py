@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import gradio as gr
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -25,6 +26,8 @@ from app.context import AppContext
 from app.main import create_app
 from app.storage import LocalStorage
 from app.ui.cookies import SESSION_COOKIE
+from app.ui.runtime import StudioRuntime
+from app.ui.tabs.films import FilmsTab, publish_note
 from app.youtube.gateway import google_http
 from app.youtube.oauth import GOOGLE_REVOKE_URI, GOOGLE_TOKEN_URI
 from db.enums import ProjectStatus
@@ -691,3 +694,31 @@ async def test_a_film_gone_from_storage_fails_at_once_with_the_reason(
     assert video["failure_reason"] == "invalid_publish_input"
     assert "gone from storage" in video["failure_message"]
     assert http.requests == []  # nothing was sent to Google
+
+
+async def test_the_studio_publish_button_queues_the_upload_for_the_connected_channel(
+    studio: httpx.AsyncClient,
+    publishing_context: AppContext,
+    publishing_settings: Settings,
+    google: ScriptedGoogle,
+    film: Path,
+) -> None:
+    account = await register(studio)
+    project_id = await add_project(publishing_context, account, film)
+    with gr.Blocks():
+        tab = FilmsTab(StudioRuntime(lambda: publishing_context), publishing_settings, gr.State())
+    signed_in = gr.Request(username=account.id)
+    assert 'href="/api/youtube/connect"' in publish_note(publishing_settings)
+
+    opened = await tab.show(project_id, signed_in)
+    assert opened[tab.publish].interactive is True
+    first = await tab.publish_film(project_id, signed_in)
+    assert "Connect a YouTube channel first" in first
+
+    await connect_channel(studio, account, google)
+    queued = await tab.publish_film(project_id, signed_in)
+    assert "Uploading to &#x27;Lantern Films&#x27; as a private video" in queued
+    again = await tab.publish_film(project_id, signed_in)
+    assert "already being uploaded" in again
+    listing = (await studio.get("/api/youtube/videos", headers=account.headers)).json()
+    assert [video["upload_status"] for video in listing["videos"]] == ["pending"]
