@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     rate_limit_login: str = "20/minute"
     max_upload_bytes: int = 20 * 1024 * 1024
     max_image_pixels: int = 40_000_000
+    max_audio_upload_bytes: int = 100 * 1024 * 1024
+    max_track_minutes: int = 60
     db_pool_size: int = 10
     bcrypt_rounds: int = Field(default=12, ge=4, le=16)
 

@@ -10,8 +10,10 @@ position alone, so the chunk size changes nothing.
 from __future__ import annotations
 
 import math
+import os
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -149,3 +151,37 @@ def _write(frames: list[av.AudioFrame], store: BinaryIO, room: int) -> int:
         store.write(np.ascontiguousarray(samples, dtype=np.float32).tobytes())
         written += len(samples)
     return written
+
+
+@dataclass(frozen=True)
+class TrackInfo:
+    """What a full decode of a user's track found."""
+
+    container: str
+    duration_s: float
+
+    @property
+    def extension(self) -> str:
+        """The file extension matching the track's real format."""
+        return "." + next(name for name in CONTAINER_EXTENSIONS if name in self.container)
+
+
+CONTAINER_EXTENSIONS = ("mp3", "ogg", "flac", "wav")
+
+
+def inspect_track(path: Path, max_duration_s: float) -> TrackInfo:
+    """Decode the whole track once to prove it is usable; InputError naming the problem."""
+    rate = INSPECT_SAMPLE_RATE_HZ
+    with open(os.devnull, "wb") as sink:
+        written = _decode(path, rate, math.ceil(max_duration_s * rate) + 1, sink)
+    duration_s = written / rate
+    if duration_s > max_duration_s:
+        raise InputError(
+            f"Music file {path.name} is longer than {max_duration_s / 60:.0f} minutes; trim it."
+        )
+    with av.open(str(path), mode="r") as container:
+        return TrackInfo(container=container.format.name, duration_s=duration_s)
+
+
+INSPECT_SAMPLE_RATE_HZ = 8_000
+"""Decoding rate for the check (low: only the length and integrity matter)."""

@@ -22,6 +22,7 @@ class UploadResponse(BaseModel):
     width: int | None
     height: int | None
     created_at: datetime
+    duration_s: float | None = None
 
 
 class ImageUploadResponse(BaseModel):

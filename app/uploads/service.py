@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
 import uuid
+from pathlib import Path
 
 from anyio import to_thread
 from fastapi import UploadFile
@@ -18,6 +20,7 @@ from db.repositories import logs as log_repo
 from db.repositories import uploads as upload_repo
 from pipeline.errors import InputError
 from pipeline.images import inspect_image
+from pipeline.music_track import inspect_track
 
 MAX_FILES_PER_REQUEST = 20
 READ_CHUNK_BYTES = 1024 * 1024
@@ -106,3 +109,63 @@ async def store_images(
         )
         for upload in stored
     ]
+
+
+TRACK_CONTENT_TYPES = {
+    ".mp3": "audio/mpeg",
+    ".ogg": "audio/ogg",
+    ".flac": "audio/flac",
+    ".wav": "audio/wav",
+}
+SECONDS_PER_MINUTE = 60
+
+
+async def store_track(
+    session: AsyncSession, context: AppContext, user: User, file: UploadFile
+) -> UploadResponse:
+    """Check a music track by decoding it whole, then store it under the user's folder."""
+    settings = context.settings
+    data = await read_limited(file, settings.max_audio_upload_bytes)
+    label = file.filename or "track"
+    with tempfile.TemporaryDirectory() as folder:
+        probe_path = Path(folder) / (safe_filename(label, "", fallback="track") or "track")
+        await to_thread.run_sync(probe_path.write_bytes, data)
+        try:
+            info = await to_thread.run_sync(
+                inspect_track, probe_path, float(settings.max_track_minutes * SECONDS_PER_MINUTE)
+            )
+        except InputError as error:
+            raise Unprocessable(str(error), code="bad_audio", filename=label) from error
+    upload_id = uuid.uuid4()
+    filename = safe_filename(label, info.extension, fallback="track")
+    key = upload_key(user.id, upload_id, filename)
+    content_type = TRACK_CONTENT_TYPES[info.extension]
+    await to_thread.run_sync(context.storage.put_bytes, key, data, content_type)
+    upload = await upload_repo.add(
+        session,
+        Upload(
+            id=upload_id,
+            user_id=user.id,
+            kind=UploadKind.AUDIO,
+            filename=filename,
+            storage_key=key,
+            content_type=content_type,
+            size_bytes=len(data),
+        ),
+    )
+    await log_repo.add(
+        session, "upload.audio", f"Uploaded {filename} ({info.duration_s:.0f} s)", user_id=user.id
+    )
+    await session.flush()
+    return UploadResponse(
+        id=upload.id,
+        ref=upload.ref,
+        kind=upload.kind,
+        filename=upload.filename,
+        content_type=upload.content_type,
+        size_bytes=upload.size_bytes,
+        width=None,
+        height=None,
+        created_at=upload.created_at,
+        duration_s=round(info.duration_s, 2),
+    )

@@ -19,6 +19,7 @@ from tests.app.test_credits import assert_balances_agree
 from tests.app.test_projects import _topup, _upload, film
 from tests.support.accounts import register
 from tests.support.jobs import download, running_worker, wait_for_job, wait_for_project
+from tests.support.media import tone_file
 
 FILM_TOLERANCE = 0.02
 
@@ -272,3 +273,26 @@ async def test_idempotency_key_replays_the_first_answer(
     assert {response.status_code for response in concurrent} == {201}
     assert len({response.json()["id"] for response in concurrent}) == 1
     assert await assert_balances_agree(context, account.id) == 33 - 6
+
+
+async def test_a_film_scored_with_the_users_own_track(
+    client: httpx.AsyncClient, context: AppContext, settings: Settings, tmp_path: Path
+) -> None:
+    account = await register(client)
+    track = tone_file(tmp_path / "theme.wav", seconds=5)
+    uploaded = await client.post(
+        "/api/uploads/audio",
+        files={"file": ("theme.wav", track.read_bytes(), "audio/wav")},
+        headers=account.headers,
+    )
+    created = await client.post(
+        "/api/projects/create",
+        json=film(resolution="360p", music=uploaded.json()["ref"]),
+        headers=account.headers,
+    )
+    assert created.status_code == 201, created.text
+    async with running_worker(settings, context.database_url):
+        project, _ = await wait_for_project(client, account.headers, created.json()["id"])
+    assert project["status"] == "complete", project
+    facts = probe(await download(client, project["video_url"], tmp_path / "film.mp4"))
+    assert abs(facts.duration_s - 60.0) <= 60.0 * FILM_TOLERANCE

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 from sqlalchemy import func, select
@@ -10,7 +12,7 @@ from app.context import AppContext
 from app.storage import LocalStorage
 from db.models import Upload
 from tests.support.accounts import register
-from tests.support.media import image_bytes
+from tests.support.media import ONE_MINUTE_SCRIPT, image_bytes, tone_file
 
 
 async def _count_uploads(context: AppContext) -> int:
@@ -95,3 +97,47 @@ async def test_upload_needs_sign_in_and_a_file(client: httpx.AsyncClient) -> Non
     account = await register(client)
     empty = await client.post("/api/uploads/images", headers=account.headers, data={})
     assert empty.status_code == 422
+
+
+async def test_music_track_upload_is_decoded_and_usable_as_music(
+    client: httpx.AsyncClient, context: AppContext, tmp_path: Path
+) -> None:
+    account = await register(client)
+    track = tone_file(tmp_path / "My Theme.mp3", seconds=4)
+    response = await client.post(
+        "/api/uploads/audio",
+        files={"file": ("My Theme.mp3", track.read_bytes(), "audio/mpeg")},
+        headers=account.headers,
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["kind"] == "audio" and body["filename"] == "My Theme.mp3"
+    assert body["content_type"] == "audio/mpeg" and abs(body["duration_s"] - 4) < 0.1
+
+    created = await client.post(
+        "/api/projects/create",
+        json={"title": "Scored", "script": ONE_MINUTE_SCRIPT, "duration": 1, "music": body["ref"]},
+        headers=account.headers,
+    )
+    assert created.status_code == 201, created.text
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "words"),
+    [
+        ("noise.mp3", b"not really audio" * 100, "not a readable audio file"),
+        ("picture.mp3", image_bytes(fmt="PNG"), "format"),
+    ],
+)
+async def test_bad_music_tracks_get_422_and_nothing_is_stored(
+    client: httpx.AsyncClient, context: AppContext, filename: str, data: bytes, words: str
+) -> None:
+    account = await register(client)
+    response = await client.post(
+        "/api/uploads/audio",
+        files={"file": (filename, data, "audio/mpeg")},
+        headers=account.headers,
+    )
+    assert response.status_code == 422, response.text
+    assert words in response.json()["detail"]
+    assert await _count_uploads(context) == 0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -34,3 +36,26 @@ def image_bytes(
     buffer = io.BytesIO()
     image.save(buffer, fmt)
     return buffer.getvalue()
+
+
+def tone_file(path: Path, seconds: float = 3.0, frequency_hz: int = 440) -> Path:
+    """A stereo sine tone encoded by ffmpeg in the format the suffix names (.mp3, .wav...)."""
+    from pipeline.encode import ffmpeg_exe
+
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=f={frequency_hz}:d={seconds}",
+            "-ac",
+            "2",
+            str(path),
+        ],
+        check=True,
+    )
+    return path
