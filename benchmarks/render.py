@@ -177,10 +177,11 @@ def _own_peak_rss_mb() -> float:
 
 
 class ChildMemory(threading.Thread):
-    """Samples the peak RSS (VmHWM) of this process's child processes from /proc.
+    """Samples the peak RSS (VmHWM) of this process's ffmpeg children from /proc.
 
-    (getrusage's children figure counts the Python image a child had before exec, so it
-    cannot tell ffmpeg's own memory.)
+    (getrusage's children figure counts the Python image a child has between fork and exec,
+    so it cannot tell ffmpeg's own memory; for the same reason only processes already named
+    ffmpeg are read.)
     """
 
     def __init__(self) -> None:
@@ -199,7 +200,8 @@ class ChildMemory(threading.Thread):
                 except OSError:
                     continue
                 fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-                if fields.get("PPid", "").strip() == parent and "VmHWM" in fields:
+                is_ffmpeg = fields.get("Name", "").strip().startswith("ffmpeg")
+                if is_ffmpeg and fields.get("PPid", "").strip() == parent and "VmHWM" in fields:
                     self.peak_kb = max(self.peak_kb, int(fields["VmHWM"].split()[0]))
 
     def stop(self) -> float:

@@ -21,6 +21,8 @@ from pipeline.errors import InputError
 from pipeline.loudness import LoudnessMeter, TruePeakMeter
 
 _BOX_HEADER = struct.Struct(">I4s")
+X264_MARKER = b"x264 - core"
+"""Start of the settings text x264 embeds in its first frame."""
 COLOR_RANGES = {0: "unknown", 1: "tv", 2: "pc"}
 """ffmpeg's AVColorRange values by name."""
 COLOR_SPACES = {0: "rgb", 1: "bt709", 2: "unknown", 5: "bt470bg", 6: "smpte170m", 9: "bt2020nc"}
@@ -42,6 +44,8 @@ class VideoFacts:
     duration_s: float
     constant_frame_rate: bool
     keyframe_interval_max: int
+    encoder_settings: str | None
+    """The x264 settings string the encoder wrote into the stream (None for other encoders)."""
     color_range: str | None
     color_space: str | None
 
@@ -116,14 +120,26 @@ def _text(value: Any, names: dict[int, str] | None = None) -> str | None:
     return str(name if name is not None else value)
 
 
+def _x264_settings(packet: bytes) -> str | None:
+    """The settings x264 records in an SEI message of its first frame, if any."""
+    start = packet.find(X264_MARKER)
+    if start < 0:
+        return None
+    end = packet.find(b"\x00", start)
+    return packet[start : end if end > 0 else len(packet)].decode("ascii", errors="replace")
+
+
 def _video_facts(container: Any, stream: Any) -> VideoFacts:
     context = stream.codec_context
     time_base = stream.time_base or Fraction(1, 1)
     pts: list[int] = []
     keyframes: list[int] = []
+    encoder: str | None = None
     for packet in container.demux(stream):
         if packet.pts is None:
             continue
+        if not pts:
+            encoder = _x264_settings(bytes(packet))
         pts.append(int(packet.pts))
         if packet.is_keyframe:
             keyframes.append(int(packet.pts))
@@ -150,6 +166,7 @@ def _video_facts(container: Any, stream: Any) -> VideoFacts:
         duration_s=duration,
         constant_frame_rate=constant,
         keyframe_interval_max=keyframe_interval,
+        encoder_settings=encoder,
         color_range=_text(context.color_range, COLOR_RANGES),
         color_space=_text(context.colorspace, COLOR_SPACES),
     )

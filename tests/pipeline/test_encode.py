@@ -46,6 +46,10 @@ def test_frames_and_audio_make_a_contract_mp4(tmp_path: Path) -> None:
     assert facts.video.color_range == "tv"
     assert facts.video.color_space == "bt709"
     assert facts.video.keyframe_interval_max <= 60
+    settings = facts.video.encoder_settings or ""
+    assert "open_gop=0" in settings, "closed GOPs"
+    assert "keyint=60" in settings
+    assert "crf=23.0" in settings
     assert (facts.audio.codec, facts.audio.profile) == ("aac", "LC")
     assert (facts.audio.sample_rate, facts.audio.channels) == (48_000, 2)
     assert facts.faststart is True

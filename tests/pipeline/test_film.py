@@ -45,6 +45,7 @@ def _check_film(result: FilmResult, duration_s: float) -> None:
     assert video.constant_frame_rate
     assert video.fps == pytest.approx(30)
     assert video.frames == round(duration_s * 30)
+    assert "open_gop=0" in (video.encoder_settings or "")
     assert (audio.codec, audio.profile, audio.sample_rate, audio.channels) == (
         "aac",
         "LC",
