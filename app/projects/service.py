@@ -114,7 +114,7 @@ async def get(
     """The user's project with its latest job's progress and fresh download links; 404 for
     anyone else's."""
     project = await _owned(session, user, project_id)
-    job = await job_repo.latest_for_project(session, project.id)
+    job = await job_repo.latest_for_project(session, project.id, JobKind.RENDER)
     links = film_links(project, storage)
     return ProjectResponse(
         id=project.id,

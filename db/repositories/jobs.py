@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.enums import JobStatus
+from db.enums import JobKind, JobStatus
 from db.models import Job
 
 ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
@@ -35,11 +35,13 @@ async def active_for_project(session: AsyncSession, project_id: uuid.UUID) -> Se
     return (await session.scalars(query)).all()
 
 
-async def latest_for_project(session: AsyncSession, project_id: uuid.UUID) -> Job | None:
-    """The project's most recent job."""
+async def latest_for_project(
+    session: AsyncSession, project_id: uuid.UUID, kind: JobKind
+) -> Job | None:
+    """The project's most recent job of a kind."""
     query = (
         select(Job)
-        .where(Job.project_id == project_id)
+        .where(Job.project_id == project_id, Job.kind == kind)
         .order_by(Job.created_at.desc(), Job.id)
         .limit(1)
     )
