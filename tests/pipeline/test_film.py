@@ -212,3 +212,18 @@ def test_bad_images_and_lengths_are_input_errors(tmp_path: Path) -> None:
         render_film(FilmRequest(script=SCREENPLAY, duration_s=300.0, size=SMALL), tmp_path / "b")
     assert list((tmp_path / "a").iterdir()) == []
     assert list((tmp_path / "b").iterdir()) == []
+
+
+def test_portrait_film_with_tamil_text(tmp_path: Path) -> None:
+    script = "ஒரு சிறிய கிராமத்தில் ஒரு விவசாயி வாழ்ந்தார். அவர் தினமும் வயலுக்குச் சென்றார்."
+    result = render_film(
+        FilmRequest(
+            script=script, language="ta", duration_s=12.0, size=(180, 320), burn_subtitles=True
+        ),
+        tmp_path / "out",
+    )
+    facts = probe(result.video)
+    assert facts.video is not None
+    assert (facts.video.width, facts.video.height) == (180, 320)
+    assert facts.duration_s == pytest.approx(12.0, rel=0.02)
+    assert not [w for w in result.warnings if "font" in w]
