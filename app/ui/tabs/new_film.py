@@ -18,6 +18,7 @@ from app.ui.image_uploads import StoredImage, previews_html, store_image_files
 from app.ui.messages import error_message
 from app.ui.music_preview import music_preview
 from app.ui.runtime import StudioRuntime
+from app.ui.track_uploads import TRACK_TYPES, store_track_file, track_choice_label
 from app.ui.widgets import section_title
 from db.enums import Voice
 from pipeline.errors import InputError
@@ -96,7 +97,10 @@ class NewFilmTab:
                     )
                 )
                 self.images = gr.File(
-                    label="Character images", file_count="multiple", file_types=IMAGE_TYPES
+                    label="Character images",
+                    file_count="multiple",
+                    file_types=IMAGE_TYPES,
+                    elem_id="character-images",
                 )
                 self.image_notice = gr.HTML()
                 self.previews = gr.HTML()
@@ -131,7 +135,10 @@ class NewFilmTab:
                     value=_default("resolution"),
                 )
                 gr.HTML(
-                    section_title("Music", "A style from the catalogue, mixed under the voice.")
+                    section_title(
+                        "Music",
+                        "A style from the catalogue or your own track, mixed under the voice.",
+                    )
                 )
                 self.music = gr.Dropdown(
                     label="Music",
@@ -142,6 +149,13 @@ class NewFilmTab:
                 self.music_preview = gr.Audio(
                     label="Music preview", interactive=False, type="numpy", buttons=[]
                 )
+                self.track = gr.File(
+                    label="Your own track (MP3, WAV, OGG or FLAC)",
+                    file_count="single",
+                    file_types=TRACK_TYPES,
+                    elem_id="music-track",
+                )
+                self.track_notice = gr.HTML()
                 self.generate = gr.Button("Generate film", variant="primary", size="lg")
                 self.notice = gr.HTML(elem_id="create-notice")
 
@@ -169,6 +183,12 @@ class NewFilmTab:
             inputs=self.music,
             outputs=[self.music, self.music_preview],
             show_progress="hidden",
+            api_visibility="private",
+        )
+        self.track.upload(
+            self.receive_track,
+            inputs=self.track,
+            outputs=[self.music, self.music_preview, self.track_notice],
             api_visibility="private",
         )
 
@@ -223,11 +243,32 @@ class NewFilmTab:
 
     async def preview_music(self, style: str) -> tuple[Any, Any]:
         """The style's description and a short preview to listen to."""
+        if style not in MUSIC:  # an uploaded track: receive_track set its preview
+            return gr.skip(), gr.skip()
         try:
             preview = await music_preview(style)
         except InputError as error:
             return gr.Dropdown(info=str(error)), None
         return gr.Dropdown(info=_music_info(style)), preview
+
+    async def receive_track(self, path: str | None, request: gr.Request) -> tuple[Any, Any, str]:
+        """Store the picked track through the upload service and choose it as the music."""
+        if not path:
+            return gr.skip(), gr.skip(), ""
+        try:
+            async with self.runtime.signed_in(request) as signed:
+                track = await store_track_file(signed, self.runtime.context, path)
+        except Exception as error:
+            return gr.skip(), gr.skip(), notice_html("error", error_message(error))
+        choices = [(choice.name, choice.id) for choice in MUSIC.values()]
+        choices.append((track_choice_label(track.filename), track.ref))
+        dropdown = gr.Dropdown(
+            choices=choices,
+            value=track.ref,
+            info="Your track, looped or trimmed to the film's length, with fades.",
+        )
+        seconds = f" ({track.duration_s:.0f} s)" if track.duration_s else ""
+        return dropdown, path, notice_html("success", f"{track.filename}{seconds} is ready.")
 
     async def create_film(
         self,

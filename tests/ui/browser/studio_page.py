@@ -114,8 +114,12 @@ class Studio:
 
     def attach_images(self, paths: list[Path]) -> None:
         """Pick character images in the file input."""
-        picker = self.page.locator("input[type=file]")
+        picker = self.page.locator("#character-images input[type=file]")
         picker.set_input_files([str(path) for path in paths])
+
+    def attach_track(self, path: Path) -> None:
+        """Pick a music track of the creator's own."""
+        self.page.locator("#music-track input[type=file]").set_input_files(str(path))
 
     def fill_film(
         self,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.support.media import ONE_MINUTE_SCRIPT, image_bytes
+from tests.support.media import ONE_MINUTE_SCRIPT, image_bytes, tone_file
 from tests.ui.browser.conftest import VIEWPORT
 from tests.ui.browser.studio_page import Studio
 
@@ -139,3 +139,30 @@ def test_music_styles_have_a_preview_to_listen_to(studio: Studio) -> None:
     page.get_by_role("option", name="No music").click()
     expect(page.get_by_text("Narration only.")).to_be_visible()
     expect(page.get_by_text("0:12")).to_have_count(0)
+
+
+def test_a_creators_own_track_becomes_the_films_music(studio: Studio, tmp_path: Path) -> None:
+    page = studio.page
+    studio.sign_up("Ravi")
+    studio.tab("New film")
+    bad = tmp_path / "notes.mp3"
+    bad.write_bytes(b"not audio at all" * 50)
+    studio.attach_track(bad)
+    expect(page.get_by_text("is not a readable audio file")).to_be_visible()
+    studio.shot(page, "bad-track")
+
+    page.reload()
+    studio.wait_for_studio()
+    studio.fill_film("Scored by me", ONE_MINUTE_SCRIPT)
+    studio.attach_track(tone_file(tmp_path / "Theme.mp3", seconds=4))
+    expect(page.get_by_text("Theme.mp3 (4 s) is ready.")).to_be_visible()
+    expect(page.get_by_text("Your track, looped or trimmed")).to_be_visible()
+    studio.shot(page, "own-track")
+    studio.generate()
+    expect(page.get_by_role("tab", name="My films", selected=True)).to_be_visible()
+    with studio.api() as api:
+        films = api.get("/api/projects").json()["projects"]
+        project = api.get(f"/api/projects/{films[0]['id']}").json()
+        uploads = api.get("/api/credits/balance").json()
+    assert project["music"].endswith("/Theme.mp3")
+    assert uploads["balance"] == 0
