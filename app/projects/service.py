@@ -113,8 +113,12 @@ async def get(
 ) -> ProjectResponse:
     """The user's project with its latest job's progress and fresh download links; 404 for
     anyone else's."""
-    project = await _owned(session, user, project_id)
-    job = await job_repo.latest_for_project(session, project.id, JobKind.RENDER)
+    found = await project_repo.get_owned_with_latest_job(
+        session, project_id, user.id, JobKind.RENDER
+    )
+    if found is None:
+        raise NotFound("No project with this id in your account.")
+    project, job = found
     links = film_links(project, storage)
     return ProjectResponse(
         id=project.id,

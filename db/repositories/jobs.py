@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.enums import JobKind, JobStatus
+from db.enums import JobStatus
 from db.models import Job
 
 ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
@@ -33,16 +33,3 @@ async def active_for_project(session: AsyncSession, project_id: uuid.UUID) -> Se
     """The project's queued or running jobs."""
     query = select(Job).where(Job.project_id == project_id, Job.status.in_(ACTIVE_STATUSES))
     return (await session.scalars(query)).all()
-
-
-async def latest_for_project(
-    session: AsyncSession, project_id: uuid.UUID, kind: JobKind
-) -> Job | None:
-    """The project's most recent job of a kind."""
-    query = (
-        select(Job)
-        .where(Job.project_id == project_id, Job.kind == kind)
-        .order_by(Job.created_at.desc(), Job.id)
-        .limit(1)
-    )
-    return await session.scalar(query)

@@ -7,7 +7,8 @@ import uuid
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Project
+from db.enums import JobKind
+from db.models import Job, Project
 from db.repositories.pages import Page, fetch_page
 
 
@@ -44,3 +45,25 @@ async def list_for_user(
 async def remove(session: AsyncSession, project_id: uuid.UUID) -> None:
     """Delete a project (its jobs and integrations go with it; logs keep a null reference)."""
     await session.execute(delete(Project).where(Project.id == project_id))
+
+
+async def get_owned_with_latest_job(
+    session: AsyncSession, project_id: uuid.UUID, user_id: uuid.UUID, kind: JobKind
+) -> tuple[Project, Job | None] | None:
+    """The user's project and its most recent job of a kind, in one query; None if not theirs."""
+    latest = (
+        select(Job.id)
+        .where(Job.project_id == Project.id, Job.kind == kind)
+        .order_by(Job.created_at.desc(), Job.id)
+        .limit(1)
+        .correlate(Project)
+        .scalar_subquery()
+    )
+    row = (
+        await session.execute(
+            select(Project, Job)
+            .outerjoin(Job, Job.id == latest)
+            .where(Project.id == project_id, Project.user_id == user_id)
+        )
+    ).first()
+    return (row[0], row[1]) if row is not None else None
