@@ -31,6 +31,7 @@ from pipeline.models import (
     VideoFormat,
     no_progress,
 )
+from pipeline.shot_pictures import ShotPictures
 from pipeline.visuals import FilmFrames
 
 AUDIO_STAGE = "audio"
@@ -133,6 +134,7 @@ def compose_film(
     progress: ProgressCallback = no_progress,
     work_dir: Path | None = None,
     clips: ClipStore | None = None,
+    pictures: ShotPictures | None = None,
 ) -> ComposeReport:
     """Mix and encode the film described by timeline into out_path (an MP4).
 
@@ -141,13 +143,14 @@ def compose_film(
     pictures together and is only called from this thread; it may raise to cancel (nothing
     is left at out_path then). An error in the sound (e.g. an unreadable music file) stops
     the pictures too and is raised here. clips holds the samples of spoken clips whose audio
-    is a stand-in (see pipeline.clips).
+    is a stand-in (see pipeline.clips). pictures, when given, replaces image shots' pictures
+    (neural lip-sync and animation, see pipeline.shot_pictures).
     """
     with tempfile.TemporaryDirectory(prefix="compose-", dir=work_dir) as scratch:
         folder = Path(scratch)
         speech = SpeechTrack(spoken, timeline.speech, FILM_SAMPLE_RATE_HZ, clips)
         sound = _SoundJob(speech, music, timeline.duration_s, folder, settings)
-        frames = FilmFrames(timeline, fmt, seed=seed, cues=burn_in)
+        frames = FilmFrames(timeline, fmt, seed=seed, cues=burn_in, pictures=pictures)
         video_path = folder / "pictures.mp4"
         seconds: dict[str, float] = {}
 

@@ -23,6 +23,7 @@ from typing import Any
 from PIL import Image
 
 from pipeline import music, scenes, subtitles, timing, tts
+from pipeline.backend_choice import BackendChoice
 from pipeline.clips import ClipStore
 from pipeline.compose import compose_film
 from pipeline.encode import DEFAULT_CRF, DEFAULT_PRESET, EncodeSettings
@@ -45,6 +46,7 @@ from pipeline.models import (
 )
 from pipeline.progress import OverallProgress, StageClock, TimedChunks
 from pipeline.render_report import NO_MUSIC, report_record, script_warnings
+from pipeline.stage_backends import StageBackends
 from pipeline.visuals import video_format
 
 VIDEO_NAME = "film.mp4"
@@ -104,6 +106,10 @@ class FilmRequest:
     crf: int = DEFAULT_CRF
     size: tuple[int, int] | None = None
     """An explicit (width, height), both even, overriding aspect and resolution (previews)."""
+    music_prompt: str | None = None
+    """Free text describing the music, for a neural music backend (with the style)."""
+    backends: BackendChoice = field(default_factory=BackendChoice)
+    """Which backend each AI stage uses (CPU defaults unless chosen; see pipeline.backend_choice)."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +128,8 @@ class FilmResult:
     timeline: Timeline
     cues: tuple[Cue, ...]
     settings: dict[str, Any] = field(default_factory=dict)
+    backends: dict[str, Any] = field(default_factory=dict)
+    """The backends chosen and used, and each neural shot's seeds (as in render.json)."""
 
 
 def check_request(request: FilmRequest) -> VideoFormat:
@@ -156,14 +164,18 @@ def _check_music(choice: str) -> None:
     music.canonical_style(choice)
 
 
-def _music_source(request: FilmRequest, duration_s: float) -> Iterator[AudioArray] | None:
+def _music_source(
+    request: FilmRequest, duration_s: float, stages: StageBackends
+) -> Iterator[AudioArray] | None:
     choice = request.music
     if music.is_music_file(choice):
         return music.track_chunks(Path(choice), duration_s, FILM_SAMPLE_RATE_HZ, MUSIC_CHUNK_S)
     style = music.canonical_style(choice)
     if style == NO_MUSIC:
         return None
-    return music.music_chunks(style, duration_s, FILM_SAMPLE_RATE_HZ, request.seed, MUSIC_CHUNK_S)
+    return stages.music_chunks(
+        style, duration_s, FILM_SAMPLE_RATE_HZ, request.seed, MUSIC_CHUNK_S, request.music_prompt
+    )
 
 
 def render_film(
@@ -198,6 +210,7 @@ def _render(
 ) -> FilmResult:
     clock = StageClock()
     warnings: list[str] = []
+    stages = StageBackends(request.backends)
     started = time.perf_counter()
 
     with clock.stage("images"):
@@ -217,7 +230,13 @@ def _render(
     try:
         with clock.stage("tts"):
             spoken = _speak(
-                script.scenes, request.voice, language, plan.words_per_minute, clips, progress
+                script.scenes,
+                request.voice,
+                language,
+                plan.words_per_minute,
+                clips,
+                progress,
+                stages,
             )
 
         with clock.stage("layout"):
@@ -233,7 +252,8 @@ def _render(
             progress("subtitles", 1.0)
 
         settings = EncodeSettings(preset=request.preset, crf=request.crf)
-        music_timer = TimedChunks(_music_source(request, timeline.duration_s))
+        music_timer = TimedChunks(_music_source(request, timeline.duration_s, stages))
+        pictures = stages.shot_pictures(timeline, spoken, fmt, request.seed, clips)
         report = compose_film(
             timeline,
             spoken,
@@ -246,6 +266,7 @@ def _render(
             progress=progress,
             work_dir=scratch,
             clips=clips,
+            pictures=pictures,
         )
     finally:
         clips.close()
@@ -259,6 +280,7 @@ def _render(
             "to keep true peaks under -1 dBTP; a very dynamic music track can sound squashed."
         )
 
+    warnings.extend(w for w in stages.warnings if w not in warnings)
     with clock.stage("report"):
         facts = probe(scratch / VIDEO_NAME)
         record = report_record(
@@ -273,6 +295,7 @@ def _render(
             time.perf_counter() - started,
             warnings,
         )
+        record["backends"] = stages.record()
         (scratch / REPORT_NAME).write_text(
             json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
@@ -293,6 +316,7 @@ def _render(
         timeline=timeline,
         cues=tuple(cues),
         settings=record["settings"],
+        backends=record["backends"],
     )
 
 
@@ -303,6 +327,7 @@ def _speak(
     words_per_minute: int,
     clips: ClipStore,
     progress: OverallProgress,
+    stages: StageBackends,
 ) -> list[SpokenSentence]:
     """Synthesise scene by scene, moving each clip's samples to disk as soon as it is made.
 
@@ -318,7 +343,7 @@ def _speak(
         def report(_stage: str, fraction: float, done: int = done, count: int = count) -> None:
             progress("tts", (done + fraction * count) / max(1, total))
 
-        made = tts.synthesize(scene.sentences, voice, language, words_per_minute, report)
+        made = stages.speak(scene.sentences, voice, language, words_per_minute, report)
         spoken.extend(clips.add(clip) for clip in made)
     progress("tts", 1.0)
     return spoken

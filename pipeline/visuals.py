@@ -22,6 +22,7 @@ import numpy as np
 from pipeline.errors import InputError
 from pipeline.images import load_rgb
 from pipeline.models import DEFAULT_FPS, Aspect, Cue, Frame, Resolution, Shot, Timeline, VideoFormat
+from pipeline.shot_pictures import ShotPictures
 from pipeline.titles import caption_overlay, title_card
 from pipeline.yuv import CHROMA_ZERO, LUMA_BLACK, FrameBuffer, YuvImage, rgb_to_yuv, yuv_to_rgb
 
@@ -120,6 +121,12 @@ def _unit(value: float) -> float:
 
 def prepare_image(rgb: Frame, fmt: VideoFormat) -> YuvImage:
     """Scale an image to cover the frame at MAX_ZOOM (even sides) and convert it to Y/U/V."""
+    return rgb_to_yuv(prepare_rgb(rgb, fmt))
+
+
+def prepare_rgb(rgb: Frame, fmt: VideoFormat) -> Frame:
+    """An image scaled to cover the frame at MAX_ZOOM (even sides), still RGB: the still a
+    Ken Burns move pans over (a ShotPictures hook returns pictures of this size)."""
     height, width = rgb.shape[:2]
     scale = max(fmt.width / width, fmt.height / height) * MAX_ZOOM
     target_w = max(fmt.width, math.ceil(width * scale))
@@ -127,10 +134,10 @@ def prepare_image(rgb: Frame, fmt: VideoFormat) -> YuvImage:
     target_w += target_w % 2
     target_h += target_h % 2
     interpolation = cv2.INTER_AREA if scale < 1.0 else cv2.INTER_CUBIC
-    resized = np.asarray(
+    resized: Frame = np.asarray(
         cv2.resize(rgb, (target_w, target_h), interpolation=interpolation), dtype=np.uint8
     )
-    return rgb_to_yuv(resized)
+    return resized
 
 
 def warp_into(source: YuvImage, zoom: float, x: float, y: float, out: FrameBuffer) -> None:
@@ -257,7 +264,8 @@ class FilmFrames:
     """Builds any frame of a Timeline in yuv420p; fastest when asked for frames in order.
 
     render(index, out) draws frame `index` into a FrameBuffer. Images are decoded when their
-    shot comes on screen and released when it leaves (a few are kept for reuse).
+    shot comes on screen and released when it leaves (a few are kept for reuse). A pictures
+    hook (pipeline.shot_pictures) may replace image shots' pictures (lip-sync, animation).
     """
 
     def __init__(
@@ -266,8 +274,10 @@ class FilmFrames:
         fmt: VideoFormat,
         seed: int = 0,
         cues: Sequence[Cue] = (),
+        pictures: ShotPictures | None = None,
     ) -> None:
         self.fmt = fmt
+        self._pictures = pictures
         self.total_frames = frame_count(timeline.duration_s, fmt.fps)
         self.spans = plan_spans(timeline.shots, fmt.fps, self.total_frames, seed)
         self._cues = sorted(cues, key=lambda cue: cue.start_s)
@@ -301,7 +311,13 @@ class FilmFrames:
         return prepared
 
     def _draw_span(self, span: ShotSpan, index: int, out: FrameBuffer) -> None:
-        source = self._source(span)
+        picture = None
+        if self._pictures is not None and span.shot.image is not None:
+            picture = self._pictures(span, index)
+        if picture is not None and not picture.moves:
+            out.fill(picture.image)
+            return
+        source = picture.image if picture is not None else self._source(span)
         if span.shot.image is None:
             out.fill(source)
             return
