@@ -55,7 +55,8 @@ VTT_NAME = "film.vtt"
 REPORT_NAME = "render.json"
 OUTPUT_NAMES = (VIDEO_NAME, SRT_NAME, VTT_NAME, REPORT_NAME)
 
-MUSIC_CHUNK_S = 10.0
+MUSIC_CHUNK_S = 3.0
+"""Music is made in pieces this long (the synthesiser's temporary memory scales with it)."""
 MAX_DURATION_S = 60 * 60.0
 """Longest film rendered (one hour)."""
 
