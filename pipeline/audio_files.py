@@ -13,6 +13,7 @@ from pipeline import music, tts
 from pipeline.encode import EncodeError, ffmpeg_exe
 from pipeline.models import FILM_SAMPLE_RATE_HZ, AudioArray, ProgressCallback, Sentence, no_progress
 from pipeline.scenes import split_sentences
+from pipeline.stage_backends import StageBackends
 
 SENTENCE_PAUSE_S = 0.4
 """Silence between sentences of standalone narration."""
@@ -79,13 +80,18 @@ def narration_file(
     out_path: Path,
     words_per_minute: int = tts.DEFAULT_WORDS_PER_MINUTE,
     progress: ProgressCallback = no_progress,
+    stages: StageBackends | None = None,
 ) -> float:
-    """Speak the text (sentence by sentence, short pauses between) into an M4A; its seconds."""
+    """Speak the text (sentence by sentence, short pauses between) into an M4A; its seconds.
+
+    stages chooses the voice engine (piper when chosen and present); espeak-ng without it.
+    """
     sentences = [
         Sentence(index=index, scene_index=0, text=sentence)
         for index, sentence in enumerate(split_sentences(text))
     ]
-    spoken = tts.synthesize(sentences, voice, language, words_per_minute, progress)
+    speak = stages.speak if stages is not None else tts.synthesize
+    spoken = speak(sentences, voice, language, words_per_minute, progress)
     if not spoken:
         return 0.0
     rate = spoken[0].sample_rate
@@ -106,14 +112,24 @@ def music_file(
     out_path: Path,
     seed: int = 0,
     progress: ProgressCallback = no_progress,
+    prompt: str | None = None,
+    stages: StageBackends | None = None,
 ) -> float:
-    """Synthesise duration_s of a music style into an M4A; its seconds."""
+    """Make duration_s of a music style into an M4A; its seconds.
+
+    stages chooses the music engine (MusicGen, prompted by the style and the free-text
+    prompt, when chosen and present); the procedural style without it.
+    """
     total_chunks = max(1, int(np.ceil(duration_s / MUSIC_CHUNK_S)))
+    if stages is not None:
+        chunks = stages.music_chunks(
+            style, duration_s, FILM_SAMPLE_RATE_HZ, seed, MUSIC_CHUNK_S, prompt or None
+        )
+    else:
+        chunks = music.music_chunks(style, duration_s, FILM_SAMPLE_RATE_HZ, seed, MUSIC_CHUNK_S)
 
     def reported() -> Iterable[AudioArray]:
-        for index, chunk in enumerate(
-            music.music_chunks(style, duration_s, FILM_SAMPLE_RATE_HZ, seed, MUSIC_CHUNK_S)
-        ):
+        for index, chunk in enumerate(chunks):
             progress("music", (index + 1) / total_chunks)
             yield chunk
 

@@ -32,6 +32,8 @@ LIPSYNC_BACKENDS: tuple[str, ...] = get_args(LipSyncBackend)
 
 DEFAULT_VIDEO_MODEL = "svd-img2vid-xt"
 """The registry's image-to-video model used when none is named (25 frames a clip)."""
+DETECT_EVERY_FRAMES = 3
+"""Frames between face detections when lip-syncing a video (0.1 s at 30 fps)."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,9 @@ class BackendChoice:
     """Registry name of the image-to-video model (svd-img2vid-xt or svd-img2vid)."""
     video_settings: VideoSettings = field(default_factory=VideoSettings)
     music_settings: MusicGenSettings = field(default_factory=MusicGenSettings)
-    lipsync_options: LipSyncOptions = field(default_factory=LipSyncOptions)
+    lipsync_options: LipSyncOptions = field(
+        default_factory=lambda: LipSyncOptions(detect_every=DETECT_EVERY_FRAMES)
+    )
 
     def chosen(self) -> dict[str, str]:
         """The choice per stage, as recorded in render.json."""

@@ -85,6 +85,10 @@ class LipSyncOptions:
     smoothing_frames: int = DEFAULT_SMOOTHING_FRAMES
     mouth_from: float = 0.5
     """Where the blended region starts, as a fraction of the face box height."""
+    detect_every: int = 1
+    """Frames between face detections in a video; frames in between keep the last result.
+    Detection is the dearest step on a CPU (~15-65 ms a 640x360 frame), and faces in a
+    film move slowly, so a film is detected every few frames (see stage_backends)."""
 
 
 def resolve_io(
@@ -241,11 +245,16 @@ def lipsync_video(
     counts = {"frames": 0, "without_face": 0}
 
     def detected() -> Iterator[tuple[Frame, FaceBox | None]]:
-        for frame in frames:
+        box: FaceBox | None = None
+        shape: tuple[int, ...] = ()
+        for index, frame in enumerate(frames):
             counts["frames"] += 1
-            raw = detect_face(frame)
-            height, width = frame.shape[:2]
-            yield frame, pad_box(raw, width, height, opts.padding) if raw is not None else None
+            if index % max(1, opts.detect_every) == 0 or frame.shape != shape:
+                raw = detect_face(frame)
+                height, width = frame.shape[:2]
+                box = pad_box(raw, width, height, opts.padding) if raw is not None else None
+                shape = frame.shape
+            yield frame, box
 
     batch: list[tuple[int, Frame, FaceBox]] = []
     smoothed = smooth_boxes(fill_gaps(detected()), opts.smoothing_frames)
