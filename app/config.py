@@ -6,9 +6,9 @@ import secrets
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MIN_SECRET_KEY_BYTES = 32
@@ -19,6 +19,13 @@ SECRET_KEY_FILE = "secret_key"
 
 TOKEN_LIFETIME_S = 86_400
 """Access-token lifetime in seconds (the seed: 24 hours)."""
+
+TtsBackendName = Literal["espeak", "piper"]
+MusicBackendName = Literal["procedural", "musicgen"]
+VideoBackendName = Literal["kenburns", "svd"]
+LipSyncBackendName = Literal["auto", "none", "wav2lip"]
+NeuralDevice = Literal["auto", "cuda", "cpu"]
+"""The backend names of pipeline.backend_choice (kept here so settings load without it)."""
 
 
 class Environment(StrEnum):
@@ -72,6 +79,19 @@ class Settings(BaseSettings):
     secret_key_previous: str | None = None
     """The SECRET_KEY before the last rotation: stored YouTube tokens still decrypt with it."""
 
+    tts_backend: TtsBackendName = "espeak"
+    music_backend: MusicBackendName = "procedural"
+    video_backend: VideoBackendName = "kenburns"
+    lipsync_backend: LipSyncBackendName = "auto"
+    """auto: Wav2Lip when its weights are in MODEL_DIR, no lip-sync otherwise."""
+    lipsync_detect_every: int = Field(default=3, ge=1, le=30)
+    """Frames between face detections when lip-syncing a video (more: faster, laggier boxes)."""
+    video_model: Literal["svd-img2vid-xt", "svd-img2vid"] = "svd-img2vid-xt"
+    video_steps: int = Field(default=25, ge=1, le=100)
+    """Denoising steps per image-to-video clip (fewer: faster, rougher)."""
+    neural_device: NeuralDevice = "auto"
+    """Where neural backends run: auto (a CUDA GPU when usable), cuda or cpu."""
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -92,6 +112,22 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator(
+        "tts_backend",
+        "music_backend",
+        "video_backend",
+        "lipsync_backend",
+        "video_model",
+        "neural_device",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_default(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, str) and not value.strip():
+            default: Any = cls.model_fields[str(info.field_name)].default
+            return default
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("secret_key_previous")
     @classmethod

@@ -12,8 +12,10 @@ from app.config import Settings
 from app.embedded_db import resolve_database_url
 from app.jobs.queueing import RENDER_QUEUE, UPLOAD_QUEUE
 from app.storage import open_storage
+from app.worker.backends import backend_choice
 from app.worker.context import WorkerContext
 from app.worker.kinds import JobWork
+from app.worker.lipsync_job import LipSyncWork
 from app.worker.queue_app import build_queue_app
 from app.worker.reaper import reap_forever
 from app.worker.render_job import RenderWork
@@ -34,11 +36,13 @@ WORKER_POOL_SIZE = 4
 def job_works(
     context: WorkerContext, google_http: GoogleHttp = DEFAULT_GOOGLE_HTTP
 ) -> dict[JobKind, JobWork]:
-    """The work of every job kind this worker can run."""
+    """The work of every job kind this worker can run (each stage on the settings' backend)."""
+    backends = backend_choice(context.settings)
     return {
-        JobKind.RENDER: RenderWork(),
-        JobKind.AUDIO: AudioWork(),
-        JobKind.MUSIC: MusicWork(),
+        JobKind.RENDER: RenderWork(backends),
+        JobKind.AUDIO: AudioWork(backends),
+        JobKind.MUSIC: MusicWork(backends),
+        JobKind.LIPSYNC: LipSyncWork(backends),
         JobKind.YOUTUBE_UPLOAD: YouTubeUploadWork(
             context.settings, context.database_url, google_http
         ),

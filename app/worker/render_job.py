@@ -12,16 +12,21 @@ from app.music.catalogue import is_catalogue_style
 from app.projects.schemas import upload_id
 from app.storage import Storage
 from app.worker.inputs import StoredFile
+from app.worker.job_warnings import log_warnings
 from app.worker.render_work import RenderInputs, RenderOutputs, output_prefix, render_project
 from db.enums import UploadKind
 from db.models import Job, Project
 from db.repositories import uploads as upload_repo
+from pipeline.backend_choice import BackendChoice
 from pipeline.errors import InputError
 from pipeline.models import ProgressCallback
 
 
 class RenderWork:
     """Renders a project's film and sets the project's links."""
+
+    def __init__(self, backends: BackendChoice | None = None) -> None:
+        self.backends = backends or BackendChoice()
 
     async def prepare(self, session: AsyncSession, job: Job) -> RenderInputs:
         project = await session.get(Project, job.project_id)
@@ -50,7 +55,7 @@ class RenderWork:
     def run(
         self, inputs: RenderInputs, storage: Storage, folder: Path, progress: ProgressCallback
     ) -> RenderOutputs:
-        return render_project(inputs, storage, folder, progress)
+        return render_project(inputs, storage, folder, progress, self.backends)
 
     async def finish(self, session: AsyncSession, job: Job, outcome: RenderOutputs) -> bool:
         keys, locations = outcome.keys, outcome.locations
@@ -62,13 +67,16 @@ class RenderWork:
             "stage_seconds": outcome.stage_seconds,
             **outcome.details,
         }
-        return await lifecycle.complete(
+        finished = await lifecycle.complete(
             session,
             job,
             result,
             video=(keys["film.mp4"], locations["film.mp4"]),
             subtitles=(keys["film.srt"], locations["film.srt"]),
         )
+        if finished:
+            await log_warnings(session, job, outcome.warnings)
+        return finished
 
     def output_prefix(self, job: Job) -> str:
         assert job.project_id is not None

@@ -9,6 +9,7 @@ from typing import Any
 
 from app.storage import Storage
 from app.worker.inputs import StoredFile, fetch_files
+from pipeline.backend_choice import BackendChoice
 from pipeline.film import FilmRequest, render_film
 from pipeline.models import ProgressCallback
 
@@ -63,9 +64,15 @@ def seed_for(job_id: uuid.UUID) -> int:
 
 
 def render_project(
-    inputs: RenderInputs, storage: Storage, folder: Path, progress: ProgressCallback
+    inputs: RenderInputs,
+    storage: Storage,
+    folder: Path,
+    progress: ProgressCallback,
+    backends: BackendChoice | None = None,
 ) -> RenderOutputs:
-    """Render the project's film in folder and store film.mp4/.srt/.vtt and render.json."""
+    """Render the project's film in folder and store film.mp4/.srt/.vtt and render.json.
+
+    backends chooses each stage's engine (the CPU defaults without it)."""
     images = fetch_files(storage, inputs.images, folder / "images")
     music = inputs.music_style or "none"
     if inputs.music_track is not None:
@@ -81,6 +88,7 @@ def render_project(
         resolution=inputs.resolution,
         seed=seed_for(inputs.job_id),
         size=inputs.size,
+        backends=backends or BackendChoice(),
     )
     result = render_film(request, folder / "out", progress)
     prefix = output_prefix(inputs.project_id, inputs.job_id)
@@ -103,5 +111,6 @@ def render_project(
             "width": result.facts.video.width if result.facts.video else None,
             "height": result.facts.video.height if result.facts.video else None,
             "size_bytes": result.video.stat().st_size,
+            "backends": result.backends,
         },
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.jobs import lifecycle
 from app.storage import Storage
+from app.worker.job_warnings import log_warnings
 from app.worker.render_work import seed_for
 from db.models import Job
 from pipeline.audio_files import music_file, narration_file
+from pipeline.backend_choice import BackendChoice
 from pipeline.models import ProgressCallback
+from pipeline.stage_backends import StageBackends
 
 M4A_TYPE = "audio/mp4"
 
@@ -35,10 +38,12 @@ class StageInputs:
 
 @dataclass(frozen=True)
 class StageOutcome:
-    """A stored stage output and its length."""
+    """A stored stage output, its length, and what the backends reported."""
 
     output_key: str
     duration_s: float
+    warnings: tuple[str, ...] = ()
+    backends: dict[str, Any] = field(default_factory=dict)
 
 
 class _StageWork:
@@ -46,10 +51,15 @@ class _StageWork:
 
     filename = "output.m4a"
 
+    def __init__(self, backends: BackendChoice | None = None) -> None:
+        self.backends = backends or BackendChoice()
+
     async def prepare(self, session: AsyncSession, job: Job) -> StageInputs:
         return StageInputs(job.id, stage_prefix(job) + self.filename, dict(job.params))
 
-    def make(self, inputs: StageInputs, path: Path, progress: ProgressCallback) -> float:
+    def make(
+        self, inputs: StageInputs, path: Path, progress: ProgressCallback, stages: StageBackends
+    ) -> float:
         raise NotImplementedError
 
     def run(
@@ -57,16 +67,27 @@ class _StageWork:
     ) -> StageOutcome:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / self.filename
-        duration_s = self.make(inputs, path, progress)
+        stages = StageBackends(self.backends)
+        duration_s = self.make(inputs, path, progress, stages)
         storage.put_file(inputs.output_key, path, M4A_TYPE)
-        return StageOutcome(inputs.output_key, duration_s)
+        return StageOutcome(
+            inputs.output_key, duration_s, tuple(stages.warnings), {"used": stages.used}
+        )
 
     async def finish(self, session: AsyncSession, job: Job, outcome: StageOutcome) -> bool:
-        return await lifecycle.complete(
+        finished = await lifecycle.complete(
             session,
             job,
-            {"output_key": outcome.output_key, "duration_s": round(outcome.duration_s, 3)},
+            {
+                "output_key": outcome.output_key,
+                "duration_s": round(outcome.duration_s, 3),
+                "warnings": list(outcome.warnings),
+                "backends": outcome.backends,
+            },
         )
+        if finished:
+            await log_warnings(session, job, outcome.warnings)
+        return finished
 
     def output_prefix(self, job: Job) -> str:
         return stage_prefix(job)
@@ -77,20 +98,35 @@ class AudioWork(_StageWork):
 
     filename = "narration.m4a"
 
-    def make(self, inputs: StageInputs, path: Path, progress: ProgressCallback) -> float:
+    def make(
+        self, inputs: StageInputs, path: Path, progress: ProgressCallback, stages: StageBackends
+    ) -> float:
         params = inputs.params
         return narration_file(
-            params["text"], params["voice"], params["language"], path, progress=progress
+            params["text"],
+            params["voice"],
+            params["language"],
+            path,
+            progress=progress,
+            stages=stages,
         )
 
 
 class MusicWork(_StageWork):
-    """A procedural music track in a catalogue style."""
+    """A music track in a catalogue style (MusicGen with the free-text prompt when chosen)."""
 
     filename = "music.m4a"
 
-    def make(self, inputs: StageInputs, path: Path, progress: ProgressCallback) -> float:
+    def make(
+        self, inputs: StageInputs, path: Path, progress: ProgressCallback, stages: StageBackends
+    ) -> float:
         params = inputs.params
         return music_file(
-            params["style"], float(params["duration_s"]), path, seed_for(inputs.job_id), progress
+            params["style"],
+            float(params["duration_s"]),
+            path,
+            seed_for(inputs.job_id),
+            progress,
+            prompt=str(params.get("prompt") or "") or None,
+            stages=stages,
         )

@@ -1,0 +1,25 @@
+"""The worker's backend choice: Settings -> pipeline.backend_choice.BackendChoice."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from app.config import Settings
+from pipeline.backend_choice import BackendChoice
+from pipeline.backends.image_to_video import VideoSettings
+from pipeline.lipsync import LipSyncOptions
+
+
+def backend_choice(settings: Settings) -> BackendChoice:
+    """The backend of each stage as the settings choose, with weights under MODEL_DIR."""
+    return BackendChoice(
+        tts=settings.tts_backend,
+        music=settings.music_backend,
+        video=settings.video_backend,
+        lipsync=settings.lipsync_backend,
+        model_dir=settings.resolved_model_dir,
+        device=None if settings.neural_device == "auto" else settings.neural_device,
+        video_model=settings.video_model,
+        video_settings=replace(VideoSettings(), steps=settings.video_steps),
+        lipsync_options=LipSyncOptions(detect_every=settings.lipsync_detect_every),
+    )
