@@ -7,8 +7,13 @@ import uuid
 from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 
-from app.ai import service
-from app.ai.schemas import AudioGenerateRequest, MusicGenerateRequest, VideoGenerateRequest
+from app.ai import lipsync, service
+from app.ai.schemas import (
+    AudioGenerateRequest,
+    LipSyncRequest,
+    MusicGenerateRequest,
+    VideoGenerateRequest,
+)
 from app.deps import Context, CurrentUser, Session
 from app.idempotency import respond_once
 from app.jobs import service as jobs
@@ -93,6 +98,37 @@ async def music_generate(
         body,
         status.HTTP_202_ACCEPTED,
         lambda: service.music_generate(session, context.settings, user, body),
+    )
+
+
+@router.post(
+    "/lip-sync",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobQueuedResponse,
+    responses=QUEUED_ERRORS,
+)
+async def lip_sync(
+    body: LipSyncRequest,
+    request: Request,
+    user: CurrentUser,
+    session: Session,
+    context: Context,
+) -> JSONResponse:
+    """Make the face in a video speak an audio track (3 credits per started minute of video).
+
+    video_url and audio_url must be links this studio gave out for your own files: a film's
+    video_url, or the output_url of an audio-generate, music-generate or lip-sync job. Other
+    addresses get a 422 (they are never fetched). The result (GET /api/ai/jobs/{id}) is an MP4
+    as long as the video, with the new audio; when no Wav2Lip weights are installed it is the
+    video with the new audio and result.warnings says so.
+    """
+    return await respond_once(
+        session,
+        user,
+        request,
+        body,
+        status.HTTP_202_ACCEPTED,
+        lambda: lipsync.lip_sync(session, context.settings, context.storage, user, body),
     )
 
 

@@ -32,7 +32,8 @@ def billed_minutes(seconds: float) -> int:
     return max(1, math.ceil(seconds / SECONDS_PER_MINUTE))
 
 
-async def _project(session: AsyncSession, user: User, project_id: uuid.UUID) -> Project:
+async def owned_project(session: AsyncSession, user: User, project_id: uuid.UUID) -> Project:
+    """The user's project; 404 for anyone else's."""
     project = await project_repo.get_owned(session, project_id, user.id)
     if project is None:
         raise NotFound("No project with this id in your account.")
@@ -99,7 +100,7 @@ async def audio_generate(
     session: AsyncSession, settings: Settings, user: User, request: AudioGenerateRequest
 ) -> JobQueuedResponse:
     """Narrate text in a voice; charged by the estimated minutes of speech."""
-    project = await _project(session, user, request.project_id)
+    project = await owned_project(session, user, request.project_id)
     seconds = estimate_narration_s(request.text, request.language, request.voice)
     return await queue_stage_job(
         session,
@@ -116,7 +117,7 @@ async def music_generate(
     session: AsyncSession, settings: Settings, user: User, request: MusicGenerateRequest
 ) -> JobQueuedResponse:
     """Compose a music track of the requested seconds in a catalogue style."""
-    project = await _project(session, user, request.project_id)
+    project = await owned_project(session, user, request.project_id)
     if not is_catalogue_style(request.style) or request.style == "none":
         raise Unprocessable(
             f"Style '{request.style[:80]}' is not a music style; pick one from "

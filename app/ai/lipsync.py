@@ -1,0 +1,117 @@
+"""Lip-sync job rules: inputs are the user's own stored files, named by links the studio issued;
+the charge is 3 credits per started minute of the video."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from pathlib import Path, PurePosixPath
+
+from anyio import to_thread
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.ai.links import storage_key
+from app.ai.schemas import LipSyncRequest
+from app.ai.service import owned_project, queue_stage_job
+from app.config import Settings
+from app.errors import Unprocessable
+from app.jobs.schemas import JobQueuedResponse
+from app.storage import LocalStorage, ObjectMissing, Storage
+from db.enums import JobKind, JobStatus
+from db.models import User
+from db.repositories import jobs as job_repo
+from db.repositories import projects as project_repo
+from pipeline.errors import InputError
+from pipeline.media import MediaFacts, probe
+
+
+async def lip_sync(
+    session: AsyncSession, settings: Settings, storage: Storage, user: User, request: LipSyncRequest
+) -> JobQueuedResponse:
+    """Queue a lip-sync of the video to the audio, charged by the video's started minutes."""
+    project = await owned_project(session, user, request.project_id)
+    video_key = storage_key(storage, request.video_url, "video_url")
+    audio_key = storage_key(storage, request.audio_url, "audio_url")
+    for key, field in ((video_key, "video_url"), (audio_key, "audio_url")):
+        await _check_owned(session, user, key, field)
+        if not await to_thread.run_sync(storage.exists, key):
+            raise Unprocessable(
+                f"{field} points at a file that no longer exists.", code="missing_file", field=field
+            )
+    video_s = await _recorded_seconds(session, user, video_key)
+    if video_s is None:
+        facts = await to_thread.run_sync(_probe_stored, storage, video_key, "video_url")
+        if facts.video is None or facts.video.frames <= 0:
+            raise Unprocessable("video_url is not a video.", code="not_a_video", field="video_url")
+        video_s = facts.video.duration_s or facts.duration_s
+    if await _recorded_seconds(session, user, audio_key) is None:
+        sound = await to_thread.run_sync(_probe_stored, storage, audio_key, "audio_url")
+        if sound.audio is None:
+            raise Unprocessable("audio_url has no sound.", code="not_audio", field="audio_url")
+    return await queue_stage_job(
+        session,
+        settings,
+        user,
+        project,
+        JobKind.LIPSYNC,
+        video_s,
+        {"video_key": video_key, "audio_key": audio_key, "video_s": round(video_s, 3)},
+    )
+
+
+async def _check_owned(session: AsyncSession, user: User, key: str, field: str) -> None:
+    """422 unless the key is under users/<the user>/ or projects/<a project of theirs>/."""
+    parts = key.split("/")
+    if len(parts) > 2 and parts[0] == "users" and parts[1] == str(user.id):
+        return
+    if len(parts) > 2 and parts[0] == "projects":
+        project_id = _uuid(parts[1])
+        if project_id and await project_repo.get_owned(session, project_id, user.id):
+            return
+    raise Unprocessable(
+        f"{field} points at a file outside your account.", code="not_your_file", field=field
+    )
+
+
+async def _recorded_seconds(session: AsyncSession, user: User, key: str) -> float | None:
+    """The length a finished job of the user recorded for this output, if it made it
+    (projects/<id>/jobs/<job id>/<name>): no need to read the file then."""
+    parts = PurePosixPath(key).parts
+    if len(parts) != 5 or parts[0] != "projects" or parts[2] != "jobs":
+        return None
+    job_id = _uuid(parts[3])
+    job = await job_repo.get(session, job_id) if job_id else None
+    if job is None or job.user_id != user.id or job.status is not JobStatus.COMPLETE:
+        return None
+    outputs = job.result.get("outputs")
+    made = key == job.result.get("output_key") or (
+        isinstance(outputs, dict) and key in outputs.values()
+    )
+    seconds = job.result.get("duration_s")
+    return float(seconds) if made and isinstance(seconds, int | float) else None
+
+
+def _probe_stored(storage: Storage, key: str, field: str) -> MediaFacts:
+    """The media facts of a stored object (read in place locally, else via a temporary copy)."""
+    try:
+        if isinstance(storage, LocalStorage):
+            return probe(storage.path(key))
+        with tempfile.TemporaryDirectory(prefix="probe-") as folder:
+            local = Path(folder) / (PurePosixPath(key).name or "media")
+            storage.download(key, local)
+            return probe(local)
+    except ObjectMissing as error:
+        raise Unprocessable(
+            f"{field} points at a file that no longer exists.", code="missing_file", field=field
+        ) from error
+    except InputError as error:
+        raise Unprocessable(
+            f"{field} is not a readable media file.", code="not_media", field=field
+        ) from error
+
+
+def _uuid(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
