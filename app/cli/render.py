@@ -25,7 +25,7 @@ MAX_SCRIPT_BYTES = 1_000_000
 """Largest script file read."""
 SECONDS_PER_MINUTE = 60.0
 ASPECTS = ("16:9", "9:16", "1:1")
-RESOLUTIONS = ("720p", "1080p")
+RESOLUTIONS = ("360p", "720p", "1080p")
 PERCENT = 100
 
 
@@ -56,7 +56,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )  # fmt: skip
     parser.add_argument("--language", default="en", help="language code, e.g. en, hi, ta, te")
     parser.add_argument("--aspect", choices=ASPECTS, default="16:9")
-    parser.add_argument("--resolution", choices=RESOLUTIONS, default="720p")
+    parser.add_argument(
+        "--resolution", choices=RESOLUTIONS, default="720p", help="360p is a quick draft"
+    )
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--seed", type=int, default=0, help="seed for music and camera moves")
     parser.add_argument(
