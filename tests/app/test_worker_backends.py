@@ -1,0 +1,72 @@
+"""Settings choose each stage's backend; the worker turns them into the pipeline's BackendChoice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import get_args
+
+import pytest
+
+from app import config
+from app.config import Settings
+from app.worker.backends import backend_choice
+from pipeline import backend_choice as pipeline_choice
+
+
+def test_settings_names_match_the_pipeline_backends() -> None:
+    pairs = [
+        (config.TtsBackendName, pipeline_choice.TtsBackend),
+        (config.MusicBackendName, pipeline_choice.MusicBackend),
+        (config.VideoBackendName, pipeline_choice.VideoBackend),
+        (config.LipSyncBackendName, pipeline_choice.LipSyncBackend),
+    ]
+    for app_names, pipeline_names in pairs:
+        assert get_args(app_names) == get_args(pipeline_names)
+
+
+def test_defaults_are_the_cpu_backends_with_lipsync_when_present(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
+    choice = backend_choice(settings)
+    assert choice.chosen() == {
+        "tts": "espeak",
+        "music": "procedural",
+        "video": "kenburns",
+        "lipsync": "auto",
+    }
+    assert choice.model_dir == tmp_path / "models"
+    assert choice.device is None
+    assert choice.lipsync_options.detect_every == 3
+
+
+def test_environment_chooses_neural_backends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in {
+        "TTS_BACKEND": "piper",
+        "MUSIC_BACKEND": "MusicGen",
+        "VIDEO_BACKEND": "svd",
+        "LIPSYNC_BACKEND": "",
+        "VIDEO_MODEL": "svd-img2vid",
+        "VIDEO_STEPS": "12",
+        "NEURAL_DEVICE": "cuda",
+        "MODEL_DIR": str(tmp_path / "weights"),
+        "LIPSYNC_DETECT_EVERY": "5",
+    }.items():
+        monkeypatch.setenv(name, value)
+    choice = backend_choice(Settings(_env_file=None))  # type: ignore[call-arg]
+    assert choice.chosen() == {
+        "tts": "piper",
+        "music": "musicgen",
+        "video": "svd",
+        "lipsync": "auto",
+    }
+    assert choice.model_dir == tmp_path / "weights"
+    assert (choice.video_model, choice.video_settings.steps) == ("svd-img2vid", 12)
+    assert choice.device == "cuda"
+    assert choice.lipsync_options.detect_every == 5
+
+
+def test_an_unknown_backend_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TTS_BACKEND", "coqui")
+    with pytest.raises(ValueError, match="tts_backend"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
