@@ -19,5 +19,7 @@ class AppContext:
     database_url: str
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    read_sessions: async_sessionmaker[AsyncSession]
+    """Autocommit sessions for reads: no BEGIN/COMMIT round trips (GET requests)."""
     limiter: RateLimiter
     storage: Storage

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -29,8 +29,29 @@ def get_context(request: Request) -> AppContext:
 Context = Annotated[AppContext, Depends(get_context)]
 
 
-async def get_session(context: Context) -> AsyncIterator[AsyncSession]:
-    """One transaction per request: committed when the handler returns, rolled back on error."""
+READ_METHODS = frozenset({"GET", "HEAD"})
+WRITES_ON_GET = "_writes_on_get"
+
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def writes_on_get(endpoint: Endpoint) -> Endpoint:
+    """Mark a GET endpoint that changes data (an OAuth callback): it gets a transaction."""
+    setattr(endpoint, WRITES_ON_GET, True)
+    return endpoint
+
+
+async def get_session(request: Request, context: Context) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: committed when the handler returns, rolled back on error.
+
+    GET requests only read, so they run in autocommit (no BEGIN/COMMIT round trips) unless
+    their endpoint is marked with @writes_on_get.
+    """
+    endpoint = request.scope.get("endpoint")
+    if request.method in READ_METHODS and not getattr(endpoint, WRITES_ON_GET, False):
+        async with context.read_sessions() as session:
+            yield session
+        return
     async with transaction(context.sessions) as session:
         yield session
 

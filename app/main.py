@@ -53,6 +53,9 @@ async def build_context(settings: Settings) -> AppContext:
         database_url=url,
         engine=engine,
         sessions=create_session_factory(engine),
+        read_sessions=create_session_factory(
+            engine.execution_options(isolation_level="AUTOCOMMIT")
+        ),
         limiter=RateLimiter(settings.redis_url),
         storage=open_storage(
             settings.resolved_storage_url,

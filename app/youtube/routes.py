@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 
-from app.deps import Context, CurrentUser, Session, bearer, current_user
+from app.deps import Context, CurrentUser, Session, bearer, current_user, writes_on_get
 from app.errors import Unauthorized
 from app.idempotency import respond_once
 from app.schemas import PageParams, page_params
@@ -64,6 +64,7 @@ async def browser_or_api_user(
         503: ERRORS[503],
     },
 )
+@writes_on_get
 async def connect(
     request: Request,
     session: Session,
@@ -103,6 +104,7 @@ async def connect(
     status_code=status.HTTP_303_SEE_OTHER,
     responses={503: ERRORS[503]},
 )
+@writes_on_get
 async def callback(
     request: Request,
     session: Session,
