@@ -1,4 +1,7 @@
-"""The encoder: raw yuv420p frames streamed to ffmpeg's libx264 and muxed with AAC audio.
+"""The encoder: raw yuv420p frames streamed to ffmpeg's H.264 encoder and muxed with AAC audio.
+
+The encoder is libx264, or NVIDIA's h264_nvenc where this ffmpeg has it and a one-frame
+test encode on the GPU succeeds (checked once per process; see video_encoder()).
 
 A drawing thread fills frame buffers while the calling thread writes finished ones to
 ffmpeg's stdin, so building frames overlaps x264's work. Buffers are recycled through a
@@ -18,6 +21,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -40,6 +44,14 @@ BUFFER_POOL = 6
 PIPE_BYTES = 1 << 20
 """Requested size of the pipe to ffmpeg (Linux allows up to 1 MiB without privileges)."""
 PROGRESS_EVERY_FRAMES = 15
+LIBX264 = "libx264"
+H264_NVENC = "h264_nvenc"
+AUTO_ENCODER = "auto"
+NVENC_PRESET = "p5"
+"""NVENC speed/quality preset (p1 fastest .. p7 best); p5 is NVIDIA's "slow", still far
+faster than real time."""
+ENCODER_PROBE_TIMEOUT_S = 20.0
+"""Longest wait for `ffmpeg -encoders` or the one-frame NVENC test encode."""
 _F_SETPIPE_SZ = 1031
 _STDERR_TAIL_CHARS = 2000
 
@@ -56,14 +68,56 @@ class EncodeSettings:
     """x264 and AAC settings."""
 
     preset: str = DEFAULT_PRESET
+    """x264 preset (NVENC uses NVENC_PRESET)."""
     crf: int = DEFAULT_CRF
+    """x264 CRF, or NVENC's constant-quality level (-cq)."""
     audio_bitrate: str = AUDIO_BITRATE
     gop_s: float = GOP_S
+    encoder: str = AUTO_ENCODER
+    """libx264, h264_nvenc, or auto (NVENC when usable, else libx264)."""
 
 
 def ffmpeg_exe() -> str:
     """Path of the ffmpeg binary shipped in the imageio-ffmpeg wheel."""
     return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+@cache
+def video_encoder() -> str:
+    """h264_nvenc when this ffmpeg lists it and a one-frame test encode succeeds (an NVIDIA
+    GPU with its driver's video capability is present), else libx264. Checked once."""
+    exe = ffmpeg_exe()
+    try:
+        listed = subprocess.run(
+            [exe, "-hide_banner", "-encoders"],
+            capture_output=True,
+            text=True,
+            timeout=ENCODER_PROBE_TIMEOUT_S,
+            check=False,
+        )
+        if H264_NVENC not in listed.stdout:
+            return LIBX264
+        test = [exe, "-hide_banner", "-nostdin", "-loglevel", "error"]
+        test += ["-f", "lavfi", "-i", "color=c=black:s=256x144:r=30", "-frames:v", "1"]
+        test += ["-c:v", H264_NVENC, "-profile:v", "high", "-pix_fmt", "yuv420p", "-f", "null", "-"]
+        tried = subprocess.run(
+            test, capture_output=True, timeout=ENCODER_PROBE_TIMEOUT_S, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return LIBX264
+    return H264_NVENC if tried.returncode == 0 else LIBX264
+
+
+def _video_options(settings: EncodeSettings, gop: int) -> list[str]:
+    """Encoder options for the film contract: H.264 High, yuv420p, closed GOPs of `gop`."""
+    encoder = video_encoder() if settings.encoder == AUTO_ENCODER else settings.encoder
+    if encoder == H264_NVENC:
+        # Each NVENC H.264 GOP starts with an IDR frame (closed); CQ is its CRF counterpart.
+        options = ["-c:v", H264_NVENC, "-preset", NVENC_PRESET, "-tune", "hq", "-rc", "vbr"]
+        options += ["-cq", str(settings.crf), "-b:v", "0", "-forced-idr", "1"]
+    else:
+        options = ["-c:v", LIBX264, "-preset", settings.preset, "-crf", str(settings.crf)]
+    return [*options, "-profile:v", "high", "-pix_fmt", "yuv420p", "-g", str(gop)]
 
 
 def ffmpeg_command(
@@ -87,8 +141,7 @@ def ffmpeg_command(
     if audio_path is not None:
         command += ["-map", "1:a:0"]
     gop = max(1, round(settings.gop_s * fmt.fps))
-    command += ["-c:v", "libx264", "-preset", settings.preset, "-crf", str(settings.crf)]
-    command += ["-profile:v", "high", "-pix_fmt", "yuv420p", "-g", str(gop)]
+    command += _video_options(settings, gop)
     command += ["-flags", "+cgop", "-r", str(fmt.fps), "-fps_mode", "cfr", *colour]
     if audio_path is not None:
         command += _aac_options(settings)
