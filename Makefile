@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NOTEBOOK_METRICS := $(CURDIR)/notebooks/metrics
 
 .PHONY: serve test lint install
 
@@ -24,6 +25,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy app db pipeline
 	$(BIN)/lint-imports
+	$(BIN)/nbstripout --verify notebooks/*.ipynb
 
+# The notebooks run first, at CI sizes, so tests/notebooks can check the metrics they record.
 test: lint
-	$(BIN)/pytest
+	rm -rf $(NOTEBOOK_METRICS)
+	CI=1 NOTEBOOK_METRICS_DIR=$(NOTEBOOK_METRICS) $(BIN)/pytest --nbval-lax --nbval-current-env notebooks/
+	NOTEBOOK_METRICS_DIR=$(NOTEBOOK_METRICS) $(BIN)/pytest
