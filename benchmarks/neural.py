@@ -1,0 +1,315 @@
+"""Neural stage benchmark: seconds of compute per second of output, on the device found here.
+
+    python -m benchmarks.neural                         # tiny models, plus real weights if present
+    python -m benchmarks.neural --model-dir /models --seconds 20 --size 1280x720
+    python -m benchmarks.neural --skip-tiny             # real weights only (a GPU host)
+
+Two kinds of rows:
+
+- "tiny": the seeded tiny models the tests build in code (a piper-shaped voice, a MusicGen
+  with 16-wide layers, a 2-step SVD at 64x32, a Wav2Lip-shaped graph). They produce noise;
+  their numbers are the plumbing cost of each backend (phonemes, windows and crossfades,
+  resizing to the film size, face detection, mel features, blending), not model speed.
+- "real": every model of the registry whose weights are in MODEL_DIR, with the settings a
+  render uses (SVD 25 steps at 1024x576, MusicGen 30 s windows, Wav2Lip 96x96 in batches).
+
+Models are loaded (and warmed up) before the clock starts; load time is its own column.
+Prints a Markdown table, and the rows as JSON with --json.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+if __name__ == "__main__" and not __package__:
+    # Run as a file: put the repository root, not this folder (whose queue.py would shadow
+    # the standard library's), on the import path.
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+import argparse
+import json
+import os
+import platform
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from pipeline.backends import image_to_video, musicgen, piper_tts
+from pipeline.backends.image_to_video import VideoSettings
+from pipeline.backends.musicgen import MusicGenSettings
+from pipeline.lipsync import LipSyncOptions, lipsync_still, lipsync_video
+from pipeline.model_registry import (
+    MUSICGEN_SMALL,
+    SVD_IMG2VID,
+    SVD_IMG2VID_XT,
+    WAV2LIP,
+    is_available,
+    model_path,
+)
+from pipeline.models import FILM_SAMPLE_RATE_HZ, Frame, Sentence, VideoFormat
+from pipeline.stage_backends import load_wav2lip
+
+DEFAULT_SECONDS = 10.0
+"""Seconds of output each stage makes."""
+DEFAULT_SIZE = (1280, 720)
+FPS = 30
+WORDS_PER_MINUTE = 160
+SEED = 7
+TINY_VIDEO = VideoSettings(steps=2, pixel_area=64 * 32, size_multiple=16, decode_chunk_size=4)
+TINY_MUSIC = MusicGenSettings(window_s=4.0, context_s=1.0, crossfade_s=0.2)
+TINY_PIPER_VOICE = "en_US-lessac-medium"
+"""The name the tiny voice is saved under (the registry's English neutral voice)."""
+LIPSYNC_DETECT_EVERY = 3
+"""As a render does (pipeline.backend_choice.DETECT_EVERY_FRAMES)."""
+
+SENTENCES = (
+    "The old lighthouse keeper climbed the stairs every evening at dusk.",
+    "Far below, the waves broke white against the black rocks of the bay.",
+    "He lit the lamp and watched the fishing boats come slowly home.",
+    "Nobody in the village remembered a night when the light had failed.",
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One measurement."""
+
+    kind: str
+    stage: str
+    model: str
+    device: str
+    output_s: float
+    wall_s: float
+    load_s: float
+
+    @property
+    def seconds_per_second(self) -> float:
+        """Compute seconds per second of output (below 1: faster than real time)."""
+        return self.wall_s / self.output_s if self.output_s else float("nan")
+
+
+def torch_device() -> str:
+    """Where torch-based backends run here."""
+    import torch
+
+    if torch.cuda.is_available():
+        return f"cuda ({torch.cuda.get_device_name(0)})"
+    return f"cpu ({os.cpu_count()} cores)"
+
+
+def onnx_device() -> str:
+    """Where ONNX Runtime backends run here."""
+    from pipeline.onnx_runtime import CUDA_PROVIDER, available_providers
+
+    return "cuda (onnxruntime-gpu)" if CUDA_PROVIDER in available_providers() else "cpu"
+
+
+def timed(work: Callable[[], float]) -> tuple[float, float]:
+    """(wall seconds, what work returned: seconds of output)."""
+    started = time.perf_counter()
+    output_s = work()
+    return time.perf_counter() - started, output_s
+
+
+# --- stages ---------------------------------------------------------------------------------
+
+
+def bench_piper(kind: str, voices_dir: Path, language: str, voice: str) -> Row:
+    choice = piper_tts.voice_for(language, voice)
+    started = time.perf_counter()
+    piper_tts.synthesize_sentence("Warm up.", language, voice, WORDS_PER_MINUTE, voices_dir)
+    load_s = time.perf_counter() - started
+    sentences = [Sentence(index=i, scene_index=0, text=t) for i, t in enumerate(SENTENCES)]
+
+    def run() -> float:
+        spoken = piper_tts.synthesize(sentences, voice, language, WORDS_PER_MINUTE, voices_dir)
+        return sum(clip.duration_s for clip in spoken)
+
+    wall_s, output_s = timed(run)
+    return Row(kind, "tts", f"piper {choice.model}", onnx_device(), output_s, wall_s, load_s)
+
+
+def bench_musicgen(kind: str, folder: Path, seconds: float, settings: MusicGenSettings) -> Row:
+    started = time.perf_counter()
+    musicgen.load_musicgen(folder)
+    load_s = time.perf_counter() - started
+
+    def run() -> float:
+        chunks = musicgen.music_chunks(
+            folder, "cinematic", seconds, FILM_SAMPLE_RATE_HZ, SEED, settings=settings
+        )
+        return sum(len(chunk) for chunk in chunks) / FILM_SAMPLE_RATE_HZ
+
+    wall_s, output_s = timed(run)
+    return Row(kind, "music", f"musicgen {folder.name}", torch_device(), output_s, wall_s, load_s)
+
+
+def bench_svd(
+    kind: str, folder: Path, seconds: float, fmt: VideoFormat, settings: VideoSettings
+) -> Row:
+    picture = _picture(fmt.width, fmt.height)
+    started = time.perf_counter()
+    image_to_video.load_pipeline(folder)
+    load_s = time.perf_counter() - started
+
+    def run() -> float:
+        shot = image_to_video.animate_shot(folder, picture, seconds, fmt, SEED, settings)
+        return sum(1 for _ in shot.frames) / fmt.fps
+
+    wall_s, output_s = timed(run)
+    detail = f"{folder.name}, {settings.steps} steps"
+    return Row(kind, "image-to-video", detail, torch_device(), output_s, wall_s, load_s)
+
+
+def bench_wav2lip(kind: str, model_file: Path, seconds: float, fmt: VideoFormat) -> list[Row]:
+    started = time.perf_counter()
+    model = load_wav2lip(model_file)
+    load_s = time.perf_counter() - started
+    face = _face(fmt.width, fmt.height)
+    audio = _speech(seconds)
+    frames = round(seconds * fmt.fps)
+    options = LipSyncOptions(detect_every=LIPSYNC_DETECT_EVERY)
+    device = onnx_device()
+
+    def still() -> float:
+        made = lipsync_still(face, audio, 16_000, fmt.fps, model, frames, options)
+        return sum(1 for _ in made) / fmt.fps
+
+    def video() -> float:
+        source = (face for _ in range(frames))
+        made = lipsync_video(source, audio, 16_000, fmt.fps, model, options)
+        return sum(1 for _ in made) / fmt.fps
+
+    rows = []
+    for label, work in (("lip-sync (still)", still), ("lip-sync (video)", video)):
+        wall_s, output_s = timed(work)
+        rows.append(
+            Row(kind, label, f"wav2lip {model_file.name}", device, output_s, wall_s, load_s)
+        )
+    return rows
+
+
+def _picture(width: int, height: int) -> Frame:
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    image = np.dstack([128 + 90 * np.sin(xs / 37), 128 + 90 * np.cos(ys / 29), 128 + 0 * xs])
+    return np.clip(image, 0, 255).astype(np.uint8)
+
+
+def _face(width: int, height: int) -> Frame:
+    """A frame with a drawn face the Haar cascade finds (as the tests draw it)."""
+    from tests.pipeline.face_images import draw_face
+
+    return draw_face(width, height, width // 2, height // 2, height // 4)
+
+
+def _speech(seconds: float) -> np.ndarray:
+    t = np.arange(round(seconds * 16_000)) / 16_000
+    envelope = np.clip(np.sin(2 * np.pi * 4 * t), 0, None)
+    return (0.4 * envelope * np.sign(np.sin(2 * np.pi * 150 * t))).astype(np.float32)
+
+
+# --- tiny and real sets -------------------------------------------------------------------
+
+
+def tiny_rows(seconds: float, fmt: VideoFormat, folder: Path) -> list[Row]:
+    """Every backend with the tiny seeded models the tests build (plumbing cost)."""
+    from pipeline.wav2lip_tiny import build_tiny_wav2lip
+    from tests.pipeline.backends.tiny_musicgen import write_tiny_musicgen
+    from tests.pipeline.backends.tiny_piper import write_tiny_voice
+    from tests.pipeline.backends.tiny_video import write_tiny_video_pipeline
+
+    write_tiny_voice(folder / "piper", TINY_PIPER_VOICE)
+    music = write_tiny_musicgen(folder / "musicgen-tiny")
+    video = write_tiny_video_pipeline(folder / "svd-tiny")
+    wav2lip = build_tiny_wav2lip(folder / "wav2lip-tiny.onnx")
+    return [
+        bench_piper("tiny", folder / "piper", "en", "neutral"),
+        bench_musicgen("tiny", music, seconds, TINY_MUSIC),
+        bench_svd("tiny", video, seconds, fmt, TINY_VIDEO),
+        *bench_wav2lip("tiny", wav2lip, seconds, fmt),
+    ]
+
+
+def real_rows(model_dir: Path, seconds: float, fmt: VideoFormat) -> list[Row]:
+    """Every backend whose real weights are in model_dir, with a render's settings."""
+    rows: list[Row] = []
+    voices = piper_tts.voices_folder(model_dir)
+    for language, by_voice in piper_tts.PIPER_VOICES.items():
+        voice = next(
+            (name for name in by_voice if piper_tts.is_available(voices, language, name)), None
+        )
+        if voice is not None:
+            rows.append(bench_piper("real", voices, language, voice))
+            break
+    if is_available(MUSICGEN_SMALL, model_dir):
+        rows.append(
+            bench_musicgen(
+                "real", model_path(MUSICGEN_SMALL, model_dir), seconds, MusicGenSettings()
+            )
+        )
+    for spec in (SVD_IMG2VID_XT, SVD_IMG2VID):
+        if is_available(spec, model_dir):
+            rows.append(
+                bench_svd("real", model_path(spec, model_dir), seconds, fmt, VideoSettings())
+            )
+            break
+    if is_available(WAV2LIP, model_dir):
+        rows.extend(bench_wav2lip("real", model_path(WAV2LIP, model_dir), seconds, fmt))
+    return rows
+
+
+def table(rows: list[Row]) -> str:
+    """The rows as a Markdown table."""
+    lines = [
+        "| models | stage | backend | device | output s | wall s | s per s of output | load s |",
+        "| --- | --- | --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        kind = "tiny (plumbing cost)" if row.kind == "tiny" else "real weights"
+        lines.append(
+            f"| {kind} | {row.stage} | {row.model} | {row.device} | {row.output_s:.1f} | "
+            f"{row.wall_s:.2f} | {row.seconds_per_second:.3f} | {row.load_s:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def _size(value: str) -> tuple[int, int]:
+    width, height = (int(part) for part in value.lower().split("x"))
+    return width, height
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    default_dir = os.environ.get("MODEL_DIR") or str(
+        Path(os.environ.get("DATA_DIR", "data")) / "models"
+    )
+    parser.add_argument("--model-dir", type=Path, default=Path(default_dir))
+    parser.add_argument("--seconds", type=float, default=DEFAULT_SECONDS)
+    parser.add_argument("--size", type=_size, default=DEFAULT_SIZE, help="WIDTHxHEIGHT")
+    parser.add_argument("--skip-tiny", action="store_true", help="only the real weights")
+    parser.add_argument("--json", action="store_true", help="also print the rows as JSON")
+    args = parser.parse_args()
+    fmt = VideoFormat(width=args.size[0], height=args.size[1], fps=FPS)
+    rows: list[Row] = []
+    if not args.skip_tiny:
+        with tempfile.TemporaryDirectory(prefix="tiny-models-") as folder:
+            rows += tiny_rows(args.seconds, fmt, Path(folder))
+    rows += real_rows(args.model_dir, args.seconds, fmt)
+    print(
+        f"Neural stages, {args.seconds:g} s of output at {fmt.width}x{fmt.height} {fmt.fps} fps; "
+        f"{platform.processor() or platform.machine()}, Python {platform.python_version()}; "
+        f"real weights from {args.model_dir}"
+        + ("" if any(row.kind == "real" for row in rows) else " (none found)")
+    )
+    print()
+    print(table(rows))
+    if args.json:
+        print(json.dumps([{**asdict(row), "s_per_s": row.seconds_per_second} for row in rows]))
+
+
+if __name__ == "__main__":
+    main()
