@@ -3,7 +3,9 @@
     filmstudio render --script story.txt --image hero.jpg --image forest.png --minutes 2 \\
         --voice female --language hi --music sloka --aspect 16:9 --resolution 720p --out film/
 
-Writes film.mp4, film.srt, film.vtt and render.json into --out, with a progress bar.
+Writes film.mp4, film.srt, film.vtt and render.json into --out, with a progress bar. Each
+stage uses the backend the environment chooses (TTS_BACKEND, MUSIC_BACKEND, VIDEO_BACKEND,
+LIPSYNC_BACKEND, weights in MODEL_DIR), as the workers do; fallbacks print a warning.
 Bad input prints one sentence and exits with status 2.
 """
 
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING
 from app.cli import CommandError
 
 if TYPE_CHECKING:
+    from pipeline.backend_choice import BackendChoice
     from pipeline.film import FilmResult
 
 MIN_MINUTES = 1.0
@@ -108,6 +111,8 @@ def run_render(args: argparse.Namespace) -> int:
     from pipeline.errors import PipelineError
     from pipeline.film import FilmRequest, render_film
 
+    backends = _backends()
+
     request = FilmRequest(
         script=script,
         images=tuple(args.images),
@@ -122,6 +127,7 @@ def run_render(args: argparse.Namespace) -> int:
         preset=args.preset,
         crf=args.crf,
         size=args.size,
+        backends=backends,
     )
     bar = _ProgressBar(disabled=args.quiet)
     try:
@@ -136,6 +142,21 @@ def run_render(args: argparse.Namespace) -> int:
         bar.close()
     _summarise(result)
     return 0
+
+
+def _backends() -> BackendChoice:
+    """Each stage's backend as the environment (or .env) chooses, weights from MODEL_DIR."""
+    from pydantic import ValidationError
+
+    from app.config import Settings
+    from app.worker.backends import backend_choice
+
+    try:
+        return backend_choice(Settings())
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = str(first["loc"][0]).upper() if first["loc"] else "a setting"
+        raise CommandError(f"{name} is invalid: {first['msg']}.") from error
 
 
 class _ProgressBar:
