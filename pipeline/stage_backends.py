@@ -302,6 +302,7 @@ class StageBackends:
                 model = load_wav2lip(model_path(WAV2LIP, model_dir), self.choice.device)
             except ModelUnavailableError as error:
                 problem = str(error).rstrip(".")
+                loud = True  # the weights are there but do not load: never quietly
         if model is None:
             self.used["lipsync"] = NO_LIPSYNC
             if loud:

@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.backend_choice import CPU_DEFAULTS, BackendChoice
 from pipeline.backends import piper_tts
+from pipeline.model_registry import WAV2LIP, model_path
 from pipeline.models import Sentence
 from pipeline.stage_backends import StageBackends, shot_seed
 from tests.pipeline.backends.tiny_piper import SAMPLE_RATE_HZ, write_tiny_voice
@@ -85,3 +86,13 @@ def test_shot_seeds_are_reproducible_and_distinct() -> None:
     assert shot_seed(7, 2) == shot_seed(7, 2)
     assert len({shot_seed(7, shot) for shot in range(20)}) == 20
     assert shot_seed(7, 2) != shot_seed(8, 2)
+
+
+def test_wav2lip_weights_that_do_not_load_are_reported_even_on_auto(tmp_path: Path) -> None:
+    broken = model_path(WAV2LIP, tmp_path)
+    broken.parent.mkdir(parents=True)
+    broken.write_bytes(b"this is not an onnx graph")
+    stages = StageBackends(BackendChoice(model_dir=tmp_path))
+    assert stages.lipsync_model() is None
+    assert len(stages.warnings) == 1
+    assert "could not be loaded by onnxruntime" in stages.warnings[0]
