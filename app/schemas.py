@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Query
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel, Field
+
+from pipeline.tts import LANGUAGES
 
 MAX_PAGE_SIZE = 100
 
@@ -36,3 +38,24 @@ class Message(BaseModel):
     """A plain confirmation."""
 
     message: str
+
+
+def _has_words(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must contain some text")
+    return value
+
+
+def _known_language(value: str) -> str:
+    if value not in LANGUAGES:
+        raise ValueError(f"'{value}' is not supported; choose one of {', '.join(LANGUAGES)}")
+    return value
+
+
+SpokenText = Annotated[str, AfterValidator(_has_words)]
+"""Text that must hold more than white space (a script, a narration)."""
+
+LanguageCode = Annotated[
+    str, AfterValidator(_known_language), Field(description="Narration language, e.g. en, hi, ta.")
+]
+"""A narration language the speech engine supports."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.projects.schemas import FilmSettings
+from app.schemas import LanguageCode, SpokenText
 from db.enums import Voice
-from pipeline.tts import LANGUAGES
 
 MAX_TEXT_CHARS = 20_000
 MAX_MUSIC_SECONDS = 40 * 60
@@ -39,23 +39,9 @@ class AudioGenerateRequest(BaseModel):
     """POST /api/ai/audio-generate: narration audio from text."""
 
     project_id: uuid.UUID
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    text: SpokenText = Field(min_length=1, max_length=MAX_TEXT_CHARS)
     voice: Voice = Voice.NEUTRAL
-    language: str = "en"
-
-    @field_validator("text")
-    @classmethod
-    def _has_words(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must contain some text")
-        return value
-
-    @field_validator("language")
-    @classmethod
-    def _known_language(cls, value: str) -> str:
-        if value not in LANGUAGES:
-            raise ValueError(f"'{value}' is not supported; choose one of {', '.join(LANGUAGES)}")
-        return value
+    language: LanguageCode = "en"
 
 
 class MusicGenerateRequest(BaseModel):

@@ -95,18 +95,23 @@ async def fail(session: AsyncSession, job: Job, reason: str) -> bool:
     await session.refresh(job, with_for_update=True)
     if job.status in TERMINAL_STATUSES:
         return False
-    job.status = JobStatus.FAILED
+    await _end_unfinished(session, job, JobStatus.FAILED, reason)
+    return True
+
+
+async def _end_unfinished(session: AsyncSession, job: Job, status: JobStatus, reason: str) -> None:
+    """End a queued or running job as failed or cancelled: the project fails, credits return."""
+    job.status = status
     job.error = reason
-    job.stage = "failed"
+    job.stage = str(status)
     job.eta_s = None
     job.finished_at = _now()
     project = await _project(session, job)
     if project is not None:
         project.status = ProjectStatus.FAILED
         project.error = reason
-    await _log(session, job, "job.failed", f"{job.kind} job {job.id} failed: {reason}")
-    await refund_job(session, job, f"{job.kind} failed: {reason}")
-    return True
+    await _log(session, job, f"job.{status}", f"{job.kind} job {job.id} {status}: {reason}")
+    await refund_job(session, job, f"{job.kind} {status}: {reason}")
 
 
 async def retry_later(session: AsyncSession, job: Job, reason: str, delay_s: float) -> None:
@@ -139,14 +144,4 @@ async def cancel(session: AsyncSession, job: Job, reason: str) -> None:
         )
     if job.status is JobStatus.QUEUED and job.queue_job_id is not None:
         await queue_repo.cancel(session, job.queue_job_id)
-    job.status = JobStatus.CANCELLED
-    job.error = reason
-    job.stage = "cancelled"
-    job.eta_s = None
-    job.finished_at = _now()
-    project = await _project(session, job)
-    if project is not None:
-        project.status = ProjectStatus.FAILED
-        project.error = reason
-    await _log(session, job, "job.cancelled", f"{job.kind} job {job.id} cancelled: {reason}")
-    await refund_job(session, job, f"{job.kind} cancelled: {reason}")
+    await _end_unfinished(session, job, JobStatus.CANCELLED, reason)

@@ -9,8 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.schemas import LanguageCode, SpokenText
 from db.enums import JobStatus, ProjectStatus, Voice
-from pipeline.tts import LANGUAGES
 
 MAX_SCRIPT_CHARS = 100_000
 MAX_IMAGES = 20
@@ -33,7 +33,7 @@ def upload_id(ref: str) -> uuid.UUID:
 class FilmSettings(BaseModel):
     """The choices that shape a film, shared by project creation and the AI job service."""
 
-    script: str = Field(min_length=1, max_length=MAX_SCRIPT_CHARS)
+    script: SpokenText = Field(min_length=1, max_length=MAX_SCRIPT_CHARS)
     images: list[str] = Field(default_factory=list, max_length=MAX_IMAGES)
     voice: Voice = Voice.NEUTRAL
     duration: int = Field(ge=1, le=MAX_FILM_MINUTES, description="Film length in minutes.")
@@ -43,16 +43,9 @@ class FilmSettings(BaseModel):
         max_length=255,
         description="A style from GET /api/music/catalogue, or an uploaded track's ref.",
     )
-    language: str = Field(default="en", description="Narration language code, e.g. en, hi, ta.")
+    language: LanguageCode = "en"
     aspect: Aspect = "16:9"
     resolution: Resolution = "720p"
-
-    @field_validator("script")
-    @classmethod
-    def _script_has_words(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must contain some text")
-        return value
 
     @field_validator("images")
     @classmethod
@@ -65,13 +58,6 @@ class FilmSettings(BaseModel):
                 )
         if len(set(value)) != len(value):
             raise ValueError("lists the same image twice")
-        return value
-
-    @field_validator("language")
-    @classmethod
-    def _known_language(cls, value: str) -> str:
-        if value not in LANGUAGES:
-            raise ValueError(f"'{value}' is not supported; choose one of {', '.join(LANGUAGES)}")
         return value
 
 

@@ -68,47 +68,71 @@ async def store_images(
         checked.append((file, data, info))
     stored = []
     for file, data, info in checked:
-        upload_id = uuid.uuid4()
-        filename = safe_filename(file.filename, info.extension)
-        key = upload_key(user.id, upload_id, filename)
-        content_type = f"image/{info.format.lower()}"
-        await to_thread.run_sync(context.storage.put_bytes, key, data, content_type)
-        upload = await upload_repo.add(
+        upload = await _store(
             session,
-            Upload(
-                id=upload_id,
-                user_id=user.id,
-                kind=UploadKind.IMAGE,
-                filename=filename,
-                storage_key=key,
-                content_type=content_type,
-                size_bytes=len(data),
-                width=info.width,
-                height=info.height,
-            ),
+            context,
+            user,
+            UploadKind.IMAGE,
+            safe_filename(file.filename, info.extension),
+            data,
+            f"image/{info.format.lower()}",
+            f"{info.width}x{info.height}",
+            width=info.width,
+            height=info.height,
         )
-        await log_repo.add(
-            session,
-            "upload.image",
-            f"Uploaded {filename} ({info.width}x{info.height})",
+        stored.append(_response(upload))
+    return stored
+
+
+async def _store(
+    session: AsyncSession,
+    context: AppContext,
+    user: User,
+    kind: UploadKind,
+    filename: str,
+    data: bytes,
+    content_type: str,
+    described: str,
+    width: int | None = None,
+    height: int | None = None,
+) -> Upload:
+    """Put checked bytes in storage under the user's folder, record and log the upload."""
+    upload_id = uuid.uuid4()
+    key = upload_key(user.id, upload_id, filename)
+    await to_thread.run_sync(context.storage.put_bytes, key, data, content_type)
+    upload = await upload_repo.add(
+        session,
+        Upload(
+            id=upload_id,
             user_id=user.id,
-        )
-        stored.append(upload)
-    await session.flush()
-    return [
-        UploadResponse(
-            id=upload.id,
-            ref=upload.ref,
-            kind=upload.kind,
-            filename=upload.filename,
-            content_type=upload.content_type,
-            size_bytes=upload.size_bytes,
-            width=upload.width,
-            height=upload.height,
-            created_at=upload.created_at,
-        )
-        for upload in stored
-    ]
+            kind=kind,
+            filename=filename,
+            storage_key=key,
+            content_type=content_type,
+            size_bytes=len(data),
+            width=width,
+            height=height,
+        ),
+    )
+    await log_repo.add(
+        session, f"upload.{kind}", f"Uploaded {filename} ({described})", user_id=user.id
+    )
+    return upload
+
+
+def _response(upload: Upload, duration_s: float | None = None) -> UploadResponse:
+    return UploadResponse(
+        id=upload.id,
+        ref=upload.ref,
+        kind=upload.kind,
+        filename=upload.filename,
+        content_type=upload.content_type,
+        size_bytes=upload.size_bytes,
+        width=upload.width,
+        height=upload.height,
+        created_at=upload.created_at,
+        duration_s=duration_s,
+    )
 
 
 TRACK_CONTENT_TYPES = {
@@ -136,36 +160,14 @@ async def store_track(
             )
         except InputError as error:
             raise Unprocessable(str(error), code="bad_audio", filename=label) from error
-    upload_id = uuid.uuid4()
-    filename = safe_filename(label, info.extension, fallback="track")
-    key = upload_key(user.id, upload_id, filename)
-    content_type = TRACK_CONTENT_TYPES[info.extension]
-    await to_thread.run_sync(context.storage.put_bytes, key, data, content_type)
-    upload = await upload_repo.add(
+    upload = await _store(
         session,
-        Upload(
-            id=upload_id,
-            user_id=user.id,
-            kind=UploadKind.AUDIO,
-            filename=filename,
-            storage_key=key,
-            content_type=content_type,
-            size_bytes=len(data),
-        ),
+        context,
+        user,
+        UploadKind.AUDIO,
+        safe_filename(label, info.extension, fallback="track"),
+        data,
+        TRACK_CONTENT_TYPES[info.extension],
+        f"{info.duration_s:.0f} s",
     )
-    await log_repo.add(
-        session, "upload.audio", f"Uploaded {filename} ({info.duration_s:.0f} s)", user_id=user.id
-    )
-    await session.flush()
-    return UploadResponse(
-        id=upload.id,
-        ref=upload.ref,
-        kind=upload.kind,
-        filename=upload.filename,
-        content_type=upload.content_type,
-        size_bytes=upload.size_bytes,
-        width=None,
-        height=None,
-        created_at=upload.created_at,
-        duration_s=round(info.duration_s, 2),
-    )
+    return _response(upload, duration_s=round(info.duration_s, 2))
