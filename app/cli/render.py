@@ -12,6 +12,7 @@ Bad input prints one sentence and exits with status 2.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +31,7 @@ SECONDS_PER_MINUTE = 60.0
 ASPECTS = ("16:9", "9:16", "1:1")
 RESOLUTIONS = ("360p", "720p", "1080p")
 PERCENT = 100
+MIN_BAR_COLUMNS = 40
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -171,6 +173,8 @@ class _ProgressBar:
             disable=True if disabled else None,
             bar_format="{desc:<9} {percentage:3.0f}%|{bar}| {elapsed}<{remaining}",
             file=sys.stderr,
+            # Some terminals report no width; shutil falls back to 80 columns then.
+            ncols=max(MIN_BAR_COLUMNS, shutil.get_terminal_size().columns),
         )
         self._shown = 0.0
 
