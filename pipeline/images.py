@@ -55,6 +55,11 @@ def _open(source: Path | bytes, name: str) -> Image.Image:
         return Image.open(source)
     except FileNotFoundError as error:
         raise InputError(f"Image {name} does not exist.") from error
+    except Image.DecompressionBombError as error:
+        raise InputError(
+            f"Image {name} has far more pixels than the limit of {MAX_IMAGE_PIXELS:,}; "
+            "scale it down."
+        ) from error
     except (UnidentifiedImageError, OSError) as error:
         raise InputError(
             f"Image {name} is not a readable image; use JPEG, PNG, WebP, BMP, GIF or TIFF."

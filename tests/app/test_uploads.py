@@ -12,7 +12,7 @@ from app.context import AppContext
 from app.storage import LocalStorage
 from db.models import Upload
 from tests.support.accounts import register
-from tests.support.media import ONE_MINUTE_SCRIPT, image_bytes, tone_file
+from tests.support.media import ONE_MINUTE_SCRIPT, header_bomb_png, image_bytes, tone_file
 
 
 async def _count_uploads(context: AppContext) -> int:
@@ -50,6 +50,7 @@ async def test_upload_images_returns_refs_that_keep_the_name(
         ("broken.jpg", image_bytes(fmt="JPEG")[:2000], 422, "damaged"),
         ("tiny.png", image_bytes(8, 8), 422, "at least"),
         ("bomb.png", image_bytes(9000, 5000, fmt="PNG"), 422, "more than the limit"),
+        ("giant.png", header_bomb_png(), 422, "more pixels than the limit"),
     ],
 )
 async def test_bad_images_get_a_clear_4xx_and_nothing_is_stored(

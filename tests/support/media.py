@@ -59,3 +59,21 @@ def tone_file(path: Path, seconds: float = 3.0, frequency_hz: int = 440) -> Path
         check=True,
     )
     return path
+
+
+def header_bomb_png(width: int = 20_000, height: int = 20_000) -> bytes:
+    """A tiny PNG whose header claims a huge picture (a decompression bomb)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 100))
+        + chunk(b"IEND", b"")
+    )
