@@ -5,7 +5,7 @@ transaction with its credit debit), runs two `filmstudio worker` processes, and 
 and the delay from enqueue to start: for a burst of N jobs, and one job at a time with the
 workers idle (target p99 < 1 s). It then checks that every job ran exactly once.
 
-    python benchmarks/queue.py [--jobs 200] [--idle-jobs 50]
+    python -m benchmarks.queue [--jobs 200] [--idle-jobs 50]
 
 Uses DATABASE_URL when set, otherwise a throw-away embedded PostgreSQL.
 """

@@ -82,7 +82,7 @@ async def run_worker(
             resolve_database_url, settings.database_url, settings.data_dir
         )
     url = database_url
-    engine = create_engine(url, pool_size=WORKER_POOL_SIZE)
+    engine = create_engine(url, pool_size=WORKER_POOL_SIZE, pre_ping=True)
     context = WorkerContext(
         settings=settings,
         database_url=url,
