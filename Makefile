@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NOTEBOOK_METRICS := $(CURDIR)/notebooks/metrics
 
-.PHONY: serve test lint install
+.PHONY: serve test lint install browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,8 +27,13 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/nbstripout --verify notebooks/*.ipynb
 
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+browser:
+	test -x /usr/bin/chromium || (apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
+
 # The notebooks run first, at CI sizes, so tests/notebooks can check the metrics they record.
-test: lint
+test: lint browser
 	rm -rf $(NOTEBOOK_METRICS)
 	CI=1 NOTEBOOK_METRICS_DIR=$(NOTEBOOK_METRICS) $(BIN)/pytest --nbval-lax --nbval-current-env notebooks/
 	NOTEBOOK_METRICS_DIR=$(NOTEBOOK_METRICS) $(BIN)/pytest
