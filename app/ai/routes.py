@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.ai import lipsync, service
 from app.ai.schemas import (
@@ -18,6 +21,7 @@ from app.deps import Context, CurrentUser, Session
 from app.idempotency import respond_once
 from app.jobs import service as jobs
 from app.jobs.schemas import JobQueuedResponse, JobResponse
+from db.models import User
 
 router = APIRouter(prefix="/api/ai", tags=["ai jobs"])
 
@@ -27,6 +31,17 @@ QUEUED_ERRORS: dict[int | str, dict[str, object]] = {
     409: {"description": "Busy project, or an Idempotency-Key reused with another body"},
     422: {"description": "Invalid settings or plan limit"},
 }
+
+
+async def _accepted(
+    session: AsyncSession,
+    user: User,
+    request: Request,
+    body: BaseModel,
+    queue: Callable[[], Awaitable[JobQueuedResponse]],
+) -> JSONResponse:
+    """202 with the queued job, once per Idempotency-Key."""
+    return await respond_once(session, user, request, body, status.HTTP_202_ACCEPTED, queue)
 
 
 @router.post(
@@ -43,12 +58,11 @@ async def video_generate(
     context: Context,
 ) -> JSONResponse:
     """Render a project's film with these settings (3 credits a minute)."""
-    return await respond_once(
+    return await _accepted(
         session,
         user,
         request,
         body,
-        status.HTTP_202_ACCEPTED,
         lambda: service.video_generate(session, context.settings, user, body),
     )
 
@@ -67,12 +81,11 @@ async def audio_generate(
     context: Context,
 ) -> JSONResponse:
     """Narrate text as an M4A file (charged by the minute of speech)."""
-    return await respond_once(
+    return await _accepted(
         session,
         user,
         request,
         body,
-        status.HTTP_202_ACCEPTED,
         lambda: service.audio_generate(session, context.settings, user, body),
     )
 
@@ -91,12 +104,11 @@ async def music_generate(
     context: Context,
 ) -> JSONResponse:
     """Compose a background music track as an M4A file (charged by the minute)."""
-    return await respond_once(
+    return await _accepted(
         session,
         user,
         request,
         body,
-        status.HTTP_202_ACCEPTED,
         lambda: service.music_generate(session, context.settings, user, body),
     )
 
@@ -122,12 +134,11 @@ async def lip_sync(
     as long as the video, with the new audio; when no Wav2Lip weights are installed it is the
     video with the new audio and result.warnings says so.
     """
-    return await respond_once(
+    return await _accepted(
         session,
         user,
         request,
         body,
-        status.HTTP_202_ACCEPTED,
         lambda: lipsync.lip_sync(session, context.settings, context.storage, user, body),
     )
 
