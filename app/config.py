@@ -11,6 +11,18 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from pipeline.vocabulary import (
+    DEFAULT_LIPSYNC_BACKEND,
+    DEFAULT_MUSIC_BACKEND,
+    DEFAULT_TTS_BACKEND,
+    DEFAULT_VIDEO_BACKEND,
+    DeviceChoice,
+    LipSyncBackend,
+    MusicBackend,
+    TtsBackend,
+    VideoBackend,
+)
+
 MIN_SECRET_KEY_BYTES = 32
 """Shortest SECRET_KEY accepted, in bytes (HS256 wants at least 256 bits)."""
 
@@ -20,12 +32,7 @@ SECRET_KEY_FILE = "secret_key"
 TOKEN_LIFETIME_S = 86_400
 """Access-token lifetime in seconds (the seed: 24 hours)."""
 
-TtsBackendName = Literal["espeak", "piper"]
-MusicBackendName = Literal["procedural", "musicgen"]
-VideoBackendName = Literal["kenburns", "svd"]
-LipSyncBackendName = Literal["auto", "none", "wav2lip"]
-NeuralDevice = Literal["auto", "cuda", "cpu"]
-"""The backend names of pipeline.backend_choice (kept here so settings load without it)."""
+"""The backend names of pipeline.backends (kept here so settings load without it)."""
 
 
 class Environment(StrEnum):
@@ -79,17 +86,17 @@ class Settings(BaseSettings):
     secret_key_previous: str | None = None
     """The SECRET_KEY before the last rotation: stored YouTube tokens still decrypt with it."""
 
-    tts_backend: TtsBackendName = "espeak"
-    music_backend: MusicBackendName = "procedural"
-    video_backend: VideoBackendName = "kenburns"
-    lipsync_backend: LipSyncBackendName = "auto"
+    tts_backend: TtsBackend = DEFAULT_TTS_BACKEND
+    music_backend: MusicBackend = DEFAULT_MUSIC_BACKEND
+    video_backend: VideoBackend = DEFAULT_VIDEO_BACKEND
+    lipsync_backend: LipSyncBackend = DEFAULT_LIPSYNC_BACKEND
     """auto: Wav2Lip when its weights are in MODEL_DIR, no lip-sync otherwise."""
     lipsync_detect_every: int = Field(default=3, ge=1, le=30)
     """Frames between face detections when lip-syncing a video (more: faster, laggier boxes)."""
     video_model: Literal["svd-img2vid-xt", "svd-img2vid"] = "svd-img2vid-xt"
     video_steps: int = Field(default=25, ge=1, le=100)
     """Denoising steps per image-to-video clip (fewer: faster, rougher)."""
-    neural_device: NeuralDevice = "auto"
+    neural_device: DeviceChoice = "auto"
     """Where neural backends run: auto (a CUDA GPU when usable), cuda or cpu."""
 
     @field_validator("cors_origins", mode="before")

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Query
 from pydantic import AfterValidator, BaseModel, Field
 
-from pipeline.tts import LANGUAGES
+from pipeline.speech.tts import LANGUAGES
 
 MAX_PAGE_SIZE = 100
 

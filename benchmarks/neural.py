@@ -39,11 +39,11 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from pipeline.backends import image_to_video, musicgen, piper_tts
-from pipeline.backends.image_to_video import VideoSettings
-from pipeline.backends.musicgen import MusicGenSettings
-from pipeline.lipsync import LipSyncOptions, lipsync_still, lipsync_video
-from pipeline.model_registry import (
+from pipeline.lipsync.select import load_wav2lip
+from pipeline.lipsync.wav2lip import LipSyncOptions, lipsync_still, lipsync_video
+from pipeline.music import musicgen
+from pipeline.music.musicgen import MusicGenSettings
+from pipeline.neural.registry import (
     MUSICGEN_SMALL,
     SVD_IMG2VID,
     SVD_IMG2VID_XT,
@@ -51,8 +51,10 @@ from pipeline.model_registry import (
     is_available,
     model_path,
 )
-from pipeline.models import FILM_SAMPLE_RATE_HZ, Frame, Sentence, VideoFormat
-from pipeline.stage_backends import load_wav2lip
+from pipeline.picture import image_to_video
+from pipeline.picture.image_to_video import VideoSettings
+from pipeline.speech import piper_tts
+from pipeline.types import FILM_SAMPLE_RATE_HZ, Frame, Sentence, VideoFormat
 
 DEFAULT_SECONDS = 10.0
 """Seconds of output each stage makes."""
@@ -65,7 +67,7 @@ TINY_MUSIC = MusicGenSettings(window_s=4.0, context_s=1.0, crossfade_s=0.2)
 TINY_PIPER_VOICE = "en_US-lessac-medium"
 """The name the tiny voice is saved under (the registry's English neutral voice)."""
 LIPSYNC_DETECT_EVERY = 3
-"""As a render does (pipeline.backend_choice.DETECT_EVERY_FRAMES)."""
+"""As a render does (pipeline.backends.DETECT_EVERY_FRAMES)."""
 
 SENTENCES = (
     "The old lighthouse keeper climbed the stairs every evening at dusk.",
@@ -104,7 +106,7 @@ def torch_device() -> str:
 
 def onnx_device() -> str:
     """Where ONNX Runtime backends run here."""
-    from pipeline.onnx_runtime import CUDA_PROVIDER, available_providers
+    from pipeline.neural.onnx import CUDA_PROVIDER, available_providers
 
     return "cuda (onnxruntime-gpu)" if CUDA_PROVIDER in available_providers() else "cpu"
 
@@ -210,7 +212,7 @@ def _picture(width: int, height: int) -> Frame:
 
 def _face(width: int, height: int) -> Frame:
     """A frame with a drawn face the Haar cascade finds (as the tests draw it)."""
-    from tests.pipeline.face_images import draw_face
+    from pipeline.testing.faces import draw_face
 
     return draw_face(width, height, width // 2, height // 2, height // 4)
 
@@ -226,10 +228,10 @@ def _speech(seconds: float) -> np.ndarray:
 
 def tiny_rows(seconds: float, fmt: VideoFormat, folder: Path) -> list[Row]:
     """Every backend with the tiny seeded models the tests build (plumbing cost)."""
-    from pipeline.wav2lip_tiny import build_tiny_wav2lip
-    from tests.pipeline.backends.tiny_musicgen import write_tiny_musicgen
-    from tests.pipeline.backends.tiny_piper import write_tiny_voice
-    from tests.pipeline.backends.tiny_video import write_tiny_video_pipeline
+    from pipeline.testing.tiny_musicgen import write_tiny_musicgen
+    from pipeline.testing.tiny_piper import write_tiny_voice
+    from pipeline.testing.tiny_video import write_tiny_video_pipeline
+    from pipeline.testing.tiny_wav2lip import build_tiny_wav2lip
 
     write_tiny_voice(folder / "piper", TINY_PIPER_VOICE)
     music = write_tiny_musicgen(folder / "musicgen-tiny")

@@ -38,6 +38,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from pipeline.music.choice import MusicChoice
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 SECONDS_PER_MINUTE = 60
 FILL = 0.78
@@ -213,7 +215,8 @@ class ChildMemory(threading.Thread):
 
 def run_render(config: dict[str, Any]) -> dict[str, Any]:
     """Child process: render one film and report its numbers."""
-    from pipeline.film import FilmRequest, render_film
+    from pipeline.film import render_film
+    from pipeline.film_request import FilmRequest
 
     work = Path(config["work"])
     request = FilmRequest(
@@ -221,7 +224,7 @@ def run_render(config: dict[str, Any]) -> dict[str, Any]:
         images=tuple(Path(path) for path in config["images"]),
         voice="neutral",
         duration_s=config["minutes"] * SECONDS_PER_MINUTE,
-        music="cinematic",
+        music=MusicChoice.named("cinematic"),
         resolution=config["resolution"],
     )
     children = ChildMemory()
@@ -248,9 +251,10 @@ def run_render(config: dict[str, Any]) -> dict[str, Any]:
 
 def run_floor(config: dict[str, Any]) -> dict[str, Any]:
     """Child process: encode the film's own frames, ready-made in memory, with the same x264."""
-    from pipeline.encode import EncodeSettings, encode_frames
-    from pipeline.visuals import FilmFrames, video_format
-    from pipeline.yuv import FrameBuffer, frame_bytes
+    from pipeline.media.encode import EncodeSettings, encode_frames
+    from pipeline.media.yuv import FrameBuffer, frame_bytes
+    from pipeline.picture.formats import video_format
+    from pipeline.picture.visuals import FilmFrames
 
     work = Path(config["work"])
     with (work / "timeline.pickle").open("rb") as source:

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline import music, tts
-from pipeline.encode import EncodeError, ffmpeg_exe
-from pipeline.models import FILM_SAMPLE_RATE_HZ, AudioArray, ProgressCallback, Sentence, no_progress
-from pipeline.scenes import split_sentences
-from pipeline.stage_backends import StageBackends
+from pipeline.backends import StageBackends
+from pipeline.errors import EncodeError
+from pipeline.media.encode import ffmpeg_exe
+from pipeline.music import styles
+from pipeline.script.scenes import split_sentences
+from pipeline.speech import tts
+from pipeline.types import FILM_SAMPLE_RATE_HZ, AudioArray, ProgressCallback, Sentence, no_progress
 
 SENTENCE_PAUSE_S = 0.4
 """Silence between sentences of standalone narration."""
@@ -126,7 +128,7 @@ def music_file(
             style, duration_s, FILM_SAMPLE_RATE_HZ, seed, MUSIC_CHUNK_S, prompt or None
         )
     else:
-        chunks = music.music_chunks(style, duration_s, FILM_SAMPLE_RATE_HZ, seed, MUSIC_CHUNK_S)
+        chunks = styles.music_chunks(style, duration_s, FILM_SAMPLE_RATE_HZ, seed, MUSIC_CHUNK_S)
 
     def reported() -> Iterable[AudioArray]:
         for index, chunk in enumerate(chunks):

@@ -1,8 +1,8 @@
 """Compose the film: its sound and its pictures made side by side, then put in one MP4.
 
 This is the last pipeline stage. A worker thread mixes narration (at the Timeline's speech
-positions) and music in chunks (pipeline.mix) and encodes the mix to AAC, while the calling
-thread draws the frames (pipeline.visuals) and streams them to x264 (pipeline.encode); the
+positions) and music in chunks (pipeline.sound.mix) and encodes the mix to AAC, while the calling
+thread draws the frames (pipeline.picture.visuals) and streams them to x264 (pipeline.media.encode); the
 mix fills the CPU time x264 leaves idle. The two tracks are then muxed without re-encoding,
 moov atom first. Nothing holds the whole film.
 """
@@ -16,12 +16,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.clips import ClipStore
-from pipeline.encode import STAGE as ENCODE_STAGE
-from pipeline.encode import EncodeSettings, encode_audio, encode_frames, lower_priority, mux
-from pipeline.mix import STAGE as MIX_STAGE
-from pipeline.mix import MixReport, SpeechTrack, mix_film_audio
-from pipeline.models import (
+from pipeline.media.encode import STAGE as ENCODE_STAGE
+from pipeline.media.encode import EncodeSettings, encode_audio, encode_frames, lower_priority, mux
+from pipeline.picture.shot_pictures import ShotPictures
+from pipeline.picture.visuals import FilmFrames
+from pipeline.sound.clips import ClipStore
+from pipeline.sound.mix import STAGE as MIX_STAGE
+from pipeline.sound.mix import MixReport, SpeechTrack, mix_film_audio
+from pipeline.types import (
     FILM_SAMPLE_RATE_HZ,
     AudioArray,
     Cue,
@@ -31,8 +33,6 @@ from pipeline.models import (
     VideoFormat,
     no_progress,
 )
-from pipeline.shot_pictures import ShotPictures
-from pipeline.visuals import FilmFrames
 
 AUDIO_STAGE = "audio"
 """Seconds spent encoding the mix to AAC (in the sound thread)."""
@@ -143,8 +143,8 @@ def compose_film(
     pictures together and is only called from this thread; it may raise to cancel (nothing
     is left at out_path then). An error in the sound (e.g. an unreadable music file) stops
     the pictures too and is raised here. clips holds the samples of spoken clips whose audio
-    is a stand-in (see pipeline.clips). pictures, when given, replaces image shots' pictures
-    (neural lip-sync and animation, see pipeline.shot_pictures).
+    is a stand-in (see pipeline.sound.clips). pictures, when given, replaces image shots' pictures
+    (neural lip-sync and animation, see pipeline.picture.shot_pictures).
     """
     with tempfile.TemporaryDirectory(prefix="compose-", dir=work_dir) as scratch:
         folder = Path(scratch)

@@ -10,7 +10,6 @@ the end, so a failed or cancelled render leaves no partial output.
 from __future__ import annotations
 
 import json
-import math
 import os
 import shutil
 import tempfile
@@ -22,18 +21,23 @@ from typing import Any
 
 from PIL import Image
 
-from pipeline import music, scenes, subtitles, timing, tts
-from pipeline.backend_choice import BackendChoice
-from pipeline.clips import ClipStore
+from pipeline import subtitles, timing
+from pipeline.backends import StageBackends
 from pipeline.compose import compose_film
-from pipeline.encode import DEFAULT_CRF, DEFAULT_PRESET, EncodeSettings
-from pipeline.errors import InputError, PipelineError
-from pipeline.images import MAX_IMAGE_PIXELS, inspect_image
+from pipeline.errors import InputError
+from pipeline.film_request import FilmRequest, check_request
 from pipeline.languages import get_language
-from pipeline.media import MediaFacts, probe
-from pipeline.mix import MixReport
-from pipeline.models import (
-    DEFAULT_FPS,
+from pipeline.media.encode import EncodeSettings
+from pipeline.media.images import MAX_IMAGE_PIXELS, inspect_image
+from pipeline.media.probe import MediaFacts, probe
+from pipeline.music.styles import canonical_style
+from pipeline.music.track import track_chunks
+from pipeline.progress import OverallProgress, StageClock, TimedChunks
+from pipeline.report import report_record, script_warnings
+from pipeline.script import scenes
+from pipeline.sound.clips import ClipStore
+from pipeline.sound.mix import MixReport
+from pipeline.types import (
     FILM_SAMPLE_RATE_HZ,
     AudioArray,
     Cue,
@@ -44,10 +48,6 @@ from pipeline.models import (
     VideoFormat,
     no_progress,
 )
-from pipeline.progress import OverallProgress, StageClock, TimedChunks
-from pipeline.render_report import NO_MUSIC, report_record, script_warnings
-from pipeline.stage_backends import StageBackends
-from pipeline.visuals import video_format
 
 VIDEO_NAME = "film.mp4"
 SRT_NAME = "film.srt"
@@ -57,12 +57,6 @@ OUTPUT_NAMES = (VIDEO_NAME, SRT_NAME, VTT_NAME, REPORT_NAME)
 
 MUSIC_CHUNK_S = 3.0
 """Music is made in pieces this long (the synthesiser's temporary memory scales with it)."""
-MAX_DURATION_S = 60 * 60.0
-"""Longest film rendered (one hour)."""
-
-MIN_SIDE_PX = 64
-"""Smallest explicit frame side."""
-
 STAGE_WEIGHTS: dict[str, float] = {
     "images": 1.0,
     "script": 1.0,
@@ -82,35 +76,6 @@ STAGES = (
 and audio (AAC) run in a thread alongside encode (the pictures)."""
 LIMITER_WARNING_DB = 8.0
 """Warn when the peak limiter had to turn some sound down by more than this."""
-
-
-class RenderCancelled(PipelineError):
-    """Raised by a progress callback to stop a render; nothing is left in the output folder."""
-
-
-@dataclass(frozen=True)
-class FilmRequest:
-    """Everything a film is made from. music is a style name, "none", or an audio file path."""
-
-    script: str
-    images: tuple[Path, ...] = ()
-    voice: str = "neutral"
-    language: str = "en"
-    duration_s: float = 60.0
-    music: str = "cinematic"
-    aspect: str = "16:9"
-    resolution: str = "720p"
-    fps: int = DEFAULT_FPS
-    seed: int = 0
-    burn_subtitles: bool = False
-    preset: str = DEFAULT_PRESET
-    crf: int = DEFAULT_CRF
-    size: tuple[int, int] | None = None
-    """An explicit (width, height), both even, overriding aspect and resolution (previews)."""
-    music_prompt: str | None = None
-    """Free text describing the music, for a neural music backend (with the style)."""
-    backends: BackendChoice = field(default_factory=BackendChoice)
-    """Which backend each AI stage uses (CPU defaults unless chosen; see pipeline.backend_choice)."""
 
 
 @dataclass(frozen=True)
@@ -133,49 +98,21 @@ class FilmResult:
     """The backends chosen and used, and each neural shot's seeds (as in render.json)."""
 
 
-def check_request(request: FilmRequest) -> VideoFormat:
-    """Validate the cheap parts of a request (before any work); returns the frame format."""
-    if not request.script.strip():
-        raise InputError("The script is empty; write at least one sentence.")
-    if not math.isfinite(request.duration_s) or request.duration_s <= 0:
-        raise InputError("The film length must be more than zero minutes.")
-    if request.duration_s > MAX_DURATION_S:
-        raise InputError(f"The film length must be at most {MAX_DURATION_S / 60:.0f} minutes.")
-    tts.check_voice(request.voice)
-    get_language(request.language)
-    _check_music(request.music)
-    if request.fps <= 0:
-        raise InputError("The frame rate must be positive.")
-    fmt = video_format(request.aspect, request.resolution, request.fps)
-    if request.size is None:
-        return fmt
-    width, height = request.size
-    if width < MIN_SIDE_PX or height < MIN_SIDE_PX or width % 2 or height % 2:
-        raise InputError(
-            f"The frame size {width}x{height} must be even and at least {MIN_SIDE_PX} pixels a side."
-        )
-    return VideoFormat(width=width, height=height, fps=request.fps)
-
-
-def _check_music(choice: str) -> None:
-    if music.is_music_file(choice):
-        if not Path(choice).is_file():
-            raise InputError(f"The music file {choice} does not exist.")
-        return
-    music.canonical_style(choice)
-
-
 def _music_source(
     request: FilmRequest, duration_s: float, stages: StageBackends
 ) -> Iterator[AudioArray] | None:
-    choice = request.music
-    if music.is_music_file(choice):
-        return music.track_chunks(Path(choice), duration_s, FILM_SAMPLE_RATE_HZ, MUSIC_CHUNK_S)
-    style = music.canonical_style(choice)
-    if style == NO_MUSIC:
+    music = request.music
+    if music.track is not None:
+        return track_chunks(music.track, duration_s, FILM_SAMPLE_RATE_HZ, MUSIC_CHUNK_S)
+    if music.style is None:
         return None
     return stages.music_chunks(
-        style, duration_s, FILM_SAMPLE_RATE_HZ, request.seed, MUSIC_CHUNK_S, request.music_prompt
+        canonical_style(music.style),
+        duration_s,
+        FILM_SAMPLE_RATE_HZ,
+        request.seed,
+        MUSIC_CHUNK_S,
+        request.music_prompt,
     )
 
 
@@ -333,7 +270,7 @@ def _speak(
     """Synthesise scene by scene, moving each clip's samples to disk as soon as it is made.
 
     Only one scene's speech is in memory at a time; the returned clips carry stand-in audio
-    of the right length (see pipeline.clips) and the samples stay in `clips`.
+    of the right length (see pipeline.sound.clips) and the samples stay in `clips`.
     """
     total = sum(len(scene.sentences) for scene in scenes_)
     spoken: list[SpokenSentence] = []
@@ -355,7 +292,7 @@ def _check_image(path: Path) -> None:
     try:
         inspect_image(path, path.name)
     except Image.DecompressionBombError as error:
-        # Pillow refuses images far over its own limit before pipeline.images can measure them.
+        # Pillow refuses images far over its own limit before pipeline.media.images can measure them.
         raise InputError(
             f"Image {path.name} has more pixels than the limit of {MAX_IMAGE_PIXELS:,}; scale it down."
         ) from error

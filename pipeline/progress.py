@@ -6,7 +6,7 @@ import contextlib
 import time
 from collections.abc import Iterator, Mapping
 
-from pipeline.models import AudioArray, ProgressCallback
+from pipeline.types import AudioArray, ProgressCallback
 
 
 class OverallProgress:

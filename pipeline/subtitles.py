@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.models import Cue, SpeechSpan
+from pipeline.types import Cue, SpeechSpan
 
 MAX_LINE_CHARS = 42
 MAX_LINES = 2

@@ -1,5 +1,7 @@
 """Fit narration to the requested length and lay the film out on a timeline.
 
+The shots themselves are cut by pipeline.shot_list.
+
 ``check_fit`` works from text alone (fast, used by the API before any credit is spent): it
 estimates the narration, picks a speaking pace within bounds and refuses scripts that cannot
 fill the film. ``layout`` places the real speech: short gaps between sentences, music-only
@@ -13,19 +15,19 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from pipeline import speech_model
 from pipeline.errors import InputError, ScriptLengthError
 from pipeline.languages import get_language
-from pipeline.models import Script, Sentence, Shot, SpeechSpan, SpokenSentence, Timeline
-from pipeline.scenes import parse_script
-from pipeline.tts import (
+from pipeline.script.scenes import parse_script
+from pipeline.shot_list import build_shots
+from pipeline.speech import estimate as speech_estimate
+from pipeline.speech.tts import (
     DEFAULT_WORDS_PER_MINUTE,
     MAX_WORDS_PER_MINUTE,
     MIN_WORDS_PER_MINUTE,
     check_voice,
 )
+from pipeline.types import Script, Sentence, SpeechSpan, SpokenSentence, Timeline
 
 SECONDS_PER_MINUTE = 60.0
 
@@ -65,16 +67,6 @@ MIN_FILL = 0.5
 SUGGESTION_MARGIN = 1.05
 """Headroom on the suggested number of minutes for the estimate's error."""
 
-MIN_SHOT_S = 1.0
-"""Shorter stretches of picture are merged into a neighbouring shot."""
-
-SPEAKER_LEAD_S = 0.25
-"""A speaking character's shot starts this long before their first word (and ends as long
-after their last) when the silence around allows."""
-
-TITLE_MAX_CHARS = 48
-"""Longest title-card text taken from the opening words of a scene."""
-
 
 @dataclass(frozen=True)
 class FitPlan:
@@ -101,7 +93,7 @@ class _Estimate:
         return self.speech_s(words_per_minute) + self.gaps_s
 
     def speech_s(self, words_per_minute: int) -> float:
-        scale = math.pow(DEFAULT_WORDS_PER_MINUTE / words_per_minute, speech_model.RATE_EXPONENT)
+        scale = math.pow(DEFAULT_WORDS_PER_MINUTE / words_per_minute, speech_estimate.RATE_EXPONENT)
         return self.speech_at_default_s * scale
 
 
@@ -196,7 +188,7 @@ def layout(
         )
         for clip, start in zip(spoken, starts, strict=True)
     )
-    shots = _shots(script, starts, speech_frames, total_frames, fps)
+    shots = build_shots(script, starts, speech_frames, total_frames, fps)
     return Timeline(duration_s=total_frames / fps, speech=spans, shots=tuple(shots))
 
 
@@ -208,7 +200,7 @@ def _estimate(text: str, language: str, voice: str) -> _Estimate:
     code = get_language(language).code
     script = parse_script(text, [], code)
     speech = sum(
-        speech_model.speech_seconds(s.text, code, voice, DEFAULT_WORDS_PER_MINUTE)
+        speech_estimate.speech_seconds(s.text, code, voice, DEFAULT_WORDS_PER_MINUTE)
         for s in script.sentences
     )
     sentence_count = len(script.sentences)
@@ -231,7 +223,7 @@ def _choose_pace(estimate: _Estimate, duration_s: float) -> int:
     if speech_target <= 0:
         return MAX_WORDS_PER_MINUTE
     ratio = estimate.speech_at_default_s / speech_target
-    pace = DEFAULT_WORDS_PER_MINUTE * math.pow(ratio, 1 / speech_model.RATE_EXPONENT)
+    pace = DEFAULT_WORDS_PER_MINUTE * math.pow(ratio, 1 / speech_estimate.RATE_EXPONENT)
     return max(MIN_WORDS_PER_MINUTE, min(MAX_WORDS_PER_MINUTE, round(pace)))
 
 
@@ -313,179 +305,3 @@ def _share_out(slots: list[_Slot], silence_s: float) -> list[float]:
         spare -= given
         open_slots = [i for i in open_slots if lengths[i] < slots[i].cap - 1e-9]
     return lengths
-
-
-# --- shots ---------------------------------------------------------------------------------
-
-
-def _shots(
-    script: Script, starts: list[int], speech_frames: list[int], total_frames: int, fps: int
-) -> list[Shot]:
-    sentences = script.sentences
-    ends = [start + frames for start, frames in zip(starts, speech_frames, strict=True)]
-    first_of_scene: dict[int, int] = {}
-    last_of_scene: dict[int, int] = {}
-    for position, sentence in enumerate(sentences):
-        first_of_scene.setdefault(sentence.scene_index, position)
-        last_of_scene[sentence.scene_index] = position
-    scene_order = [scene.index for scene in script.scenes]
-    bounds = [0]
-    for previous, following in itertools.pairwise(scene_order):
-        hold_start = ends[last_of_scene[previous]]
-        hold_end = starts[first_of_scene[following]]
-        bounds.append(hold_start + (hold_end - hold_start) // 2)
-    bounds.append(total_frames)
-
-    shots: list[Shot] = []
-    min_shot = max(1, round(MIN_SHOT_S * fps))
-    for scene, scene_start, scene_end in zip(script.scenes, bounds, bounds[1:], strict=False):
-        positions = range(first_of_scene[scene.index], last_of_scene[scene.index] + 1)
-        speaking = _speaker_stretches(
-            script, positions, starts, ends, scene_start, scene_end, round(SPEAKER_LEAD_S * fps)
-        )
-        stretches = _absorb_short_gaps(speaking, scene_start, scene_end, min_shot)
-        title = _title(scene.sentences[0].text) if scene.sentences else None
-        for first, last, speaker in stretches:
-            if speaker is not None:
-                image = script.character_image(speaker)
-                shots.append(_shot(first, last, fps, scene.index, image, None, speaker))
-        narration = [(first, last) for first, last, speaker in stretches if speaker is None]
-        for first, last, image in _image_pieces(narration, scene.images, min_shot):
-            shots.append(
-                _shot(first, last, fps, scene.index, image, title if image is None else None)
-            )
-    shots.sort(key=lambda shot: shot.start_s)
-    return shots
-
-
-def _shot(
-    first: int,
-    last: int,
-    fps: int,
-    scene_index: int,
-    image: Path | None,
-    title: str | None,
-    speaker: str | None = None,
-) -> Shot:
-    return Shot(first / fps, last / fps, scene_index, image, title, speaker)
-
-
-def _speaker_stretches(
-    script: Script,
-    positions: range,
-    starts: list[int],
-    ends: list[int],
-    scene_start: int,
-    scene_end: int,
-    lead: int,
-) -> list[tuple[int, int, str]]:
-    """(first frame, end frame, speaker) while characters with an image speak.
-
-    A shot opens a little before the first word and closes a little after the last, taking
-    at most half the silence shared with a neighbouring sentence.
-    """
-    sentences = script.sentences
-    stretches: list[tuple[int, int, str]] = []
-    for position in positions:
-        speaker = sentences[position].speaker
-        if speaker is None or script.character_image(speaker) is None:
-            continue
-        if position == positions.start:
-            first = max(scene_start, starts[position] - lead)
-        else:
-            first = starts[position] - min(lead, (starts[position] - ends[position - 1]) // 2)
-        if position + 1 == positions.stop:
-            last = min(scene_end, ends[position] + lead)
-        else:
-            last = ends[position] + min(lead, (starts[position + 1] - ends[position]) // 2)
-        continues = position > positions.start and sentences[position - 1].speaker == speaker
-        if stretches and continues:
-            stretches[-1] = (stretches[-1][0], last, speaker)
-        else:
-            stretches.append((first, last, speaker))
-    return stretches
-
-
-def _absorb_short_gaps(
-    speaking: list[tuple[int, int, str]], scene_start: int, scene_end: int, min_shot: int
-) -> list[tuple[int, int, str | None]]:
-    """The scene cut into speaker and narration stretches; narration stretches shorter than a
-    shot go to the neighbouring speaker shots."""
-    stretches: list[tuple[int, int, str | None]] = []
-    cursor = scene_start
-    for speaking_first, speaking_last, name in speaking:
-        if speaking_first > cursor:
-            stretches.append((cursor, speaking_first, None))
-        stretches.append((speaking_first, speaking_last, name))
-        cursor = speaking_last
-    if cursor < scene_end:
-        stretches.append((cursor, scene_end, None))
-    if not speaking:
-        return stretches
-    merged: list[tuple[int, int, str | None]] = []
-    for index, (first, last, speaker) in enumerate(stretches):
-        if speaker is not None or last - first >= min_shot:
-            merged.append((first, last, speaker))
-            continue
-        has_before = bool(merged) and merged[-1][2] is not None
-        has_after = index + 1 < len(stretches) and stretches[index + 1][2] is not None
-        if has_before and has_after:
-            middle = first + (last - first) // 2
-            merged[-1] = (merged[-1][0], middle, merged[-1][2])
-            stretches[index + 1] = (middle, *stretches[index + 1][1:])
-        elif has_before:
-            merged[-1] = (merged[-1][0], last, merged[-1][2])
-        elif has_after:
-            stretches[index + 1] = (first, *stretches[index + 1][1:])
-        else:
-            merged.append((first, last, speaker))
-    return merged
-
-
-def _image_pieces(
-    narration: list[tuple[int, int]], images: tuple[Path, ...], min_shot: int
-) -> list[tuple[int, int, Path | None]]:
-    """Split the narration stretches between the scene's images, in order (None: title card)."""
-    total = sum(last - first for first, last in narration)
-    if total <= 0:
-        return []
-    if not images:
-        return [(first, last, None) for first, last in narration]
-    count = max(1, min(len(images), total // min_shot))
-    cuts = [round(k * total / count) for k in range(count + 1)]
-    pieces: list[tuple[int, int, Path | None]] = []
-    offset = 0
-    for first, last in narration:
-        length = last - first
-        stretch: list[tuple[int, int, Path | None]] = []
-        for k in range(count):
-            low = max(cuts[k], offset)
-            high = min(cuts[k + 1], offset + length)
-            if high > low:
-                stretch.append((first + low - offset, first + high - offset, images[k]))
-        offset += length
-        pieces.extend(_merge_short(stretch, min_shot))
-    return pieces
-
-
-def _merge_short(
-    pieces: list[tuple[int, int, Path | None]], min_shot: int
-) -> list[tuple[int, int, Path | None]]:
-    merged: list[tuple[int, int, Path | None]] = []
-    for first, last, image in pieces:
-        if merged and (last - first < min_shot or merged[-1][2] == image):
-            merged[-1] = (merged[-1][0], last, merged[-1][2])
-        elif merged and merged[-1][1] - merged[-1][0] < min_shot:
-            merged[-1] = (merged[-1][0], last, image)
-        else:
-            merged.append((first, last, image))
-    return merged
-
-
-def _title(text: str) -> str:
-    words: list[str] = []
-    for word in text.split():
-        if len(" ".join([*words, word])) > TITLE_MAX_CHARS:
-            return " ".join(words) + "…" if words else word[:TITLE_MAX_CHARS] + "…"
-        words.append(word)
-    return " ".join(words)

@@ -12,9 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.ai.links import storage_key
 from app.ai.schemas import LipSyncRequest
-from app.ai.service import owned_project, queue_stage_job
+from app.ai.service import SECONDS_PER_MINUTE, owned_project, queue_stage_job
 from app.config import Settings
 from app.errors import Unprocessable
+from app.jobs.params import LipSyncParams
 from app.jobs.schemas import JobQueuedResponse
 from app.storage import LocalStorage, ObjectMissing, Storage
 from db.enums import JobKind, JobStatus
@@ -22,7 +23,7 @@ from db.models import User
 from db.repositories import jobs as job_repo
 from db.repositories import projects as project_repo
 from pipeline.errors import InputError
-from pipeline.media import MediaFacts, probe
+from pipeline.media.probe import MediaFacts, probe
 
 
 async def lip_sync(
@@ -55,7 +56,12 @@ async def lip_sync(
         project,
         JobKind.LIPSYNC,
         video_s,
-        {"video_key": video_key, "audio_key": audio_key, "video_s": round(video_s, 3)},
+        LipSyncParams(
+            output_minutes=video_s / SECONDS_PER_MINUTE,
+            video_key=video_key,
+            audio_key=audio_key,
+            video_s=round(video_s, 3),
+        ),
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import uuid
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,6 +12,7 @@ from app.config import Settings
 from app.credits import service as credits
 from app.errors import NotFound, Unprocessable
 from app.jobs.estimate import estimate
+from app.jobs.params import MusicParams, NarrationParams, OutputParams
 from app.jobs.queueing import enqueue
 from app.jobs.schemas import JobQueuedResponse
 from app.music.catalogue import is_catalogue_style
@@ -62,9 +62,11 @@ async def queue_stage_job(
     project: Project,
     kind: JobKind,
     output_s: float,
-    params: dict[str, Any],
+    params: OutputParams,
 ) -> JobQueuedResponse:
-    """Charge by the minute of output, create the job and queue it, all in one transaction."""
+    """Charge by the minute of output, create the job and queue it, all in one transaction.
+
+    output_s is the seconds of output the job makes (params.output_minutes in seconds)."""
     plan = await credits.user_plan(session, user)
     minutes = billed_minutes(output_s)
     credits.check_plan_allows(plan, minutes)
@@ -77,7 +79,7 @@ async def queue_stage_job(
             user_id=user.id,
             project_id=project.id,
             credits=credits.film_cost(plan, minutes),
-            params={**params, "output_minutes": output_s / SECONDS_PER_MINUTE},
+            params=params.to_column(),
         ),
     )
     await credits.debit_for_job(
@@ -109,7 +111,12 @@ async def audio_generate(
         project,
         JobKind.AUDIO,
         seconds,
-        {"text": request.text, "voice": str(request.voice), "language": request.language},
+        NarrationParams(
+            output_minutes=seconds / SECONDS_PER_MINUTE,
+            text=request.text,
+            voice=str(request.voice),
+            language=request.language,
+        ),
     )
 
 
@@ -131,5 +138,10 @@ async def music_generate(
         project,
         JobKind.MUSIC,
         float(request.duration),
-        {"style": request.style, "prompt": request.prompt, "duration_s": request.duration},
+        MusicParams(
+            output_minutes=request.duration / SECONDS_PER_MINUTE,
+            style=request.style,
+            prompt=request.prompt,
+            duration_s=request.duration,
+        ),
     )

@@ -14,20 +14,11 @@ from pathlib import Path
 from typing import get_args
 
 from app.cli import CommandError
-from pipeline.model_registry import (
-    ModelDownloadError,
-    ModelSpec,
-    Stage,
-    UnknownModelError,
-    download,
-    is_available,
-    languages_without_piper_voice,
-    list_models,
-    manifest_path,
-    model_path,
-    select_models,
-    verify,
-)
+from pipeline.errors import ModelDownloadError, UnknownModelError
+from pipeline.neural.downloads import download, manifest_path, verify
+from pipeline.neural.model_spec import ModelSpec, Stage
+from pipeline.neural.piper_voices import languages_without_piper_voice
+from pipeline.neural.registry import is_available, list_models, model_path, select_models
 
 DEFAULT_MODEL_DIR = Path("data") / "models"
 """Where weights go when neither --model-dir nor MODEL_DIR nor DATA_DIR is set."""

@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.cli import CommandError
+from pipeline.vocabulary import ASPECT_RATIOS, SHORT_SIDE_PX
 
 if TYPE_CHECKING:
-    from pipeline.backend_choice import BackendChoice
+    from pipeline.backends import BackendChoice
     from pipeline.film import FilmResult
 
 MIN_MINUTES = 1.0
@@ -28,8 +29,8 @@ MIN_MINUTES = 1.0
 MAX_SCRIPT_BYTES = 1_000_000
 """Largest script file read."""
 SECONDS_PER_MINUTE = 60.0
-ASPECTS = ("16:9", "9:16", "1:1")
-RESOLUTIONS = ("360p", "720p", "1080p")
+ASPECTS = tuple(ASPECT_RATIOS)
+RESOLUTIONS = tuple(SHORT_SIDE_PX)
 PERCENT = 100
 MIN_BAR_COLUMNS = 40
 
@@ -111,17 +112,22 @@ def run_render(args: argparse.Namespace) -> int:
             raise CommandError(f"The image {image} does not exist.")
 
     from pipeline.errors import PipelineError
-    from pipeline.film import FilmRequest, render_film
+    from pipeline.film import render_film
+    from pipeline.film_request import FilmRequest
+    from pipeline.music.choice import MusicChoice
 
     backends = _backends()
-
+    try:
+        music = MusicChoice.parse(args.music)
+    except PipelineError as error:
+        raise CommandError(str(error)) from error
     request = FilmRequest(
         script=script,
         images=tuple(args.images),
         voice=args.voice,
         language=args.language,
         duration_s=args.minutes * SECONDS_PER_MINUTE,
-        music=args.music,
+        music=music,
         aspect=args.aspect,
         resolution=args.resolution,
         seed=args.seed,

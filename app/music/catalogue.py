@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.music import STYLES
+from pipeline.music.styles import STYLES
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.schemas import LanguageCode, SpokenText
 from db.enums import JobStatus, ProjectStatus, Voice
+from pipeline.vocabulary import Aspect, Resolution
 
 MAX_SCRIPT_CHARS = 100_000
 MAX_IMAGES = 20
@@ -20,9 +20,6 @@ MAX_FILM_MINUTES = 40
 UPLOAD_REF = re.compile(
     r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/[^/\\]{1,255}$"
 )
-
-Aspect = Literal["16:9", "9:16", "1:1"]
-Resolution = Literal["360p", "720p", "1080p"]
 
 
 def upload_id(ref: str) -> uuid.UUID:

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.credits import service as credits
 from app.errors import Conflict, NotFound
 from app.jobs import lifecycle
+from app.jobs.params import RenderParams
 from app.jobs.queueing import enqueue
 from app.projects.rules import check_film_settings
 from app.projects.schemas import (
@@ -89,7 +90,7 @@ async def queue_render(
             user_id=user.id,
             project_id=project.id,
             credits=cost,
-            params={"output_minutes": project.duration},
+            params=RenderParams(output_minutes=project.duration).to_column(),
         ),
     )
     balance = await credits.debit_for_job(

@@ -7,7 +7,7 @@ from functools import lru_cache
 import numpy as np
 from anyio import to_thread
 
-from pipeline.music import generate
+from pipeline.music.styles import generate
 
 PREVIEW_S = 12.0
 """Length of a preview in seconds."""

@@ -19,8 +19,8 @@ from db.models import Upload, User
 from db.repositories import logs as log_repo
 from db.repositories import uploads as upload_repo
 from pipeline.errors import InputError
-from pipeline.images import inspect_image
-from pipeline.music_track import inspect_track
+from pipeline.media.images import inspect_image
+from pipeline.music.track import inspect_track
 
 MAX_FILES_PER_REQUEST = 20
 READ_CHUNK_BYTES = 1024 * 1024

@@ -1,13 +1,13 @@
-"""The worker's backend choice: Settings -> pipeline.backend_choice.BackendChoice."""
+"""The worker's backend choice: Settings -> pipeline.backends.BackendChoice."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from app.config import Settings
-from pipeline.backend_choice import BackendChoice
-from pipeline.backends.image_to_video import VideoSettings
-from pipeline.lipsync import LipSyncOptions
+from pipeline.backends import BackendChoice
+from pipeline.lipsync.wav2lip import LipSyncOptions
+from pipeline.picture.image_to_video import VideoSettings
 
 
 def backend_choice(settings: Settings) -> BackendChoice:

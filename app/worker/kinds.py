@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.storage import Storage
 from db.models import Job
-from pipeline.models import ProgressCallback
+from pipeline.types import ProgressCallback
 
 
 class JobWork(Protocol):

@@ -10,15 +10,15 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.jobs import lifecycle
+from app.jobs.params import LipSyncParams, read_params
 from app.storage import Storage
 from app.worker.inputs import StoredFile, fetch_files
 from app.worker.job_warnings import log_warnings
 from app.worker.stage_jobs import stage_prefix
 from db.models import Job
-from pipeline.backend_choice import BackendChoice
-from pipeline.lipsync_file import NO_MODEL_NOTE, lipsync_file
-from pipeline.models import ProgressCallback
-from pipeline.stage_backends import StageBackends
+from pipeline.backends import BackendChoice, StageBackends
+from pipeline.lipsync.video_file import NO_MODEL_NOTE, lipsync_file
+from pipeline.types import ProgressCallback
 
 OUTPUT_NAME = "lipsync.mp4"
 MP4_TYPE = "video/mp4"
@@ -57,12 +57,12 @@ class LipSyncWork:
         self.backends = backends or BackendChoice()
 
     async def prepare(self, session: AsyncSession, job: Job) -> LipSyncInputs:
-        params = job.params
+        params = read_params(job, LipSyncParams)
         return LipSyncInputs(
             job_id=job.id,
             output_key=stage_prefix(job) + OUTPUT_NAME,
-            video=_stored(str(params["video_key"])),
-            audio=_stored(str(params["audio_key"])),
+            video=_stored(params.video_key),
+            audio=_stored(params.audio_key),
         )
 
     def run(

@@ -9,7 +9,7 @@ import psycopg
 
 from db.repositories import job_progress
 from db.urls import libpq_url
-from pipeline.film import RenderCancelled
+from pipeline.errors import RenderCancelled
 
 REPORT_INTERVAL_S = 0.5
 """At most two database writes a second per job; cancellation is noticed within this time."""

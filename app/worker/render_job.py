@@ -17,9 +17,9 @@ from app.worker.render_work import RenderInputs, RenderOutputs, output_prefix, r
 from db.enums import UploadKind
 from db.models import Job, Project
 from db.repositories import uploads as upload_repo
-from pipeline.backend_choice import BackendChoice
+from pipeline.backends import BackendChoice
 from pipeline.errors import InputError
-from pipeline.models import ProgressCallback
+from pipeline.types import ProgressCallback
 
 
 class RenderWork:
@@ -36,7 +36,6 @@ class RenderWork:
         track = None
         if not is_catalogue_style(project.music):
             track = (await _stored(session, project, [project.music], UploadKind.AUDIO))[0]
-        size = job.params.get("size")
         return RenderInputs(
             job_id=job.id,
             project_id=project.id,
@@ -49,7 +48,6 @@ class RenderWork:
             music_track=track,
             aspect=project.aspect,
             resolution=project.resolution,
-            size=(int(size[0]), int(size[1])) if size else None,
         )
 
     def run(

@@ -9,9 +9,11 @@ from typing import Any
 
 from app.storage import Storage
 from app.worker.inputs import StoredFile, fetch_files
-from pipeline.backend_choice import BackendChoice
-from pipeline.film import FilmRequest, render_film
-from pipeline.models import ProgressCallback
+from pipeline.backends import BackendChoice
+from pipeline.film import render_film
+from pipeline.film_request import FilmRequest
+from pipeline.music.choice import MusicChoice
+from pipeline.types import ProgressCallback
 
 SECONDS_PER_MINUTE = 60
 SEED_MODULUS = 2**31
@@ -74,9 +76,11 @@ def render_project(
 
     backends chooses each stage's engine (the CPU defaults without it)."""
     images = fetch_files(storage, inputs.images, folder / "images")
-    music = inputs.music_style or "none"
+    music = MusicChoice.named(inputs.music_style) if inputs.music_style else MusicChoice.silence()
     if inputs.music_track is not None:
-        music = str(fetch_files(storage, [inputs.music_track], folder / "music")[0])
+        music = MusicChoice.from_track(
+            fetch_files(storage, [inputs.music_track], folder / "music")[0]
+        )
     request = FilmRequest(
         script=inputs.script,
         images=tuple(images),

@@ -5,19 +5,19 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.jobs import lifecycle
+from app.jobs.params import MusicParams, NarrationParams, Params, read_params
 from app.storage import Storage
 from app.worker.job_warnings import log_warnings
 from app.worker.render_work import seed_for
 from db.models import Job
 from pipeline.audio_files import music_file, narration_file
-from pipeline.backend_choice import BackendChoice
-from pipeline.models import ProgressCallback
-from pipeline.stage_backends import StageBackends
+from pipeline.backends import BackendChoice, StageBackends
+from pipeline.types import ProgressCallback
 
 M4A_TYPE = "audio/mp4"
 
@@ -28,12 +28,12 @@ def stage_prefix(job: Job) -> str:
 
 
 @dataclass(frozen=True)
-class StageInputs:
+class StageInputs(Generic[Params]):
     """A stage job's id, output key and parameters."""
 
     job_id: uuid.UUID
     output_key: str
-    params: dict[str, Any]
+    params: Params
 
 
 @dataclass(frozen=True)
@@ -46,24 +46,34 @@ class StageOutcome:
     backends: dict[str, Any] = field(default_factory=dict)
 
 
-class _StageWork:
-    """The shared steps of stage jobs; subclasses name the file and make it."""
+class _StageWork(Generic[Params]):
+    """The shared steps of stage jobs; subclasses name the file, their params and make it."""
 
     filename = "output.m4a"
+    params_model: type[Params]
 
     def __init__(self, backends: BackendChoice | None = None) -> None:
         self.backends = backends or BackendChoice()
 
-    async def prepare(self, session: AsyncSession, job: Job) -> StageInputs:
-        return StageInputs(job.id, stage_prefix(job) + self.filename, dict(job.params))
+    async def prepare(self, session: AsyncSession, job: Job) -> StageInputs[Params]:
+        params = read_params(job, self.params_model)
+        return StageInputs(job.id, stage_prefix(job) + self.filename, params)
 
     def make(
-        self, inputs: StageInputs, path: Path, progress: ProgressCallback, stages: StageBackends
+        self,
+        inputs: StageInputs[Params],
+        path: Path,
+        progress: ProgressCallback,
+        stages: StageBackends,
     ) -> float:
         raise NotImplementedError
 
     def run(
-        self, inputs: StageInputs, storage: Storage, folder: Path, progress: ProgressCallback
+        self,
+        inputs: StageInputs[Params],
+        storage: Storage,
+        folder: Path,
+        progress: ProgressCallback,
     ) -> StageOutcome:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / self.filename
@@ -93,40 +103,50 @@ class _StageWork:
         return stage_prefix(job)
 
 
-class AudioWork(_StageWork):
+class AudioWork(_StageWork[NarrationParams]):
     """Narration of a text in a voice and language."""
 
     filename = "narration.m4a"
+    params_model = NarrationParams
 
     def make(
-        self, inputs: StageInputs, path: Path, progress: ProgressCallback, stages: StageBackends
+        self,
+        inputs: StageInputs[NarrationParams],
+        path: Path,
+        progress: ProgressCallback,
+        stages: StageBackends,
     ) -> float:
         params = inputs.params
         return narration_file(
-            params["text"],
-            params["voice"],
-            params["language"],
+            params.text,
+            params.voice,
+            params.language,
             path,
             progress=progress,
             stages=stages,
         )
 
 
-class MusicWork(_StageWork):
+class MusicWork(_StageWork[MusicParams]):
     """A music track in a catalogue style (MusicGen with the free-text prompt when chosen)."""
 
     filename = "music.m4a"
+    params_model = MusicParams
 
     def make(
-        self, inputs: StageInputs, path: Path, progress: ProgressCallback, stages: StageBackends
+        self,
+        inputs: StageInputs[MusicParams],
+        path: Path,
+        progress: ProgressCallback,
+        stages: StageBackends,
     ) -> float:
         params = inputs.params
         return music_file(
-            params["style"],
-            float(params["duration_s"]),
+            params.style,
+            params.duration_s,
             path,
             seed_for(inputs.job_id),
             progress,
-            prompt=str(params.get("prompt") or "") or None,
+            prompt=params.prompt or None,
             stages=stages,
         )

@@ -33,7 +33,7 @@ from app.youtube.upload_records import UploadFailure, UploadPlan
 from db.models import Job
 from db.repositories import youtube as youtube_repo
 from db.urls import libpq_url
-from pipeline.models import ProgressCallback
+from pipeline.types import ProgressCallback
 
 log = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
 from app.errors import Conflict, NotFound
+from app.jobs.params import YoutubeUploadParams
 from app.jobs.queueing import enqueue
 from app.schemas import PageParams
 from app.youtube.configured import oauth_client
@@ -27,7 +28,6 @@ from db.repositories import youtube as youtube_repo
 from db.repositories.youtube import UNFINISHED_UPLOADS, UploadRow
 
 PERCENT = 100.0
-UPLOAD_ID_PARAM = "upload_id"
 """The job parameter naming the upload row the job publishes."""
 
 _ENDED_JOB_REASONS = {JobStatus.CANCELLED: "cancelled", JobStatus.FAILED: "job_failed"}
@@ -100,7 +100,7 @@ async def queue_upload(
             user_id=user.id,
             project_id=project.id,
             credits=0,
-            params={UPLOAD_ID_PARAM: str(upload_id)},
+            params=YoutubeUploadParams(upload_id=upload_id).to_column(),
         ),
     )
     upload = await youtube_repo.add_upload(

@@ -14,13 +14,14 @@ from typing import Any, NoReturn
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
+from app.jobs.params import YoutubeUploadParams, read_params
 from app.youtube.configured import oauth_client, token_cipher
 from app.youtube.connection import mark_disconnected
 from app.youtube.errors import AccessRevoked, YouTubeError
 from app.youtube.metadata import DEFAULT_PRIVACY, FilmDetails, Privacy
 from app.youtube.oauth import GoogleOAuthClient
 from app.youtube.publisher import WATCH_URL, PublishResult, StepFailure
-from app.youtube.service import UPLOAD_ID_PARAM, film_details
+from app.youtube.service import film_details
 from db.enums import ProjectStatus, UploadStatus
 from db.models import Job, Project, YoutubeAccountState, YoutubeIntegration
 from db.repositories import logs as log_repo
@@ -67,7 +68,7 @@ class UploadFailure:
 
 async def begin(session: AsyncSession, settings: Settings, job: Job) -> UploadPlan:
     """Check the upload can go ahead and mark it processing; UploadRefused (recorded) if not."""
-    upload_id = uuid.UUID(str(job.params[UPLOAD_ID_PARAM]))
+    upload_id = read_params(job, YoutubeUploadParams).upload_id
     upload = await youtube_repo.get_upload(session, upload_id, lock=True)
     if upload is None:
         raise UploadRefused("The YouTube upload was deleted before it started.")

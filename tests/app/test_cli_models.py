@@ -13,8 +13,8 @@ import pytest
 
 from app.cli import CommandError
 from app.cli import models as cli
-from pipeline import model_registry as registry
-from pipeline.model_registry import ModelFile, ModelSpec
+from pipeline.neural import registry as registry
+from pipeline.neural.model_spec import ModelFile, ModelSpec
 
 BODY = b"tiny weights" * 100
 

@@ -19,12 +19,12 @@ from app.context import AppContext
 from app.errors import Unprocessable
 from app.storage import LocalStorage, S3Storage
 from db.models import LogEntry
-from pipeline.media import probe
-from pipeline.model_registry import WAV2LIP, model_path
-from pipeline.wav2lip_tiny import build_tiny_wav2lip
+from pipeline.media.probe import probe
+from pipeline.neural.registry import WAV2LIP, model_path
+from pipeline.testing.faces import draw_face
+from pipeline.testing.tiny_wav2lip import build_tiny_wav2lip
 from tests.app.test_credits import assert_balances_agree
 from tests.app.test_projects import _topup, film
-from tests.pipeline.face_images import draw_face
 from tests.support.accounts import Account, register
 from tests.support.jobs import download, running_worker, wait_for_job, wait_for_project
 

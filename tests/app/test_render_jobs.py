@@ -13,7 +13,7 @@ from app.config import Settings
 from app.context import AppContext
 from app.storage import LocalStorage
 from db.models import CreditLedgerEntry, Job, LogEntry, Upload
-from pipeline.media import probe
+from pipeline.media.probe import probe
 from pipeline.subtitles import parse_cues
 from tests.app.test_credits import assert_balances_agree
 from tests.app.test_projects import _topup, _upload, film

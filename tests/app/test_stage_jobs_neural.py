@@ -10,13 +10,13 @@ import pytest
 
 from app.storage import LocalStorage
 from app.worker.stage_jobs import AudioWork, MusicWork, StageInputs
-from pipeline.backend_choice import BackendChoice
-from pipeline.backends import musicgen
-from pipeline.backends.musicgen import MusicGenSettings
-from pipeline.media import probe
-from pipeline.model_registry import MUSICGEN_SMALL, model_path
-from tests.pipeline.backends.tiny_musicgen import write_tiny_musicgen
-from tests.pipeline.backends.tiny_piper import write_tiny_voice
+from pipeline.backends import BackendChoice
+from pipeline.media.probe import probe
+from pipeline.music import musicgen
+from pipeline.music.musicgen import MusicGenSettings
+from pipeline.neural.registry import MUSICGEN_SMALL, model_path
+from pipeline.testing.tiny_musicgen import write_tiny_musicgen
+from pipeline.testing.tiny_piper import write_tiny_voice
 
 pytest.importorskip("piper")
 pytest.importorskip("transformers")
@@ -33,9 +33,10 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run(work: AudioWork | MusicWork, params: dict[str, object], tmp_path: Path) -> tuple:
+    typed = work.params_model.model_validate({"output_minutes": 0.1, **params})
     storage = LocalStorage(tmp_path / "storage", "secret" * 8, "http://localhost")
     key = f"projects/{uuid.uuid4()}/jobs/{uuid.uuid4()}/{work.filename}"
-    inputs = StageInputs(uuid.uuid4(), key, params)
+    inputs = StageInputs(uuid.uuid4(), key, typed)
     outcome = work.run(inputs, storage, tmp_path / "work", lambda _stage, _fraction: None)
     return outcome, probe(storage.path(key))
 

@@ -21,7 +21,7 @@ from app.storage import (
     StorageError,
     open_storage,
 )
-from pipeline.media import probe
+from pipeline.media.probe import probe
 from tests.app.test_projects import _upload, film
 from tests.support.accounts import register
 from tests.support.jobs import running_worker, wait_for_project

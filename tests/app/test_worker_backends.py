@@ -7,21 +7,25 @@ from typing import get_args
 
 import pytest
 
-from app import config
 from app.config import Settings
 from app.worker.backends import backend_choice
-from pipeline import backend_choice as pipeline_choice
+from db.enums import Voice
+from pipeline import vocabulary
 
 
-def test_settings_names_match_the_pipeline_backends() -> None:
-    pairs = [
-        (config.TtsBackendName, pipeline_choice.TtsBackend),
-        (config.MusicBackendName, pipeline_choice.MusicBackend),
-        (config.VideoBackendName, pipeline_choice.VideoBackend),
-        (config.LipSyncBackendName, pipeline_choice.LipSyncBackend),
-    ]
-    for app_names, pipeline_names in pairs:
-        assert get_args(app_names) == get_args(pipeline_names)
+def test_settings_use_the_pipeline_backend_names() -> None:
+    fields = Settings.model_fields
+    for field, names in [
+        ("tts_backend", vocabulary.TTS_BACKENDS),
+        ("music_backend", vocabulary.MUSIC_BACKENDS),
+        ("video_backend", vocabulary.VIDEO_BACKENDS),
+        ("lipsync_backend", vocabulary.LIPSYNC_BACKENDS),
+    ]:
+        assert get_args(fields[field].annotation) == names
+
+
+def test_database_enums_hold_the_pipeline_value_sets() -> None:
+    assert tuple(voice.value for voice in Voice) == vocabulary.VOICES
 
 
 def test_defaults_are_the_cpu_backends_with_lipsync_when_present(tmp_path: Path) -> None:

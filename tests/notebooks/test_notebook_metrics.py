@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.mix import TARGET_LUFS
+from pipeline.sound.mix import TARGET_LUFS
 from pipeline.notebook_metrics import load_metrics, metrics_dir
 from pipeline.subtitles import MAX_START_OFFSET_FRAMES
 

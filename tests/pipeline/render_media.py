@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from pipeline.models import (
+from pipeline.types import (
     FILM_SAMPLE_RATE_HZ,
     AudioArray,
     Frame,

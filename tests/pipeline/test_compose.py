@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.compose import STAGES, compose_film
-from pipeline.media import measure_loudness, probe
-from pipeline.mix import TARGET_LUFS
-from pipeline.models import Cue, Shot, VideoFormat
+from pipeline.media.probe import measure_loudness, probe
+from pipeline.sound.mix import TARGET_LUFS
+from pipeline.types import Cue, Shot, VideoFormat
 from tests.pipeline.render_media import music_chunks, speech_timeline, write_picture
 
 FMT = VideoFormat(width=320, height=180, fps=30)

@@ -8,16 +8,11 @@ from pathlib import Path
 import pytest
 
 from pipeline import subtitles
-from pipeline.errors import InputError, ScriptLengthError
-from pipeline.film import (
-    OUTPUT_NAMES,
-    STAGES,
-    FilmRequest,
-    FilmResult,
-    RenderCancelled,
-    render_film,
-)
-from pipeline.media import measure_loudness, probe
+from pipeline.errors import InputError, RenderCancelled, ScriptLengthError
+from pipeline.film import OUTPUT_NAMES, STAGES, FilmResult, render_film
+from pipeline.film_request import FilmRequest
+from pipeline.media.probe import measure_loudness, probe
+from pipeline.music.choice import MusicChoice
 from tests.pipeline.render_media import write_picture
 
 SMALL = (320, 180)
@@ -89,7 +84,7 @@ def test_screenplay_film_shows_each_speaker_while_they_speak(tmp_path: Path) -> 
         images=(sea, maya, ravi),
         voice="female",
         duration_s=15.0,
-        music="cinematic",
+        music=MusicChoice.named("cinematic"),
         size=SMALL,
         seed=3,
     )
@@ -117,7 +112,7 @@ def test_hindi_film_with_title_cards_and_burned_in_subtitles(tmp_path: Path) -> 
         language="hi",
         voice="male",
         duration_s=12.0,
-        music="sloka",
+        music=MusicChoice.named("sloka"),
         size=SMALL,
         burn_subtitles=True,
     )
@@ -132,7 +127,8 @@ def test_hindi_film_with_title_cards_and_burned_in_subtitles(tmp_path: Path) -> 
 
 def test_no_music_and_a_user_track_both_work(tmp_path: Path) -> None:
     quiet = render_film(
-        FilmRequest(script=SCREENPLAY, duration_s=15.0, music="none", size=SMALL), tmp_path / "a"
+        FilmRequest(script=SCREENPLAY, duration_s=15.0, music=MusicChoice.silence(), size=SMALL),
+        tmp_path / "a",
     )
     assert quiet.mix.music_gain_db == float("-inf")
     assert json.loads(quiet.report.read_text())["settings"]["music"] == "none"
@@ -140,7 +136,9 @@ def test_no_music_and_a_user_track_both_work(tmp_path: Path) -> None:
     track = tmp_path / "track.wav"
     _write_wav(track, seconds=4.0)
     result = render_film(
-        FilmRequest(script=SCREENPLAY, duration_s=15.0, music=str(track), size=SMALL),
+        FilmRequest(
+            script=SCREENPLAY, duration_s=15.0, music=MusicChoice.from_track(track), size=SMALL
+        ),
         tmp_path / "b",
     )
     assert result.mix.music_gain_db > float("-inf")
@@ -182,8 +180,8 @@ def test_a_cancelled_render_leaves_nothing_and_keeps_an_older_film(tmp_path: Pat
         ({"script": "   \n\n "}, "empty"),
         ({"voice": "robot"}, "Voice"),
         ({"language": "xx"}, "Language"),
-        ({"music": "polka"}, "Music style"),
-        ({"music": "missing.mp3"}, "does not exist"),
+        ({"music": MusicChoice(style="polka")}, "Music style"),
+        ({"music": MusicChoice.from_track(Path("missing.mp3"))}, "does not exist"),
         ({"aspect": "4:3"}, "Aspect"),
         ({"resolution": "4k"}, "Resolution"),
         ({"duration_s": 0.0}, "more than zero"),

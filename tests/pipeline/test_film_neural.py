@@ -13,18 +13,19 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from pipeline.backend_choice import BackendChoice
-from pipeline.backends.image_to_video import VideoSettings, clip_seed
-from pipeline.backends.musicgen import MusicGenSettings
-from pipeline.film import FilmRequest, FilmResult, render_film
-from pipeline.media import measure_loudness, probe
-from pipeline.model_registry import MUSICGEN_SMALL, SVD_IMG2VID_XT, WAV2LIP, model_path
-from pipeline.stage_backends import shot_seed
-from pipeline.wav2lip_tiny import build_tiny_wav2lip
-from tests.pipeline.backends.tiny_musicgen import write_tiny_musicgen
-from tests.pipeline.backends.tiny_piper import write_tiny_voice
-from tests.pipeline.backends.tiny_video import write_tiny_video_pipeline
-from tests.pipeline.face_images import draw_face
+from pipeline.backends import BackendChoice
+from pipeline.film import FilmResult, render_film
+from pipeline.film_request import FilmRequest
+from pipeline.media.probe import measure_loudness, probe
+from pipeline.music.choice import MusicChoice
+from pipeline.music.musicgen import MusicGenSettings
+from pipeline.neural.registry import MUSICGEN_SMALL, SVD_IMG2VID_XT, WAV2LIP, model_path
+from pipeline.picture.image_to_video import VideoSettings, clip_seed, shot_seed
+from pipeline.testing.faces import draw_face
+from pipeline.testing.tiny_musicgen import write_tiny_musicgen
+from pipeline.testing.tiny_piper import write_tiny_voice
+from pipeline.testing.tiny_video import write_tiny_video_pipeline
+from pipeline.testing.tiny_wav2lip import build_tiny_wav2lip
 from tests.pipeline.render_media import write_picture
 
 pytest.importorskip("onnxruntime")
@@ -75,7 +76,7 @@ def _request(images: tuple[Path, ...], backends: BackendChoice) -> FilmRequest:
         images=images,
         voice="female",
         duration_s=DURATION_S,
-        music="cinematic",
+        music=MusicChoice.named("cinematic"),
         music_prompt="calm piano",
         size=SMALL,
         seed=SEED,

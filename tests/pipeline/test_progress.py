@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from pipeline.film import STAGE_WEIGHTS
-from pipeline.models import AudioArray
 from pipeline.progress import OverallProgress, StageClock, TimedChunks
+from pipeline.types import AudioArray
 
 
 def test_overall_progress_is_monotonic_across_stages() -> None:

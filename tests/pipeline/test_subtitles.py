@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.models import Cue, Sentence, SpeechSpan, Timeline
-from pipeline.scenes import parse_script
-from pipeline.speech_samples import CALIBRATION_PASSAGES
+from pipeline.script.scenes import parse_script
+from pipeline.speech.samples import CALIBRATION_PASSAGES
+from pipeline.speech.tts import synthesize
 from pipeline.subtitles import (
     MAX_CHARS_PER_S,
     break_lines,
@@ -22,7 +22,7 @@ from pipeline.subtitles import (
     to_vtt,
 )
 from pipeline.timing import check_fit, layout
-from pipeline.tts import synthesize
+from pipeline.types import Cue, Sentence, SpeechSpan, Timeline
 
 FPS = 30
 FRAME = 1 / FPS

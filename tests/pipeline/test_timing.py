@@ -1,4 +1,4 @@
-"""Tests for pipeline.timing and pipeline.speech_model: estimates, pace, layout and shots."""
+"""Tests for pipeline.timing and pipeline.speech.estimate: estimates, pace, layout and shots."""
 
 from __future__ import annotations
 
@@ -9,20 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline import speech_model
 from pipeline.errors import InputError, ScriptLengthError
-from pipeline.models import Script, SpokenSentence, Timeline
-from pipeline.scenes import parse_script, split_sentences
-from pipeline.speech_samples import CALIBRATION_PASSAGES
-from pipeline.timing import (
-    MIN_SCENE_GAP_S,
-    MIN_SENTENCE_GAP_S,
-    MIN_SHOT_S,
-    check_fit,
-    estimate_narration_s,
-    layout,
-)
-from pipeline.tts import (
+from pipeline.script.scenes import parse_script, split_sentences
+from pipeline.shot_list import MIN_SHOT_S
+from pipeline.speech import estimate as speech_estimate
+from pipeline.speech.samples import CALIBRATION_PASSAGES
+from pipeline.speech.tts import (
     DEFAULT_WORDS_PER_MINUTE,
     LANGUAGES,
     MAX_WORDS_PER_MINUTE,
@@ -30,6 +22,14 @@ from pipeline.tts import (
     speak,
     synthesize,
 )
+from pipeline.timing import (
+    MIN_SCENE_GAP_S,
+    MIN_SENTENCE_GAP_S,
+    check_fit,
+    estimate_narration_s,
+    layout,
+)
+from pipeline.types import Script, SpokenSentence, Timeline
 
 # A second story, not used for calibration, in every supported language.
 HELD_OUT = {
@@ -66,7 +66,7 @@ def _real_speech_s(text: str, language: str, voice: str, words_per_minute: int) 
 
 def _estimated_speech_s(text: str, language: str, voice: str, words_per_minute: int) -> float:
     return sum(
-        speech_model.speech_seconds(sentence, language, voice, words_per_minute)
+        speech_estimate.speech_seconds(sentence, language, voice, words_per_minute)
         for sentence in split_sentences(text)
     )
 
@@ -75,7 +75,7 @@ def _estimated_speech_s(text: str, language: str, voice: str, words_per_minute: 
 
 
 def test_every_language_has_a_held_out_passage_and_constants() -> None:
-    assert set(HELD_OUT) == set(LANGUAGES) == set(speech_model.SECONDS_PER_UNIT)
+    assert set(HELD_OUT) == set(LANGUAGES) == set(speech_estimate.SECONDS_PER_UNIT)
     assert set(CALIBRATION_PASSAGES) == set(LANGUAGES)
 
 
@@ -90,14 +90,6 @@ def test_estimate_matches_real_speech_in_each_language(language: str) -> None:
         real = _real_speech_s(text, language, voice, pace)
         estimate = _estimated_speech_s(text, language, voice, pace)
         assert estimate == pytest.approx(real, rel=ESTIMATE_TOLERANCE), (voice, pace)
-
-
-def test_constants_are_what_the_calibration_fits() -> None:
-    fitted = speech_model.fit(CALIBRATION_PASSAGES)
-    for language, value in fitted.seconds_per_unit.items():
-        assert speech_model.SECONDS_PER_UNIT[language] == pytest.approx(value, rel=0.03)
-    stored = (speech_model.SECONDS_PER_PAUSE, speech_model.SECONDS_PER_WORD)
-    assert stored == pytest.approx((fitted.seconds_per_pause, fitted.seconds_per_word), rel=0.05)
 
 
 def test_narration_estimate_adds_the_usual_gaps_and_scales_with_pace() -> None:

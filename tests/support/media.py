@@ -40,7 +40,7 @@ def image_bytes(
 
 def tone_file(path: Path, seconds: float = 3.0, frequency_hz: int = 440) -> Path:
     """A stereo sine tone encoded by ffmpeg in the format the suffix names (.mp3, .wav...)."""
-    from pipeline.encode import ffmpeg_exe
+    from pipeline.media.encode import ffmpeg_exe
 
     subprocess.run(
         [

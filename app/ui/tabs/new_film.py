@@ -10,7 +10,7 @@ import gradio as gr
 
 from app.music.catalogue import catalogue
 from app.projects import service as projects
-from app.projects.schemas import Aspect, CreateProjectRequest, FilmSettings, Resolution
+from app.projects.schemas import CreateProjectRequest, FilmSettings
 from app.ui.account import Account
 from app.ui.film_estimate import Estimate, estimate_film, estimate_html, film_minutes
 from app.ui.formatting import minutes_label, notice_html
@@ -23,7 +23,8 @@ from app.ui.widgets import section_title
 from db.enums import Voice
 from pipeline.errors import InputError
 from pipeline.languages import SUPPORTED_LANGUAGES
-from pipeline.tts import LANGUAGES
+from pipeline.speech.tts import LANGUAGES
+from pipeline.vocabulary import Aspect, Resolution
 
 FIELD_LABELS = {
     "title": "Title",

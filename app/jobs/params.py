@@ -1,0 +1,86 @@
+"""What each kind of job needs: written by the services, validated by the workers.
+
+A job's `params` column holds one of these models as JSON. Every kind that produces media
+carries `output_minutes`, the minutes of output it makes (what it is billed on and what the
+time estimates divide by); the rest is what its worker needs and nothing more.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from db.enums import JobKind
+from db.models import Job
+
+Params = TypeVar("Params", bound="JobParams")
+
+
+class JobParams(BaseModel):
+    """The common base: immutable, and unknown keys from older rows are ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    def to_column(self) -> dict[str, Any]:
+        """The JSON stored in jobs.params."""
+        return self.model_dump(mode="json")
+
+
+class OutputParams(JobParams):
+    """A job that makes media, billed and estimated by its minutes of output."""
+
+    output_minutes: float = Field(ge=0)
+
+
+class RenderParams(OutputParams):
+    """A project's film; everything else is read from the project when the job starts."""
+
+
+class NarrationParams(OutputParams):
+    """Narration of a text (POST /api/ai/audio-generate)."""
+
+    text: str
+    voice: str
+    language: str
+
+
+class MusicParams(OutputParams):
+    """A music track (POST /api/ai/music-generate)."""
+
+    style: str
+    duration_s: float = Field(gt=0)
+    prompt: str | None = None
+
+
+class LipSyncParams(OutputParams):
+    """A video lip-synced to an audio track, both stored files of the user
+    (POST /api/ai/lip-sync)."""
+
+    video_key: str
+    audio_key: str
+    video_s: float = Field(ge=0)
+
+
+class YoutubeUploadParams(JobParams):
+    """Publishing a film: the upload record holds the rest."""
+
+    upload_id: uuid.UUID
+
+
+PARAMS_BY_KIND: dict[JobKind, type[JobParams]] = {
+    JobKind.RENDER: RenderParams,
+    JobKind.AUDIO: NarrationParams,
+    JobKind.MUSIC: MusicParams,
+    JobKind.LIPSYNC: LipSyncParams,
+    JobKind.YOUTUBE_UPLOAD: YoutubeUploadParams,
+}
+"""The params model of each job kind."""
+
+
+def read_params(job: Job, model: type[Params]) -> Params:
+    """The job's params as its kind's model; ValueError when the kind does not match."""
+    if PARAMS_BY_KIND[job.kind] is not model:
+        raise ValueError(f"A {job.kind} job has no {model.__name__}.")
+    return model.model_validate(job.params)

@@ -1,0 +1,157 @@
+"""Which backend each AI stage uses, and the backends of one render.
+
+A BackendChoice is a plain value the caller passes into the stages (the worker builds it
+from its settings, a notebook writes it by hand); the pipeline never reads settings itself.
+StageBackends puts each stage's own selection (speech/select, music/select, picture/select,
+lipsync/select) behind one object for a render or stage job. A chosen neural backend that
+cannot serve is not an error: the stage falls back to its default and says so, once
+(pipeline.neural.fallback). record() is what render.json keeps: the choice, what was used,
+and each neural shot's seeds.
+
+Importing this module loads no model runtime.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.lipsync import select as lipsync_select
+from pipeline.lipsync.wav2lip import LipSyncOptions, Wav2LipModel
+from pipeline.music.musicgen import MusicGenSettings
+from pipeline.music.select import MusicMaker
+from pipeline.neural.fallback import BackendLog
+from pipeline.neural_shots import NeuralShotOptions, NeuralShots, ShotRecords
+from pipeline.picture.image_to_video import VideoSettings
+from pipeline.picture.select import video_model_folder
+from pipeline.picture.shot_pictures import ShotPictures
+from pipeline.sound.clips import ClipStore
+from pipeline.speech.select import Narrator
+from pipeline.types import SpokenSentence, Timeline, VideoFormat
+from pipeline.vocabulary import (
+    DEFAULT_LIPSYNC_BACKEND,
+    DEFAULT_MUSIC_BACKEND,
+    DEFAULT_TTS_BACKEND,
+    DEFAULT_VIDEO_BACKEND,
+    LipSyncBackend,
+    MusicBackend,
+    TtsBackend,
+    VideoBackend,
+)
+
+DEFAULT_VIDEO_MODEL = "svd-img2vid-xt"
+"""The registry's image-to-video model used when none is named (25 frames a clip)."""
+DETECT_EVERY_FRAMES = 3
+"""Frames between face detections when lip-syncing a video (0.1 s at 30 fps)."""
+
+
+@dataclass(frozen=True)
+class BackendChoice:
+    """The backend of each stage, where the weights are, and how the neural ones run.
+
+    model_dir None means no weights anywhere: every neural choice falls back to its default.
+    device None picks CUDA when a GPU is usable, else the CPU.
+    """
+
+    tts: TtsBackend = DEFAULT_TTS_BACKEND
+    music: MusicBackend = DEFAULT_MUSIC_BACKEND
+    video: VideoBackend = DEFAULT_VIDEO_BACKEND
+    lipsync: LipSyncBackend = DEFAULT_LIPSYNC_BACKEND
+    model_dir: Path | None = None
+    device: str | None = None
+    video_model: str = DEFAULT_VIDEO_MODEL
+    """Registry name of the image-to-video model (svd-img2vid-xt or svd-img2vid)."""
+    video_settings: VideoSettings = field(default_factory=VideoSettings)
+    music_settings: MusicGenSettings = field(default_factory=MusicGenSettings)
+    lipsync_options: LipSyncOptions = field(
+        default_factory=lambda: LipSyncOptions(detect_every=DETECT_EVERY_FRAMES)
+    )
+
+    def chosen(self) -> dict[str, str]:
+        """The choice per stage, as recorded in render.json."""
+        return {
+            "tts": self.tts,
+            "music": self.music,
+            "video": self.video,
+            "lipsync": self.lipsync,
+        }
+
+
+CPU_DEFAULTS = BackendChoice(lipsync="none")
+"""Every stage on its CPU default (espeak-ng, procedural music, Ken Burns, no lip-sync)."""
+
+
+class StageBackends:
+    """The backends of one render or stage job, resolved against MODEL_DIR once each.
+
+    Not shared between renders: it collects that render's warnings and records.
+    """
+
+    def __init__(self, choice: BackendChoice) -> None:
+        self.choice = choice
+        self.log = BackendLog()
+        self.records = ShotRecords()
+        self.narrator = Narrator(choice.tts, choice.model_dir, choice.device, self.log)
+        self.music = MusicMaker(
+            choice.music, choice.model_dir, choice.device, choice.music_settings, self.log
+        )
+        self.speak = self.narrator.speak
+        self.music_chunks = self.music.music_chunks
+
+    @property
+    def warnings(self) -> list[str]:
+        """Each fallback's sentence, once, in the order they happened."""
+        return self.log.warnings
+
+    @property
+    def used(self) -> dict[str, str]:
+        """The backend that served each stage."""
+        return self.log.used
+
+    def warn(self, message: str) -> None:
+        """Add a warning once (and log it)."""
+        self.log.warn(message)
+
+    def record(self) -> dict[str, Any]:
+        """What render.json keeps about the backends: chosen, used, shots, seconds."""
+        return {
+            "chosen": self.choice.chosen(),
+            "used": dict(self.log.used),
+            "model_dir": str(self.choice.model_dir) if self.choice.model_dir else None,
+            "device": self.choice.device or "auto",
+            "shots": list(self.records.shots),
+            "seconds": {name: round(value, 3) for name, value in self.records.seconds.items()},
+        }
+
+    def lipsync_model(self, always_warn: bool = False) -> Wav2LipModel | None:
+        """The Wav2Lip model when lip-sync is chosen (or auto) and its weights load; else None
+        with a warning (for auto, only when always_warn: a job that asked for lip-sync)."""
+        choice = self.choice
+        return lipsync_select.lipsync_model(
+            choice.lipsync, choice.model_dir, choice.device, self.log, always_warn
+        )
+
+    def shot_pictures(
+        self,
+        timeline: Timeline,
+        spoken: Sequence[SpokenSentence],
+        fmt: VideoFormat,
+        seed: int,
+        clips: ClipStore | None = None,
+    ) -> ShotPictures | None:
+        """The hook that lip-syncs speakers and animates images while the film encodes, or
+        None when both are off (the renderer then draws every shot itself)."""
+        choice = self.choice
+        has_speakers = any(shot.speaker and shot.image for shot in timeline.shots)
+        model = self.lipsync_model() if has_speakers else None
+        if not has_speakers:
+            self.log.use(lipsync_select.STAGE, lipsync_select.NO_LIPSYNC)
+        folder = video_model_folder(choice.video, choice.video_model, choice.model_dir, self.log)
+        if model is None and folder is None:
+            return None
+        options = NeuralShotOptions(choice.lipsync_options, choice.video_settings, choice.device)
+        return NeuralShots(
+            options, self.log, self.records, timeline, spoken, clips, fmt, seed, model, folder
+        )

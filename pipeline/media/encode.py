@@ -1,0 +1,329 @@
+"""The encoder: raw yuv420p frames streamed to ffmpeg's H.264 encoder and muxed with AAC audio.
+
+The encoder is libx264, or NVIDIA's h264_nvenc where this ffmpeg has it and a one-frame
+test encode on the GPU succeeds (checked once per process; see video_encoder()).
+
+A drawing thread fills frame buffers while the calling thread writes finished ones to
+ffmpeg's stdin, so building frames overlaps x264's work. Buffers are recycled through a
+small pool: memory does not grow with film length. The MP4 follows the film contract:
+H.264 High, yuv420p (BT.709, TV range), closed GOPs, constant frame rate, AAC-LC 48 kHz
+stereo, moov atom first (+faststart).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import queue
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import imageio_ffmpeg
+
+from pipeline.errors import EncodeError
+from pipeline.media.yuv import FrameBuffer
+from pipeline.types import FILM_SAMPLE_RATE_HZ, ProgressCallback, VideoFormat, no_progress
+
+STAGE = "encode"
+
+DEFAULT_PRESET = "veryfast"
+"""x264 preset: the measured sweet spot of speed and size on CPU."""
+DEFAULT_CRF = 23
+"""x264 constant rate factor (quality)."""
+AUDIO_BITRATE = "192k"
+GOP_S = 2.0
+"""Seconds between key frames (closed GOPs)."""
+BUFFER_POOL = 6
+"""Frame buffers in flight between the drawing thread and the writer."""
+PIPE_BYTES = 1 << 20
+"""Requested size of the pipe to ffmpeg (Linux allows up to 1 MiB without privileges)."""
+PROGRESS_EVERY_FRAMES = 15
+LIBX264 = "libx264"
+H264_NVENC = "h264_nvenc"
+AUTO_ENCODER = "auto"
+NVENC_PRESET = "p5"
+"""NVENC speed/quality preset (p1 fastest .. p7 best); p5 is NVIDIA's "slow", still far
+faster than real time."""
+ENCODER_PROBE_TIMEOUT_S = 20.0
+"""Longest wait for `ffmpeg -encoders` or the one-frame NVENC test encode."""
+_F_SETPIPE_SZ = 1031
+_STDERR_TAIL_CHARS = 2000
+
+DrawFrame = Callable[[int, FrameBuffer], None]
+"""Draws frame `index` into the buffer."""
+
+
+@dataclass(frozen=True)
+class EncodeSettings:
+    """x264 and AAC settings."""
+
+    preset: str = DEFAULT_PRESET
+    """x264 preset (NVENC uses NVENC_PRESET)."""
+    crf: int = DEFAULT_CRF
+    """x264 CRF, or NVENC's constant-quality level (-cq)."""
+    audio_bitrate: str = AUDIO_BITRATE
+    gop_s: float = GOP_S
+    encoder: str = AUTO_ENCODER
+    """libx264, h264_nvenc, or auto (NVENC when usable, else libx264)."""
+
+
+def ffmpeg_exe() -> str:
+    """Path of the ffmpeg binary shipped in the imageio-ffmpeg wheel."""
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+@cache
+def video_encoder() -> str:
+    """h264_nvenc when this ffmpeg lists it and a one-frame test encode succeeds (an NVIDIA
+    GPU with its driver's video capability is present), else libx264. Checked once."""
+    exe = ffmpeg_exe()
+    try:
+        listed = subprocess.run(
+            [exe, "-hide_banner", "-encoders"],
+            capture_output=True,
+            text=True,
+            timeout=ENCODER_PROBE_TIMEOUT_S,
+            check=False,
+        )
+        if H264_NVENC not in listed.stdout:
+            return LIBX264
+        test = [exe, "-hide_banner", "-nostdin", "-loglevel", "error"]
+        test += ["-f", "lavfi", "-i", "color=c=black:s=256x144:r=30", "-frames:v", "1"]
+        test += ["-c:v", H264_NVENC, "-profile:v", "high", "-pix_fmt", "yuv420p", "-f", "null", "-"]
+        tried = subprocess.run(
+            test, capture_output=True, timeout=ENCODER_PROBE_TIMEOUT_S, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return LIBX264
+    return H264_NVENC if tried.returncode == 0 else LIBX264
+
+
+def _video_options(settings: EncodeSettings, gop: int) -> list[str]:
+    """Encoder options for the film contract: H.264 High, yuv420p, closed GOPs of `gop`."""
+    encoder = video_encoder() if settings.encoder == AUTO_ENCODER else settings.encoder
+    if encoder == H264_NVENC:
+        # Each NVENC H.264 GOP starts with an IDR frame (closed); CQ is its CRF counterpart.
+        options = ["-c:v", H264_NVENC, "-preset", NVENC_PRESET, "-tune", "hq", "-rc", "vbr"]
+        options += ["-cq", str(settings.crf), "-b:v", "0", "-forced-idr", "1"]
+    else:
+        options = ["-c:v", LIBX264, "-preset", settings.preset, "-crf", str(settings.crf)]
+    return [*options, "-profile:v", "high", "-pix_fmt", "yuv420p", "-g", str(gop)]
+
+
+def ffmpeg_command(
+    fmt: VideoFormat,
+    out_path: Path,
+    audio_path: Path | None,
+    settings: EncodeSettings,
+    audio_sample_rate: int = FILM_SAMPLE_RATE_HZ,
+    faststart: bool = True,
+) -> list[str]:
+    """The ffmpeg arguments that read raw frames on stdin (and raw f32le stereo audio)."""
+    colour = ["-color_range", "tv", "-colorspace", "bt709"]
+    colour += ["-color_primaries", "bt709", "-color_trc", "bt709"]
+    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+    command += ["-f", "rawvideo", "-pix_fmt", "yuv420p", "-s", f"{fmt.width}x{fmt.height}"]
+    command += ["-framerate", str(fmt.fps), *colour, "-i", "pipe:0"]
+    if audio_path is not None:
+        command += ["-f", "f32le", "-ar", str(audio_sample_rate), "-ac", "2"]
+        command += ["-i", str(audio_path)]
+    command += ["-map", "0:v:0"]
+    if audio_path is not None:
+        command += ["-map", "1:a:0"]
+    gop = max(1, round(settings.gop_s * fmt.fps))
+    command += _video_options(settings, gop)
+    command += ["-flags", "+cgop", "-r", str(fmt.fps), "-fps_mode", "cfr", *colour]
+    if audio_path is not None:
+        command += _aac_options(settings)
+    if faststart:
+        command += ["-movflags", "+faststart"]
+    command += ["-f", "mp4", str(out_path)]
+    return command
+
+
+def _aac_options(settings: EncodeSettings) -> list[str]:
+    return [
+        "-c:a", "aac", "-profile:a", "aac_low", "-aac_coder", "fast", "-b:a", settings.audio_bitrate,
+        "-ar", str(FILM_SAMPLE_RATE_HZ), "-ac", "2",
+    ]  # fmt: skip
+
+
+def encode_audio(
+    raw_path: Path,
+    out_path: Path,
+    settings: EncodeSettings | None = None,
+    sample_rate: int = FILM_SAMPLE_RATE_HZ,
+    niceness: int = 0,
+) -> None:
+    """Encode raw float32 stereo samples to AAC-LC in an MP4 (.m4a) file.
+
+    niceness > 0 runs ffmpeg at a lower CPU priority (for work done alongside x264).
+    """
+    settings = settings or EncodeSettings()
+    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+    command += ["-f", "f32le", "-ar", str(sample_rate), "-ac", "2", "-i", str(raw_path)]
+    command += [*_aac_options(settings), "-f", "mp4", str(out_path)]
+    _run(command, out_path, niceness)
+
+
+def mux(video_path: Path, audio_path: Path, out_path: Path) -> None:
+    """Put an encoded video and an encoded audio track in one MP4, moov first (+faststart)."""
+    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+    command += ["-i", str(video_path), "-i", str(audio_path), "-map", "0:v:0", "-map", "1:a:0"]
+    command += ["-c", "copy", "-movflags", "+faststart", "-f", "mp4", str(out_path)]
+    _run(command, out_path)
+
+
+def _run(command: list[str], out_path: Path, niceness: int = 0) -> None:
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors
+        )
+        if niceness > 0:
+            lower_priority(process.pid, niceness)
+        try:
+            code = process.wait()
+        except BaseException:
+            _stop(process)
+            out_path.unlink(missing_ok=True)
+            raise
+        if code != 0:
+            out_path.unlink(missing_ok=True)
+            errors.seek(0)
+            tail = errors.read().decode(errors="replace")[-_STDERR_TAIL_CHARS:].strip()
+            raise EncodeError(f"ffmpeg failed with exit code {code}: {tail or 'no message'}")
+
+
+def lower_priority(task_id: int, niceness: int) -> None:
+    """Make a process, or on Linux a single thread (by its native id), yield the CPU to
+    others; silently does nothing where the system does not allow it."""
+    with contextlib.suppress(OSError, AttributeError):
+        current = os.getpriority(os.PRIO_PROCESS, task_id)
+        os.setpriority(os.PRIO_PROCESS, task_id, min(19, current + niceness))
+
+
+def encode_frames(
+    draw: DrawFrame,
+    total_frames: int,
+    fmt: VideoFormat,
+    out_path: Path,
+    audio_path: Path | None = None,
+    settings: EncodeSettings | None = None,
+    progress: ProgressCallback = no_progress,
+    faststart: bool = True,
+) -> None:
+    """Encode total_frames frames from draw(index, buffer) (and raw audio) into an MP4.
+
+    progress(STAGE, fraction) may raise to cancel: ffmpeg is stopped, the exception
+    propagates, and out_path is removed.
+    """
+    settings = settings or EncodeSettings()
+    command = ffmpeg_command(fmt, out_path, audio_path, settings, faststart=faststart)
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors
+        )
+        try:
+            _feed(process, draw, total_frames, fmt, progress)
+        except _EncoderGone:
+            pass
+        except BaseException:
+            _stop(process)
+            out_path.unlink(missing_ok=True)
+            raise
+        code = process.wait()
+        if code != 0:
+            out_path.unlink(missing_ok=True)
+            errors.seek(0)
+            tail = errors.read().decode(errors="replace")[-_STDERR_TAIL_CHARS:].strip()
+            raise EncodeError(f"ffmpeg failed with exit code {code}: {tail or 'no message'}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.stdin is not None:
+        with contextlib.suppress(OSError):
+            process.stdin.close()
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+
+
+def _feed(
+    process: subprocess.Popen[bytes],
+    draw: DrawFrame,
+    total_frames: int,
+    fmt: VideoFormat,
+    progress: ProgressCallback,
+) -> None:
+    assert process.stdin is not None
+    stdin = process.stdin
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(stdin.fileno(), _F_SETPIPE_SZ, PIPE_BYTES)
+    free: queue.Queue[FrameBuffer] = queue.Queue()
+    for _ in range(BUFFER_POOL):
+        free.put(FrameBuffer(fmt.width, fmt.height))
+    ready: queue.Queue[FrameBuffer | BaseException | None] = queue.Queue()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for index in range(total_frames):
+                buffer = _take(free, stop)
+                if buffer is None:
+                    return
+                draw(index, buffer)
+                ready.put(buffer)
+            ready.put(None)
+        except BaseException as error:  # handed to the writer, which re-raises it
+            ready.put(error)
+
+    producer = threading.Thread(target=produce, name="frame-drawer", daemon=True)
+    producer.start()
+    descriptor = stdin.fileno()
+    try:
+        written = 0
+        while True:
+            item = ready.get()
+            if item is None:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            _write_all(descriptor, item.data.data)
+            free.put(item)
+            written += 1
+            if written % PROGRESS_EVERY_FRAMES == 0 or written == total_frames:
+                progress(STAGE, written / total_frames)
+        with contextlib.suppress(BrokenPipeError):
+            stdin.close()
+    finally:
+        stop.set()
+        producer.join()
+
+
+def _take(free: queue.Queue[FrameBuffer], stop: threading.Event) -> FrameBuffer | None:
+    while not stop.is_set():
+        try:
+            return free.get(timeout=0.1)
+        except queue.Empty:
+            continue
+    return None
+
+
+class _EncoderGone(Exception):
+    """ffmpeg closed its input early; its exit code and message tell why."""
+
+
+def _write_all(descriptor: int, data: memoryview) -> None:
+    view = data.cast("B")
+    while len(view):
+        try:
+            count = os.write(descriptor, view)
+        except BrokenPipeError as error:
+            raise _EncoderGone from error
+        view = view[count:]

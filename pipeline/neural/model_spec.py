@@ -1,0 +1,60 @@
+"""What the registry knows about one model: its files, where they come from, its licence."""
+
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import dataclass
+from typing import Literal
+
+Stage = Literal["lipsync", "tts", "music", "visuals"]
+CommercialUse = Literal["yes", "no", "conditional", "unknown"]
+
+HF_ENDPOINT = "https://huggingface.co"
+"""Where Hugging Face repo files are resolved."""
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    """One file of a model: where it goes under the model's folder and where it comes from.
+
+    urls are tried in order (mirrors); sha256 is given only when it is known for certain;
+    an optional file (a model card) may fail to download without failing the model.
+    """
+
+    path: str
+    urls: tuple[str, ...]
+    sha256: str | None = None
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A known model: what uses it, where it comes from, where it goes, and its licence."""
+
+    name: str
+    stage: Stage
+    backend: str
+    source: str
+    folder: str
+    files: tuple[ModelFile, ...]
+    approx_size_mb: int
+    licence: str
+    commercial_use: CommercialUse
+    licence_note: str = ""
+    entry: str = ""
+    """What the backend loads, relative to the folder ("" = the folder itself)."""
+    gated: bool = False
+    """True when the hub requires an account that accepted the licence (HF_TOKEN)."""
+    language: str | None = None
+    notes: str = ""
+
+    @property
+    def required_files(self) -> tuple[ModelFile, ...]:
+        """The files that must be present for the model to be usable."""
+        return tuple(f for f in self.files if not f.optional)
+
+
+def hf_url(repo: str, path: str, revision: str = "main") -> str:
+    """The download URL of a file in a Hugging Face model repo."""
+    quoted = urllib.parse.quote(path)
+    return f"{HF_ENDPOINT}/{repo}/resolve/{urllib.parse.quote(revision, safe='')}/{quoted}"

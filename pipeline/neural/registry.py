@@ -1,0 +1,183 @@
+"""The registry of neural model weights: what each backend needs, where it lives, its licence.
+
+Every neural backend loads from a folder under MODEL_DIR and never from a hub at run time.
+This module knows, for each model: its stage and backend, where to fetch it (a Hugging Face
+repo id with files, or plain HTTPS URLs), the local folder, the approximate size, the licence
+and whether commercial use is allowed (several popular weights are non-commercial).
+Fetching and verifying the files is pipeline.neural.downloads.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable
+from pathlib import Path
+
+from pipeline.errors import UnknownModelError
+from pipeline.neural.model_spec import ModelFile, ModelSpec, Stage, hf_url
+from pipeline.neural.piper_voices import PIPER_VOICES, piper_specs
+from pipeline.neural.weight_files import is_nonempty_file
+
+# --- the known models ----------------------------------------------------------------------
+
+_WAV2LIP_HF_REPO = "facefusion/models-3.0.0"
+_WAV2LIP_GITHUB = "https://github.com/facefusion/facefusion-assets/releases/download/models-3.0.0"
+
+WAV2LIP = ModelSpec(
+    name="wav2lip-gan-96",
+    stage="lipsync",
+    backend="wav2lip-onnxruntime",
+    source=f"hf:{_WAV2LIP_HF_REPO} (mirror: facefusion-assets GitHub release models-3.0.0)",
+    folder="wav2lip",
+    files=(
+        ModelFile(
+            "wav2lip_gan_96.onnx",
+            (
+                hf_url(_WAV2LIP_HF_REPO, "wav2lip_gan_96.onnx"),
+                f"{_WAV2LIP_GITHUB}/wav2lip_gan_96.onnx",
+            ),
+        ),
+    ),
+    entry="wav2lip_gan_96.onnx",
+    approx_size_mb=140,
+    licence="Wav2Lip weights: personal/research/non-commercial use only (Rudrabha/Wav2Lip)",
+    commercial_use="no",
+    licence_note=(
+        "The weights were trained on LRS2 and are released for non-commercial use; "
+        "commercial lip-sync needs a licence from the authors (Sync Labs)."
+    ),
+    notes="ONNX export of Wav2Lip-GAN: inputs (B,1,80,16) mel and (B,6,96,96) faces (BGR).",
+)
+
+_MUSICGEN_REPO = "facebook/musicgen-small"
+_MUSICGEN_FILES = (
+    "config.json",
+    "generation_config.json",
+    "model.safetensors",
+    "preprocessor_config.json",
+    "special_tokens_map.json",
+    "spiece.model",
+    "tokenizer.json",
+    "tokenizer_config.json",
+)
+
+MUSICGEN_SMALL = ModelSpec(
+    name="musicgen-small",
+    stage="music",
+    backend="musicgen-transformers",
+    source=f"hf:{_MUSICGEN_REPO}",
+    folder="musicgen-small",
+    files=tuple(ModelFile(f, (hf_url(_MUSICGEN_REPO, f),)) for f in _MUSICGEN_FILES),
+    approx_size_mb=2400,
+    licence="CC-BY-NC-4.0 (weights); code MIT",
+    commercial_use="no",
+    licence_note="Meta's MusicGen weights are licensed for non-commercial use only.",
+    notes="Load with transformers MusicgenForConditionalGeneration.from_pretrained(folder).",
+)
+
+_SVD_LICENCE = "Stability AI Community License (stable-video-diffusion-community)"
+_SVD_NOTE = (
+    "Free for research, non-commercial use and commercial use by individuals or "
+    "organisations with under USD 1M annual revenue; above that an Enterprise licence from "
+    "Stability AI is required. The repo is gated: accept the licence and set HF_TOKEN."
+)
+_SVD_FILES = (
+    "model_index.json",
+    "feature_extractor/preprocessor_config.json",
+    "image_encoder/config.json",
+    "image_encoder/model.fp16.safetensors",
+    "scheduler/scheduler_config.json",
+    "unet/config.json",
+    "unet/diffusion_pytorch_model.fp16.safetensors",
+    "vae/config.json",
+    "vae/diffusion_pytorch_model.fp16.safetensors",
+)
+
+
+def _svd(name: str, repo: str, frames: int) -> ModelSpec:
+    return ModelSpec(
+        name=name,
+        stage="visuals",
+        backend="svd-diffusers",
+        source=f"hf:{repo}",
+        folder=repo.split("/", 1)[1],
+        files=tuple(ModelFile(f, (hf_url(repo, f),)) for f in _SVD_FILES),
+        approx_size_mb=4500,
+        licence=_SVD_LICENCE,
+        commercial_use="conditional",
+        licence_note=_SVD_NOTE,
+        gated=True,
+        notes=(
+            f"{frames} frames per clip at 576x1024. Load with diffusers "
+            'StableVideoDiffusionPipeline.from_pretrained(folder, variant="fp16").'
+        ),
+    )
+
+
+SVD_IMG2VID_XT = _svd("svd-img2vid-xt", "stabilityai/stable-video-diffusion-img2vid-xt", 25)
+SVD_IMG2VID = _svd("svd-img2vid", "stabilityai/stable-video-diffusion-img2vid", 14)
+
+REGISTRY: tuple[ModelSpec, ...] = (
+    WAV2LIP,
+    MUSICGEN_SMALL,
+    SVD_IMG2VID_XT,
+    SVD_IMG2VID,
+    *piper_specs(),
+)
+"""Every known model, in listing order."""
+
+
+# --- queries --------------------------------------------------------------------------------
+
+
+def list_models(stage: Stage | None = None) -> list[ModelSpec]:
+    """The known models, optionally only those of one stage."""
+    return [spec for spec in REGISTRY if stage is None or spec.stage == stage]
+
+
+def get_model(name: str) -> ModelSpec:
+    """The model with this name; UnknownModelError otherwise."""
+    for spec in REGISTRY:
+        if spec.name == name:
+            return spec
+    raise UnknownModelError(f"No model is named {name!r}; `filmstudio models list` shows them.")
+
+
+def select_models(patterns: Iterable[str]) -> list[ModelSpec]:
+    """Models matching any of the names or shell patterns (e.g. "piper-hi_*"), in registry
+    order; all models when there are no patterns. UnknownModelError for a pattern that
+    matches nothing."""
+    wanted = list(patterns)
+    if not wanted:
+        return list(REGISTRY)
+    for pattern in wanted:
+        if not any(fnmatch.fnmatchcase(spec.name, pattern) for spec in REGISTRY):
+            raise UnknownModelError(
+                f"No model matches {pattern!r}; `filmstudio models list` shows them."
+            )
+    return [s for s in REGISTRY if any(fnmatch.fnmatchcase(s.name, p) for p in wanted)]
+
+
+def model_path(spec: ModelSpec | str, model_dir: Path) -> Path:
+    """What the backend loads: the entry file, or the model's folder."""
+    model = get_model(spec) if isinstance(spec, str) else spec
+    folder = model_dir / model.folder
+    return folder / model.entry if model.entry else folder
+
+
+def missing_files(spec: ModelSpec | str, model_dir: Path) -> list[str]:
+    """Required files absent (or empty) under model_dir; an empty list means usable."""
+    model = get_model(spec) if isinstance(spec, str) else spec
+    folder = model_dir / model.folder
+    return [f.path for f in model.required_files if not is_nonempty_file(folder / f.path)]
+
+
+def is_available(spec: ModelSpec | str, model_dir: Path) -> bool:
+    """True when every required file of the model is on disk (cheap: hashes not checked)."""
+    return not missing_files(spec, model_dir)
+
+
+def piper_voice_model(language: str, voice: str) -> ModelSpec | None:
+    """The registered piper voice for a language and narrator voice, or None."""
+    choice = PIPER_VOICES.get(language, {}).get(voice)
+    return get_model(f"piper-{choice.model}") if choice is not None else None

@@ -1,0 +1,47 @@
+"""The value sets the whole studio shares: voices, frame shapes, music styles, backend names.
+
+The pipeline owns them; the API schemas, the settings, the CLI and the UI import them from
+here (the database keeps its own enums, and a test checks that both sets agree).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+Voice = Literal["male", "female", "neutral"]
+VOICES: tuple[str, ...] = get_args(Voice)
+"""The narrator voices a creator can pick."""
+
+Aspect = Literal["16:9", "9:16", "1:1"]
+ASPECT_RATIOS: dict[str, tuple[int, int]] = {"16:9": (16, 9), "9:16": (9, 16), "1:1": (1, 1)}
+"""Width and height ratio for each aspect name."""
+
+Resolution = Literal["360p", "720p", "1080p"]
+SHORT_SIDE_PX: dict[str, int] = {"360p": 360, "720p": 720, "1080p": 1080}
+"""Length of the frame's shorter side for each resolution name (360p is a quick draft)."""
+DEFAULT_RESOLUTION: Resolution = "720p"
+
+MusicStyle = Literal["cinematic", "ambient", "upbeat", "devotional", "sloka"]
+MUSIC_STYLES: tuple[str, ...] = get_args(MusicStyle)
+"""The music styles a film can name (sloka is the devotional style under its Indian name)."""
+STYLE_ALIASES: dict[str, str] = {"sloka": "devotional"}
+"""Other names of a style."""
+NO_MUSIC = "none"
+"""The music choice for a film without music."""
+
+TtsBackend = Literal["espeak", "piper"]
+MusicBackend = Literal["procedural", "musicgen"]
+VideoBackend = Literal["kenburns", "svd"]
+LipSyncBackend = Literal["auto", "none", "wav2lip"]
+"""auto: Wav2Lip when its weights are in MODEL_DIR, else no lip-sync (without a warning)."""
+DeviceChoice = Literal["auto", "cuda", "cpu"]
+
+TTS_BACKENDS: tuple[str, ...] = get_args(TtsBackend)
+MUSIC_BACKENDS: tuple[str, ...] = get_args(MusicBackend)
+VIDEO_BACKENDS: tuple[str, ...] = get_args(VideoBackend)
+LIPSYNC_BACKENDS: tuple[str, ...] = get_args(LipSyncBackend)
+
+DEFAULT_TTS_BACKEND: TtsBackend = "espeak"
+DEFAULT_MUSIC_BACKEND: MusicBackend = "procedural"
+DEFAULT_VIDEO_BACKEND: VideoBackend = "kenburns"
+DEFAULT_LIPSYNC_BACKEND: LipSyncBackend = "auto"
