@@ -98,6 +98,8 @@ class Settings(BaseSettings):
     """Denoising steps per image-to-video clip (fewer: faster, rougher)."""
     neural_device: DeviceChoice = "auto"
     """Where neural backends run: auto (a CUDA GPU when usable), cuda or cpu."""
+    commercial_use_only: bool | None = None
+    """Refuse models whose weights forbid selling the output; unset: on in production only."""
 
     @field_validator("cors_origins", mode="before")
     @classmethod
@@ -114,6 +116,7 @@ class Settings(BaseSettings):
         "secret_key",
         "secret_key_previous",
         "youtube_default_playlist_id",
+        "commercial_use_only",
         mode="before",
     )
     @classmethod
@@ -158,6 +161,14 @@ class Settings(BaseSettings):
         if self.environment is Environment.PRODUCTION:
             raise ConfigError("SECRET_KEY must be set in production; refusing a generated secret.")
         return _generated_secret(self.data_dir)
+
+    @property
+    def commercial_only(self) -> bool:
+        """Whether only commercially usable weights may load: COMMERCIAL_USE_ONLY, else on in
+        production and off elsewhere (research use)."""
+        if self.commercial_use_only is not None:
+            return self.commercial_use_only
+        return self.environment is Environment.PRODUCTION
 
     @property
     def resolved_model_dir(self) -> Path:

@@ -68,6 +68,8 @@ class BackendChoice:
     lipsync_options: LipSyncOptions = field(
         default_factory=lambda: LipSyncOptions(detect_every=DETECT_EVERY_FRAMES)
     )
+    commercial_only: bool = False
+    """Refuse models whose weights do not allow selling the output (pipeline.neural.licences)."""
 
     def chosen(self) -> dict[str, str]:
         """The choice per stage, as recorded in render.json."""
@@ -93,9 +95,16 @@ class StageBackends:
         self.choice = choice
         self.log = BackendLog()
         self.records = ShotRecords()
-        self.narrator = Narrator(choice.tts, choice.model_dir, choice.device, self.log)
+        self.narrator = Narrator(
+            choice.tts, choice.model_dir, choice.device, self.log, choice.commercial_only
+        )
         self.music = MusicMaker(
-            choice.music, choice.model_dir, choice.device, choice.music_settings, self.log
+            choice.music,
+            choice.model_dir,
+            choice.device,
+            choice.music_settings,
+            self.log,
+            choice.commercial_only,
         )
         self.speak = self.narrator.speak
         self.music_chunks = self.music.music_chunks
@@ -130,7 +139,12 @@ class StageBackends:
         with a warning (for auto, only when always_warn: a job that asked for lip-sync)."""
         choice = self.choice
         return lipsync_select.lipsync_model(
-            choice.lipsync, choice.model_dir, choice.device, self.log, always_warn
+            choice.lipsync,
+            choice.model_dir,
+            choice.device,
+            self.log,
+            always_warn,
+            choice.commercial_only,
         )
 
     def shot_pictures(
@@ -148,7 +162,9 @@ class StageBackends:
         model = self.lipsync_model() if has_speakers else None
         if not has_speakers:
             self.log.use(lipsync_select.STAGE, lipsync_select.NO_LIPSYNC)
-        folder = video_model_folder(choice.video, choice.video_model, choice.model_dir, self.log)
+        folder = video_model_folder(
+            choice.video, choice.video_model, choice.model_dir, self.log, choice.commercial_only
+        )
         if model is None and folder is None:
             return None
         options = NeuralShotOptions(choice.lipsync_options, choice.video_settings, choice.device)

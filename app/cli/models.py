@@ -16,6 +16,7 @@ from typing import get_args
 from app.cli import CommandError
 from pipeline.errors import ModelDownloadError, UnknownModelError
 from pipeline.neural.downloads import download, manifest_path, verify
+from pipeline.neural.licences import is_refused
 from pipeline.neural.model_spec import ModelSpec, Stage
 from pipeline.neural.piper_voices import languages_without_piper_voice
 from pipeline.neural.registry import is_available, list_models, model_path, select_models
@@ -83,6 +84,7 @@ def run_list(args: argparse.Namespace) -> int:
     """Print every known model with its stage, size, licence and whether it is on disk."""
     model_dir = _model_dir(args)
     models = list_models(args.stage)
+    gate = _commercial_only()
     if args.json:
         rows = [
             {
@@ -98,19 +100,26 @@ def run_list(args: argparse.Namespace) -> int:
                 "gated": m.gated,
                 "language": m.language,
                 "available": is_available(m, model_dir),
+                "refused": is_refused(m, gate),
             }
             for m in models
         ]
-        print(json.dumps({"model_dir": str(model_dir), "models": rows}, indent=2))
+        listing = {"model_dir": str(model_dir), "commercial_use_only": gate, "models": rows}
+        print(json.dumps(listing, indent=2))
         return 0
     print(f"Model folder: {model_dir}")
-    header = ("NAME", "STAGE", "SIZE", "COMMERCIAL", "ON DISK", "LICENCE")
+    print(
+        f"COMMERCIAL_USE_ONLY is {'on' if gate else 'off'}: "
+        + ("models marked 'refused' do not load here." if gate else "every model may load.")
+    )
+    header = ("NAME", "STAGE", "SIZE", "COMMERCIAL", "LOADS", "ON DISK", "LICENCE")
     table = [
         (
             m.name,
             m.stage,
             f"~{m.approx_size_mb} MB",
             m.commercial_use,
+            "refused" if is_refused(m, gate) else "yes",
             "yes" if is_available(m, model_dir) else "no",
             m.licence,
         )
@@ -189,3 +198,15 @@ def _has_anything(spec: ModelSpec, model_dir: Path) -> bool:
     return manifest_path(spec, model_dir).is_file() or any(
         (folder / item.path).exists() for item in spec.files
     )
+
+
+def _commercial_only() -> bool:
+    """COMMERCIAL_USE_ONLY as the studio's settings read it (on in production by default)."""
+    from pydantic import ValidationError
+
+    from app.config import Settings
+
+    try:
+        return Settings().commercial_only
+    except ValidationError as error:
+        raise CommandError(f"The settings are not valid: {error.errors()[0]['msg']}.") from error

@@ -22,4 +22,5 @@ def backend_choice(settings: Settings) -> BackendChoice:
         video_model=settings.video_model,
         video_settings=replace(VideoSettings(), steps=settings.video_steps),
         lipsync_options=LipSyncOptions(detect_every=settings.lipsync_detect_every),
+        commercial_only=settings.commercial_only,
     )

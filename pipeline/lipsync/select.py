@@ -9,6 +9,7 @@ from pathlib import Path
 from pipeline.errors import BackendUnavailableError
 from pipeline.lipsync.wav2lip import Wav2LipModel
 from pipeline.neural.fallback import BackendLog
+from pipeline.neural.licences import is_refused, refusal
 from pipeline.neural.onnx import onnx_providers
 from pipeline.neural.registry import WAV2LIP, missing_files, model_path
 from pipeline.vocabulary import LipSyncBackend
@@ -41,6 +42,7 @@ def lipsync_model(
     device: str | None,
     log: BackendLog,
     always_warn: bool = False,
+    commercial_only: bool = False,
 ) -> Wav2LipModel | None:
     """The Wav2Lip model when lip-sync is chosen (or auto) and its weights load; else None
     with a warning (for auto, only when always_warn: a job that asked for lip-sync)."""
@@ -50,6 +52,12 @@ def lipsync_model(
             log.warn("Lip-sync is switched off on this server (LIPSYNC_BACKEND=none).")
         return None
     loud = backend == "wav2lip" or always_warn
+    if is_refused(WAV2LIP, commercial_only):
+        log.use(STAGE, NO_LIPSYNC)
+        present = model_dir is not None and not missing_files(WAV2LIP, model_dir)
+        if loud or present:
+            log.warn(refusal("Lip-sync", WAV2LIP, "faces are not lip-synced"))
+        return None
     problem: str | None = None
     model = None
     if model_dir is None:

@@ -9,6 +9,8 @@ from pipeline.errors import BackendUnavailableError
 from pipeline.music import musicgen, styles
 from pipeline.music.musicgen import MusicGenSettings
 from pipeline.neural.fallback import BackendLog, missing_weights, no_model_dir
+from pipeline.neural.licences import is_refused, refusal
+from pipeline.neural.registry import MUSICGEN_SMALL
 from pipeline.types import AudioArray
 from pipeline.vocabulary import MusicBackend
 
@@ -28,8 +30,10 @@ class MusicMaker:
         device: str | None,
         settings: MusicGenSettings,
         log: BackendLog,
+        commercial_only: bool = False,
     ) -> None:
         self.backend = backend
+        self.commercial_only = commercial_only
         self.model_dir = model_dir
         self.device = device
         self.settings = settings
@@ -74,6 +78,9 @@ class MusicMaker:
         if self.backend != "musicgen":
             return None
         fallback = "the procedural style plays"
+        if is_refused(MUSICGEN_SMALL, self.commercial_only):
+            self.log.fall_back(STAGE, PROCEDURAL, refusal("Music", MUSICGEN_SMALL, fallback))
+            return None
         if self.model_dir is None:
             self.log.fall_back(
                 STAGE, PROCEDURAL, no_model_dir("Music: MusicGen", fallback, _DOWNLOAD)

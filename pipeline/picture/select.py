@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pipeline.errors import UnknownModelError
 from pipeline.neural.fallback import BackendLog, missing_weights, no_model_dir
+from pipeline.neural.licences import is_refused, refusal
 from pipeline.neural.registry import get_model, model_path
 from pipeline.picture import image_to_video
 from pipeline.vocabulary import VideoBackend
@@ -17,7 +18,11 @@ _FALLBACK = "images get Ken Burns moves"
 
 
 def video_model_folder(
-    backend: VideoBackend, video_model: str, model_dir: Path | None, log: BackendLog
+    backend: VideoBackend,
+    video_model: str,
+    model_dir: Path | None,
+    log: BackendLog,
+    commercial_only: bool = False,
 ) -> Path | None:
     """The image-to-video model's folder when chosen and complete, else None (Ken Burns)."""
     if backend != "svd":
@@ -29,6 +34,9 @@ def video_model_folder(
         log.fall_back(
             STAGE, KEN_BURNS, f"Image-to-video: {error} Ken Burns moves are used instead."
         )
+        return None
+    if is_refused(spec, commercial_only):
+        log.fall_back(STAGE, KEN_BURNS, refusal("Image-to-video", spec, _FALLBACK))
         return None
     download = f"`filmstudio models download {spec.name}` fetches it"
     if model_dir is None:

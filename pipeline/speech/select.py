@@ -9,7 +9,9 @@ from pathlib import Path
 from pipeline.errors import BackendUnavailableError
 from pipeline.languages import get_language
 from pipeline.neural.fallback import BackendLog, no_model_dir
+from pipeline.neural.licences import is_refused, refusal
 from pipeline.neural.onnx import onnx_uses_cuda
+from pipeline.neural.registry import piper_voice_model
 from pipeline.speech import piper_tts, tts
 from pipeline.types import ProgressCallback, Sentence, SpokenSentence, no_progress
 from pipeline.vocabulary import TtsBackend
@@ -23,9 +25,15 @@ class Narrator:
     """Speaks sentences with the chosen backend, resolving each language and voice once."""
 
     def __init__(
-        self, backend: TtsBackend, model_dir: Path | None, device: str | None, log: BackendLog
+        self,
+        backend: TtsBackend,
+        model_dir: Path | None,
+        device: str | None,
+        log: BackendLog,
+        commercial_only: bool = False,
     ) -> None:
         self.backend = backend
+        self.commercial_only = commercial_only
         self.model_dir = model_dir
         self.device = device
         self.log = log
@@ -76,6 +84,10 @@ class Narrator:
             self.log.fall_back(
                 STAGE, ESPEAK, f"Narration: piper has no voice for {name}, so espeak-ng spoke it."
             )
+            return None
+        spec = piper_voice_model(language, voice)
+        if spec is not None and is_refused(spec, self.commercial_only):
+            self.log.fall_back(STAGE, ESPEAK, refusal("Narration", spec, "espeak-ng spoke it"))
             return None
         download = f"`filmstudio models download piper-{choice.model}`"
         if self.model_dir is None:

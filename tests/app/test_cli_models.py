@@ -169,3 +169,19 @@ def test_verify_with_nothing_on_disk_says_so(
 ) -> None:
     assert run(["models", "verify", "--model-dir", str(tmp_path)]) == 0
     assert "No model weights found" in capsys.readouterr().out
+
+
+def test_list_marks_the_models_commercial_use_only_refuses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COMMERCIAL_USE_ONLY", "true")
+    assert run(["models", "list", "--json", "--model-dir", str(tmp_path)]) == 0
+    document = json.loads(capsys.readouterr().out)
+    refused = {entry["name"]: entry["refused"] for entry in document["models"]}
+    assert document["commercial_use_only"] is True
+    assert refused["wav2lip-gan-96"] and refused["musicgen-small"]
+    assert not refused["piper-te_IN-venkatesh-medium"]
+    monkeypatch.setenv("COMMERCIAL_USE_ONLY", "false")
+    assert run(["models", "list", "--model-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "COMMERCIAL_USE_ONLY is off" in out and "refused" not in out

@@ -74,3 +74,24 @@ def test_an_unknown_backend_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TTS_BACKEND", "coqui")
     with pytest.raises(ValueError, match="tts_backend"):
         Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    ("environment", "setting", "expected"),
+    [
+        ("production", None, True),
+        ("development", None, False),
+        ("production", "false", False),
+        ("development", "true", True),
+        ("development", "", False),
+    ],
+)
+def test_commercial_use_only_is_on_in_production_unless_set(
+    tmp_path: Path, environment: str, setting: str | None, expected: bool
+) -> None:
+    values: dict[str, object] = {"environment": environment, "data_dir": tmp_path}
+    if setting is not None:
+        values["commercial_use_only"] = setting
+    settings = Settings(_env_file=None, **values)  # type: ignore[arg-type]
+    assert settings.commercial_only is expected
+    assert backend_choice(settings).commercial_only is expected
