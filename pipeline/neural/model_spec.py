@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 import urllib.parse
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
-Stage = Literal["lipsync", "tts", "music", "visuals"]
+Stage = Literal["lipsync", "tts", "music", "visuals", "faces"]
 CommercialUse = Literal["yes", "no", "conditional", "unknown"]
 
 HF_ENDPOINT = "https://huggingface.co"
@@ -47,11 +49,25 @@ class ModelSpec:
     """True when the hub requires an account that accepted the licence (HF_TOKEN)."""
     language: str | None = None
     notes: str = ""
+    wheel: str = ""
+    """A PyPI requirement (e.g. "mediapipe==0.10.21") whose wheel holds the files: their urls
+    are "wheel:<member path>", and they are installed with the environment
+    (packaged_models_dir()), not under MODEL_DIR."""
 
     @property
     def required_files(self) -> tuple[ModelFile, ...]:
         """The files that must be present for the model to be usable."""
         return tuple(f for f in self.files if not f.optional)
+
+
+WHEEL_MEMBER_PREFIX = "wheel:"
+"""How a ModelFile url names a file inside the spec's wheel."""
+
+
+def packaged_models_dir() -> Path:
+    """Where models that come inside PyPI wheels are installed: the environment's share
+    folder, so every process of this installation finds them whatever its DATA_DIR."""
+    return Path(sys.prefix) / "share" / "ai-film-studio" / "models"
 
 
 def hf_url(repo: str, path: str, revision: str = "main") -> str:

@@ -14,7 +14,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.errors import UnknownModelError
-from pipeline.neural.model_spec import ModelFile, ModelSpec, Stage, hf_url
+from pipeline.neural.model_spec import (
+    WHEEL_MEMBER_PREFIX,
+    ModelFile,
+    ModelSpec,
+    Stage,
+    hf_url,
+    packaged_models_dir,
+)
 from pipeline.neural.piper_voices import PIPER_VOICES, piper_specs
 from pipeline.neural.weight_files import is_nonempty_file
 
@@ -117,12 +124,41 @@ def _svd(name: str, repo: str, frames: int) -> ModelSpec:
 SVD_IMG2VID_XT = _svd("svd-img2vid-xt", "stabilityai/stable-video-diffusion-img2vid-xt", 25)
 SVD_IMG2VID = _svd("svd-img2vid", "stabilityai/stable-video-diffusion-img2vid", 14)
 
+MEDIAPIPE_WHEEL = "mediapipe==0.10.21"
+"""The last mediapipe release whose wheel carries its models; only the .tflite files are
+taken (they run on ai-edge-litert), the package itself is never installed."""
+_MEDIAPIPE_LICENCE = "Apache-2.0 (mediapipe 0.10.21 wheel: LICENSE and the models' cards)"
+
+FACE_DETECTION = ModelSpec(
+    name="mediapipe-face-detection-short",
+    stage="faces",
+    backend="blazeface-litert",
+    source=f"pypi:{MEDIAPIPE_WHEEL} mediapipe/modules/face_detection/",
+    folder="mediapipe",
+    files=(
+        ModelFile(
+            "face_detection_short_range.tflite",
+            (
+                f"{WHEEL_MEMBER_PREFIX}mediapipe/modules/face_detection/face_detection_short_range.tflite",
+            ),
+            sha256="bbff11cebd1eb27a1e004cae0b0e63ec8c551cbf34a4451148b4908b8db3eca8",
+        ),
+    ),
+    entry="face_detection_short_range.tflite",
+    approx_size_mb=1,
+    licence=_MEDIAPIPE_LICENCE,
+    commercial_use="yes",
+    notes="BlazeFace short range: faces within about 2 m of the camera, 128x128 input.",
+    wheel=MEDIAPIPE_WHEEL,
+)
+
 REGISTRY: tuple[ModelSpec, ...] = (
     WAV2LIP,
     MUSICGEN_SMALL,
     SVD_IMG2VID_XT,
     SVD_IMG2VID,
     *piper_specs(),
+    FACE_DETECTION,
 )
 """Every known model, in listing order."""
 
@@ -158,17 +194,23 @@ def select_models(patterns: Iterable[str]) -> list[ModelSpec]:
     return [s for s in REGISTRY if any(fnmatch.fnmatchcase(s.name, p) for p in wanted)]
 
 
+def model_root(spec: ModelSpec, model_dir: Path) -> Path:
+    """The folder a model's own folder sits in: model_dir, or the installation's packaged
+    models folder for models that come inside a PyPI wheel."""
+    return packaged_models_dir() if spec.wheel else model_dir
+
+
 def model_path(spec: ModelSpec | str, model_dir: Path) -> Path:
     """What the backend loads: the entry file, or the model's folder."""
     model = get_model(spec) if isinstance(spec, str) else spec
-    folder = model_dir / model.folder
+    folder = model_root(model, model_dir) / model.folder
     return folder / model.entry if model.entry else folder
 
 
 def missing_files(spec: ModelSpec | str, model_dir: Path) -> list[str]:
     """Required files absent (or empty) under model_dir; an empty list means usable."""
     model = get_model(spec) if isinstance(spec, str) else spec
-    folder = model_dir / model.folder
+    folder = model_root(model, model_dir) / model.folder
     return [f.path for f in model.required_files if not is_nonempty_file(folder / f.path)]
 
 

@@ -165,10 +165,18 @@ def test_unknown_names_are_a_command_error(tmp_path: Path) -> None:
 
 
 def test_verify_with_nothing_on_disk_says_so(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(registry, "packaged_models_dir", lambda: tmp_path / "packaged")
     assert run(["models", "verify", "--model-dir", str(tmp_path)]) == 0
     assert "No model weights found" in capsys.readouterr().out
+
+
+def test_packaged_models_verify_wherever_model_dir_points(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["models", "verify", "mediapipe-*", "--model-dir", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == "mediapipe-face-detection-short: ok\n"
 
 
 def test_list_marks_the_models_commercial_use_only_refuses(

@@ -1,53 +1,12 @@
-"""Face boxes: Haar detection on a drawn face, padding, gap filling, smoothing, the mask."""
+"""Face boxes for lip-sync: padding, gap filling, smoothing, the mask."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from pipeline.lipsync.faces import (
-    FaceBox,
-    FacePadding,
-    detect_face,
-    feather_mask,
-    fill_gaps,
-    pad_box,
-    smooth_boxes,
-)
-from pipeline.testing.faces import blank_image, draw_face
-
-
-@pytest.mark.parametrize(
-    ("width", "height", "cx", "cy", "size"),
-    [
-        (320, 180, 160, 95, 50),
-        (320, 180, 90, 80, 40),
-        (640, 360, 320, 180, 70),
-        (1280, 720, 700, 360, 140),
-    ],
-)
-def test_the_cascade_finds_the_drawn_face(
-    width: int, height: int, cx: int, cy: int, size: int
-) -> None:
-    box = detect_face(draw_face(width, height, cx, cy, size))
-    assert box is not None
-    assert box.left < cx < box.right
-    assert box.top < cy < box.bottom
-    assert size < box.height < 3 * size  # about the head, not the whole frame
-
-
-def test_no_face_in_a_plain_gradient() -> None:
-    assert detect_face(blank_image()) is None
-    assert detect_face(blank_image(1280, 720)) is None
-
-
-def test_the_largest_of_two_faces_wins() -> None:
-    image = draw_face(640, 360, 170, 180, 50)
-    big = draw_face(640, 360, 450, 180, 90)
-    image[:, 320:] = big[:, 320:]
-    box = detect_face(image)
-    assert box is not None
-    assert box.left > 320
+from pipeline.lipsync.faces import FacePadding, feather_mask, fill_gaps, pad_box, smooth_boxes
+from pipeline.neural.face_detector import FaceBox
 
 
 def test_padding_grows_the_box_and_stays_inside_the_frame() -> None:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from pipeline.errors import BackendUnavailableError
-from pipeline.lipsync.faces import FacePadding, detect_face, pad_box
+from pipeline.lipsync.faces import FacePadding, pad_box
 from pipeline.lipsync.mel import SILENCE_VALUE, frame_windows
 from pipeline.lipsync.wav2lip import (
     LipSyncOptions,
@@ -23,6 +23,7 @@ from pipeline.lipsync.wav2lip import (
     lipsync_video,
     resolve_io,
 )
+from pipeline.neural.face_detector import detect_face
 from pipeline.neural.onnx import CPU_PROVIDER, CUDA_PROVIDER, choose_providers
 from pipeline.testing.faces import blank_image, draw_face
 from pipeline.testing.tiny_wav2lip import build_tiny_wav2lip

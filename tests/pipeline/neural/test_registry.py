@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 from pipeline.errors import UnknownModelError
 from pipeline.neural import piper_voices, registry
+from pipeline.neural.model_spec import Stage
 from pipeline.neural.piper_voices import PIPER_VOICES
 
 
@@ -15,7 +17,7 @@ def test_every_entry_is_complete_and_fetches_over_https() -> None:
     names = [spec.name for spec in registry.REGISTRY]
     assert len(names) == len(set(names))
     for spec in registry.REGISTRY:
-        assert spec.stage in ("lipsync", "tts", "music", "visuals")
+        assert spec.stage in get_args(Stage)
         assert spec.licence
         assert spec.commercial_use in ("yes", "no", "conditional", "unknown")
         assert spec.approx_size_mb > 0
@@ -24,7 +26,10 @@ def test_every_entry_is_complete_and_fetches_over_https() -> None:
         assert spec.required_files
         for item in spec.files:
             assert item.urls
-            assert all(url.startswith("https://") for url in item.urls)
+            # from a wheel of the package index (with a known hash), or over HTTPS
+            scheme = "wheel:" if spec.wheel else "https://"
+            assert all(url.startswith(scheme) for url in item.urls)
+            assert item.sha256 is not None or not spec.wheel
             assert ".." not in Path(item.path).parts
 
 
