@@ -12,12 +12,13 @@ from __future__ import annotations
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.media.encode import STAGE as ENCODE_STAGE
 from pipeline.media.encode import EncodeSettings, encode_audio, encode_frames, lower_priority, mux
+from pipeline.picture.focus import Focus
 from pipeline.picture.shot_pictures import ShotPictures
 from pipeline.picture.visuals import FilmFrames
 from pipeline.sound.clips import ClipStore
@@ -135,6 +136,7 @@ def compose_film(
     work_dir: Path | None = None,
     clips: ClipStore | None = None,
     pictures: ShotPictures | None = None,
+    focus: Mapping[Path, Focus] | None = None,
 ) -> ComposeReport:
     """Mix and encode the film described by timeline into out_path (an MP4).
 
@@ -144,13 +146,14 @@ def compose_film(
     is left at out_path then). An error in the sound (e.g. an unreadable music file) stops
     the pictures too and is raised here. clips holds the samples of spoken clips whose audio
     is a stand-in (see pipeline.sound.clips). pictures, when given, replaces image shots' pictures
-    (neural lip-sync and animation, see pipeline.picture.shot_pictures).
+    (neural lip-sync and animation, see pipeline.picture.shot_pictures). focus holds each
+    picture's face, which its Ken Burns move keeps in view.
     """
     with tempfile.TemporaryDirectory(prefix="compose-", dir=work_dir) as scratch:
         folder = Path(scratch)
         speech = SpeechTrack(spoken, timeline.speech, FILM_SAMPLE_RATE_HZ, clips)
         sound = _SoundJob(speech, music, timeline.duration_s, folder, settings)
-        frames = FilmFrames(timeline, fmt, seed=seed, cues=burn_in, pictures=pictures)
+        frames = FilmFrames(timeline, fmt, seed=seed, cues=burn_in, pictures=pictures, focus=focus)
         video_path = folder / "pictures.mp4"
         seconds: dict[str, float] = {}
 

@@ -32,6 +32,7 @@ from pipeline.media.images import MAX_IMAGE_PIXELS, inspect_image
 from pipeline.media.probe import MediaFacts, probe
 from pipeline.music.styles import canonical_style
 from pipeline.music.track import track_chunks
+from pipeline.picture.focus import Focus, find_focus
 from pipeline.progress import OverallProgress, StageClock, TimedChunks
 from pipeline.report import report_record, script_warnings
 from pipeline.script import scenes
@@ -151,9 +152,13 @@ def _render(
     stages = StageBackends(request.backends)
     started = time.perf_counter()
 
+    focus: dict[Path, Focus] = {}
     with clock.stage("images"):
         for number, image in enumerate(request.images):
             _check_image(image)
+            found = find_focus(image)
+            if found is not None:
+                focus[image] = found
             progress("images", (number + 1) / len(request.images))
         progress("images", 1.0)
 
@@ -205,6 +210,7 @@ def _render(
             work_dir=scratch,
             clips=clips,
             pictures=pictures,
+            focus=focus,
         )
     finally:
         clips.close()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from pipeline.picture.focus import Focus
 from pipeline.types import Shot
 
 MAX_ZOOM = 1.12
@@ -18,6 +20,11 @@ PAN_RATE_PER_S = 0.02
 """Fastest pan per second, as a fraction of the frame's width or height."""
 CROSSFADE_S = 0.5
 """Length of the dissolve between two shots."""
+FACE_HEADROOM = 0.1
+"""A held face sits this share of the view above its centre (faces sit high in a frame)."""
+FOCUS_MARGIN = 0.15
+"""A held face keeps at least this share of the view from its edges."""
+DEFAULT_FRAME_ASPECT = 16 / 9
 SPEAKER_FOCUS_Y = 0.35
 """Where a speaking character's shot drifts vertically (0 top .. 1 bottom): faces sit high."""
 
@@ -41,8 +48,19 @@ class KenBurns:
         return zoom, x, y
 
 
-def plan_move(shot: Shot, index: int, duration_s: float, seed: int) -> KenBurns:
-    """A deterministic slow zoom and pan for one shot, gentle whatever its length."""
+def plan_move(
+    shot: Shot,
+    index: int,
+    duration_s: float,
+    seed: int,
+    focus: Focus | None = None,
+    frame_aspect: float = DEFAULT_FRAME_ASPECT,
+) -> KenBurns:
+    """A deterministic slow zoom and pan for one shot, gentle whatever its length.
+
+    With a focus (the picture's face), the move ends on the face when it zooms in and starts
+    on it when it zooms out, and the face stays in view all along, even in a 9:16 or 1:1
+    frame cut from a landscape picture (frame_aspect is the frame's width / height)."""
     rng = np.random.default_rng([seed & 0xFFFFFFFF, index])
     zoom_span = min(MAX_ZOOM - 1.0, ZOOM_RATE_PER_S * duration_s)
     low = 1.0 + float(rng.uniform(0.0, MAX_ZOOM - 1.0 - zoom_span))
@@ -53,7 +71,7 @@ def plan_move(shot: Shot, index: int, duration_s: float, seed: int) -> KenBurns:
     angle = float(rng.uniform(0.0, 2 * math.pi))
     dx, dy = 0.5 * pan * math.cos(angle), 0.5 * pan * math.sin(angle)
     centre_x, centre_y = 0.5, SPEAKER_FOCUS_Y if shot.speaker is not None else 0.5
-    return KenBurns(
+    move = KenBurns(
         zoom_start=zoom_start,
         zoom_end=zoom_end,
         x_start=_unit(centre_x - dx),
@@ -61,6 +79,58 @@ def plan_move(shot: Shot, index: int, duration_s: float, seed: int) -> KenBurns:
         y_start=_unit(centre_y - dy),
         y_end=_unit(centre_y + dy),
     )
+    return move if focus is None else _held_on(move, focus, frame_aspect)
+
+
+def view_fractions(zoom: float, image_aspect: float, frame_aspect: float) -> tuple[float, float]:
+    """The share of a prepared picture's width and height the view shows at a zoom (1 is the
+    cover fit): one of them is 1/zoom, the other smaller when the aspects differ."""
+    return (
+        min(frame_aspect / image_aspect, 1.0) / zoom,
+        min(image_aspect / frame_aspect, 1.0) / zoom,
+    )
+
+
+def _held_on(move: KenBurns, focus: Focus, frame_aspect: float) -> KenBurns:
+    """The move with its face end centred on the focus and its other end keeping it in view."""
+    face_first = move.zoom_start > move.zoom_end
+    ends = []
+    for zoom, x, y, on_face in (
+        (move.zoom_start, move.x_start, move.y_start, face_first),
+        (move.zoom_end, move.x_end, move.y_end, not face_first),
+    ):
+        view_x, view_y = view_fractions(zoom, focus.aspect, frame_aspect)
+        if on_face:
+            wanted_x, wanted_y = focus.x, focus.y + FACE_HEADROOM * view_y
+        else:
+            wanted_x = _centre(x, view_x)
+            wanted_y = _centre(y, view_y)
+        ends.append(
+            (
+                _position(_keep_in_view(wanted_x, focus.x, view_x), view_x),
+                _position(_keep_in_view(wanted_y, focus.y, view_y), view_y),
+            )
+        )
+    (x_start, y_start), (x_end, y_end) = ends
+    return KenBurns(move.zoom_start, move.zoom_end, x_start, x_end, y_start, y_end)
+
+
+def _centre(position: float, view: float) -> float:
+    """The view's centre (0..1 of the picture) for a relative position in the free room."""
+    return view / 2 + position * max(0.0, 1.0 - view)
+
+
+def _position(centre: float, view: float) -> float:
+    """The relative position in the free room that puts the view's centre at centre."""
+    if view >= 1.0:
+        return 0.5
+    return _unit((centre - view / 2) / (1.0 - view))
+
+
+def _keep_in_view(centre: float, subject: float, view: float) -> float:
+    """The centre moved as little as needed to keep the subject inside the view's margins."""
+    reach = view * (0.5 - FOCUS_MARGIN)
+    return min(max(centre, subject - reach), subject + reach)
 
 
 def _unit(value: float) -> float:
@@ -80,8 +150,17 @@ class ShotSpan:
     move: KenBurns
 
 
-def plan_spans(shots: Sequence[Shot], fps: int, total_frames: int, seed: int) -> list[ShotSpan]:
-    """Frame ranges of every shot, overlapping by a crossfade at each cut."""
+def plan_spans(
+    shots: Sequence[Shot],
+    fps: int,
+    total_frames: int,
+    seed: int,
+    focus: Mapping[Path, Focus] | None = None,
+    frame_aspect: float = DEFAULT_FRAME_ASPECT,
+) -> list[ShotSpan]:
+    """Frame ranges of every shot, overlapping by a crossfade at each cut; moves hold each
+    picture's focus (its face) when one is known."""
+    known = focus or {}
     bounds = [
         (min(total_frames, round(shot.start_s * fps)), min(total_frames, round(shot.end_s * fps)))
         for shot in shots
@@ -107,7 +186,14 @@ def plan_spans(shots: Sequence[Shot], fps: int, total_frames: int, seed: int) ->
                 end=last,
                 fade_in_frames=2 * fades[index],
                 fade_out_frames=2 * fades[index + 1],
-                move=plan_move(shot, index, (last - first) / fps, seed),
+                move=plan_move(
+                    shot,
+                    index,
+                    (last - first) / fps,
+                    seed,
+                    known.get(shot.image) if shot.image is not None else None,
+                    frame_aspect,
+                ),
             )
         )
     return spans

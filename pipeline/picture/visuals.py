@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from pipeline.media.yuv import (
     rgb_to_yuv,
     yuv_to_rgb,
 )
+from pipeline.picture.focus import Focus
 from pipeline.picture.formats import frame_count
 from pipeline.picture.shot_pictures import ShotPictures
 from pipeline.picture.shot_plan import MAX_ZOOM, ShotSpan, plan_spans
@@ -154,11 +155,14 @@ class FilmFrames:
         seed: int = 0,
         cues: Sequence[Cue] = (),
         pictures: ShotPictures | None = None,
+        focus: Mapping[Path, Focus] | None = None,
     ) -> None:
         self.fmt = fmt
         self._pictures = pictures
         self.total_frames = frame_count(timeline.duration_s, fmt.fps)
-        self.spans = plan_spans(timeline.shots, fmt.fps, self.total_frames, seed)
+        self.spans = plan_spans(
+            timeline.shots, fmt.fps, self.total_frames, seed, focus, fmt.width / fmt.height
+        )
         self._cues = sorted(cues, key=lambda cue: cue.start_s)
         self._images: OrderedDict[Path, YuvImage] = OrderedDict()
         self._cards: dict[int, YuvImage] = {}
