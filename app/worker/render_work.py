@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.storage import Storage
+from app.storage_keys import FILM_NAME, REPORT_NAME, SRT_NAME, VTT_NAME, FilmKeys, film_keys
 from app.worker.inputs import StoredFile, fetch_files
 from pipeline.backend_choice import BackendChoice
 from pipeline.film import FilmRequest, render_film
@@ -16,10 +17,10 @@ from pipeline.models import ProgressCallback
 SECONDS_PER_MINUTE = 60
 SEED_MODULUS = 2**31
 OUTPUT_TYPES = {
-    "film.mp4": "video/mp4",
-    "film.srt": "application/x-subrip",
-    "film.vtt": "text/vtt",
-    "render.json": "application/json",
+    FILM_NAME: "video/mp4",
+    SRT_NAME: "application/x-subrip",
+    VTT_NAME: "text/vtt",
+    REPORT_NAME: "application/json",
 }
 
 
@@ -45,17 +46,11 @@ class RenderInputs:
 class RenderOutputs:
     """Where the film's files were stored and what the render reported."""
 
-    keys: dict[str, str]
-    locations: dict[str, str]
+    keys: FilmKeys
     duration_s: float
     warnings: tuple[str, ...]
     stage_seconds: dict[str, float]
     details: dict[str, Any] = field(default_factory=dict)
-
-
-def output_prefix(project_id: uuid.UUID, job_id: uuid.UUID) -> str:
-    """Storage prefix of one render's outputs: keyed by job, so a retry overwrites, never adds."""
-    return f"projects/{project_id}/jobs/{job_id}/"
 
 
 def seed_for(job_id: uuid.UUID) -> int:
@@ -91,19 +86,16 @@ def render_project(
         backends=backends or BackendChoice(),
     )
     result = render_film(request, folder / "out", progress)
-    prefix = output_prefix(inputs.project_id, inputs.job_id)
-    keys: dict[str, str] = {}
-    for name, path in (
-        ("film.mp4", result.video),
-        ("film.srt", result.srt),
-        ("film.vtt", result.vtt),
-        ("render.json", result.report),
+    keys = film_keys(inputs.project_id, inputs.job_id)
+    for key, path, content_type in (
+        (keys.video, result.video, OUTPUT_TYPES[FILM_NAME]),
+        (keys.srt, result.srt, OUTPUT_TYPES[SRT_NAME]),
+        (keys.vtt, result.vtt, OUTPUT_TYPES[VTT_NAME]),
+        (keys.report, result.report, OUTPUT_TYPES[REPORT_NAME]),
     ):
-        keys[name] = prefix + name
-        storage.put_file(keys[name], path, OUTPUT_TYPES[name])
+        storage.put_file(key, path, content_type)
     return RenderOutputs(
         keys=keys,
-        locations={name: storage.location(key) for name, key in keys.items()},
         duration_s=result.duration_s,
         warnings=result.warnings,
         stage_seconds=result.stage_seconds,
