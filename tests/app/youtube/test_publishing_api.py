@@ -25,9 +25,9 @@ from app.config import Settings
 from app.context import AppContext
 from app.main import create_app
 from app.storage import LocalStorage
-from app.ui.cookies import SESSION_COOKIE
 from app.ui.runtime import StudioRuntime
 from app.ui.tabs.films import FilmsTab, publish_note
+from app.web_session import SESSION_COOKIE
 from app.youtube.gateway import google_http
 from app.youtube.oauth import GOOGLE_REVOKE_URI, GOOGLE_TOKEN_URI
 from db.enums import ProjectStatus
