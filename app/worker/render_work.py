@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.storage import Storage
-from app.storage_keys import FILM_NAME, REPORT_NAME, SRT_NAME, VTT_NAME, FilmKeys, film_keys
+from app.storage_keys import FilmKeys, film_keys
 from app.worker.inputs import StoredFile, fetch_files
 from pipeline.backend_choice import BackendChoice
 from pipeline.film import FilmRequest, render_film
@@ -16,12 +16,10 @@ from pipeline.models import ProgressCallback
 
 SECONDS_PER_MINUTE = 60
 SEED_MODULUS = 2**31
-OUTPUT_TYPES = {
-    FILM_NAME: "video/mp4",
-    SRT_NAME: "application/x-subrip",
-    VTT_NAME: "text/vtt",
-    REPORT_NAME: "application/json",
-}
+MP4_TYPE = "video/mp4"
+SRT_TYPE = "application/x-subrip"
+VTT_TYPE = "text/vtt"
+JSON_TYPE = "application/json"
 
 
 @dataclass(frozen=True)
@@ -88,10 +86,10 @@ def render_project(
     result = render_film(request, folder / "out", progress)
     keys = film_keys(inputs.project_id, inputs.job_id)
     for key, path, content_type in (
-        (keys.video, result.video, OUTPUT_TYPES[FILM_NAME]),
-        (keys.srt, result.srt, OUTPUT_TYPES[SRT_NAME]),
-        (keys.vtt, result.vtt, OUTPUT_TYPES[VTT_NAME]),
-        (keys.report, result.report, OUTPUT_TYPES[REPORT_NAME]),
+        (keys.video, result.video, MP4_TYPE),
+        (keys.srt, result.srt, SRT_TYPE),
+        (keys.vtt, result.vtt, VTT_TYPE),
+        (keys.report, result.report, JSON_TYPE),
     ):
         storage.put_file(key, path, content_type)
     return RenderOutputs(
