@@ -1,8 +1,9 @@
-"""Schema pieces shared by several domains: paging and plain messages."""
+"""Schema pieces shared by several domains: paging, plain messages, responses from rows."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, TypeVar
 
 from fastapi import Query
 from pydantic import AfterValidator, BaseModel, Field
@@ -50,6 +51,30 @@ def _known_language(value: str) -> str:
     if value not in LANGUAGES:
         raise ValueError(f"'{value}' is not supported; choose one of {', '.join(LANGUAGES)}")
     return value
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+class _RowWith:
+    """A row whose attributes are read through, with some values added or replaced."""
+
+    __slots__ = ("_row", "_values")
+
+    def __init__(self, row: object, values: Mapping[str, object]) -> None:
+        self._row = row
+        self._values = values
+
+    def __getattr__(self, name: str) -> object:
+        if name in self._values:
+            return self._values[name]
+        return getattr(self._row, name)
+
+
+def from_row(model: type[ModelT], row: object, **values: object) -> ModelT:
+    """The model validated from a row's attributes (pydantic's from_attributes), with the
+    fields the row does not hold (links, progress, renamed fields) given as values."""
+    return model.model_validate(_RowWith(row, values), from_attributes=True)
 
 
 SpokenText = Annotated[str, AfterValidator(_has_words)]

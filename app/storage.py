@@ -55,7 +55,9 @@ class Storage(Protocol):
         """A link that downloads the object until it expires."""
 
     def location(self, key: str) -> str:
-        """The object's durable address (file:// or s3://), for records, not for downloads."""
+        """The object's address inside the storage (file:// or s3://): never stored in a row
+        nor shown by the API (rows keep keys, responses signed links); app/ai/links.py
+        recognizes an s3:// address a client hands back."""
 
 
 def _check_key(key: str) -> str:

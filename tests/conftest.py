@@ -71,9 +71,8 @@ def context(app: FastAPI) -> AppContext:
     return ctx
 
 
-@pytest.fixture
-async def client(app: FastAPI, context: AppContext) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client on the app, starting from empty tables (plans kept)."""
+async def empty_tables(context: AppContext) -> None:
+    """Empty every table but the plans and the schema version; reset the rate limits."""
     async with context.engine.begin() as connection:
         tables = (
             await connection.execute(
@@ -84,6 +83,12 @@ async def client(app: FastAPI, context: AppContext) -> AsyncIterator[httpx.Async
         if names:
             await connection.execute(text(f"TRUNCATE {names} CASCADE"))
     await context.limiter.reset()
+
+
+@pytest.fixture
+async def client(app: FastAPI, context: AppContext) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the app, starting from empty tables (plans kept)."""
+    await empty_tables(context)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http

@@ -4,12 +4,12 @@ the charge is 3 credits per started minute of the video."""
 from __future__ import annotations
 
 import tempfile
-import uuid
 from pathlib import Path, PurePosixPath
 
 from anyio import to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import storage_keys
 from app.ai.links import storage_key
 from app.ai.schemas import LipSyncRequest
 from app.ai.service import SECONDS_PER_MINUTE, owned_project, queue_stage_job
@@ -17,8 +17,9 @@ from app.config import Settings
 from app.errors import Unprocessable
 from app.jobs.params import LipSyncParams
 from app.jobs.schemas import JobQueuedResponse
+from app.jobs.service import output_key
 from app.storage import LocalStorage, ObjectMissing, Storage
-from db.enums import JobKind, JobStatus
+from db.enums import JobKind
 from db.models import User
 from db.repositories import jobs as job_repo
 from db.repositories import projects as project_repo
@@ -66,35 +67,26 @@ async def lip_sync(
 
 
 async def _check_owned(session: AsyncSession, user: User, key: str, field: str) -> None:
-    """422 unless the key is under users/<the user>/ or projects/<a project of theirs>/."""
-    parts = key.split("/")
-    if len(parts) > 2 and parts[0] == "users" and parts[1] == str(user.id):
+    """422 unless the key is in the user's uploads or in the folder of a project of theirs."""
+    if storage_keys.owner_user(key) == user.id:
         return
-    if len(parts) > 2 and parts[0] == "projects":
-        project_id = _uuid(parts[1])
-        if project_id and await project_repo.get_owned(session, project_id, user.id):
-            return
+    project_id = storage_keys.owner_project(key)
+    if project_id and await project_repo.get_owned(session, project_id, user.id):
+        return
     raise Unprocessable(
         f"{field} points at a file outside your account.", code="not_your_file", field=field
     )
 
 
 async def _recorded_seconds(session: AsyncSession, user: User, key: str) -> float | None:
-    """The length a finished job of the user recorded for this output, if it made it
-    (projects/<id>/jobs/<job id>/<name>): no need to read the file then."""
-    parts = PurePosixPath(key).parts
-    if len(parts) != 5 or parts[0] != "projects" or parts[2] != "jobs":
+    """The length a finished job of the user recorded for its main output, when the key is
+    that output: no need to read the file then."""
+    place = storage_keys.job_file(key)
+    job = await job_repo.get(session, place.job_id) if place else None
+    if job is None or job.user_id != user.id or output_key(job) != key:
         return None
-    job_id = _uuid(parts[3])
-    job = await job_repo.get(session, job_id) if job_id else None
-    if job is None or job.user_id != user.id or job.status is not JobStatus.COMPLETE:
-        return None
-    outputs = job.result.get("outputs")
-    made = key == job.result.get("output_key") or (
-        isinstance(outputs, dict) and key in outputs.values()
-    )
     seconds = job.result.get("duration_s")
-    return float(seconds) if made and isinstance(seconds, int | float) else None
+    return float(seconds) if isinstance(seconds, int | float) else None
 
 
 def _probe_stored(storage: Storage, key: str, field: str) -> MediaFacts:
@@ -114,10 +106,3 @@ def _probe_stored(storage: Storage, key: str, field: str) -> MediaFacts:
         raise Unprocessable(
             f"{field} is not a readable media file.", code="not_media", field=field
         ) from error
-
-
-def _uuid(text: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        return None

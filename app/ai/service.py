@@ -18,6 +18,7 @@ from app.jobs.schemas import JobQueuedResponse
 from app.music.catalogue import is_catalogue_style
 from app.projects import service as projects
 from app.projects.schemas import FilmSettings
+from app.schemas import from_row
 from db.enums import JobKind, JobStatus
 from db.models import Job, Project, User
 from db.repositories import jobs as job_repo
@@ -44,14 +45,14 @@ async def _queued(
     session: AsyncSession, settings: Settings, job: Job, minutes: float
 ) -> JobQueuedResponse:
     expected = await estimate(session, job.kind, minutes, settings.worker_stalled_after_s)
-    return JobQueuedResponse(
+    return from_row(
+        JobQueuedResponse,
+        job,
         job_id=job.id,
-        status=job.status,
         estimated_time=expected.text(),
         estimated_seconds=round(expected.seconds, 1),
         estimate_basis=expected.basis,
         credits_charged=job.credits,
-        project_id=job.project_id,
     )
 
 

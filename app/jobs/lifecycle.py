@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.credits.service import refund_job
 from app.errors import Conflict
+from app.storage_keys import FilmKeys
 from db.enums import JobKind, JobStatus, ProjectStatus
 from db.models import Job, Project
 from db.repositories import jobs as job_repo
@@ -62,12 +63,11 @@ async def complete(
     session: AsyncSession,
     job: Job,
     result: dict[str, Any],
-    video: tuple[str, str] | None = None,
-    subtitles: tuple[str, str] | None = None,
+    film: FilmKeys | None = None,
 ) -> bool:
     """Finish a running job with its result; False (nothing changed) if it is no longer running.
 
-    video and subtitles are (storage key, storage location) pairs for a render's project.
+    film: where a render stored the film its project now shows.
     """
     await session.refresh(job, with_for_update=True)
     if job.status is not JobStatus.RUNNING:
@@ -82,10 +82,10 @@ async def complete(
     if project is not None:
         project.status = ProjectStatus.COMPLETE
         project.error = None
-        if video is not None:
-            project.video_key, project.video_url = video
-        if subtitles is not None:
-            project.subtitles_key, project.subtitles_url = subtitles
+        if film is not None:
+            project.video_key = film.video
+            project.subtitles_key = film.srt
+            project.subtitles_vtt_key = film.vtt
     await _log(session, job, "job.complete", f"{job.kind} job {job.id} complete")
     return True
 

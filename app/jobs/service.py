@@ -9,8 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.errors import NotFound
 from app.jobs import lifecycle
 from app.jobs.schemas import JobResponse
+from app.schemas import from_row
 from app.storage import Storage
-from db.enums import JobStatus
+from app.storage_keys import film_keys
+from db.enums import JobKind, JobStatus
 from db.models import Job, User
 from db.repositories import jobs as job_repo
 
@@ -23,25 +25,26 @@ async def owned(session: AsyncSession, user: User, job_id: uuid.UUID) -> Job:
     return job
 
 
+def output_key(job: Job) -> str | None:
+    """The storage key of a finished job's main output: a render's film, a stage's file."""
+    if job.status is not JobStatus.COMPLETE:
+        return None
+    if job.kind is JobKind.RENDER and job.project_id is not None:
+        return film_keys(job.project_id, job.id).video
+    key = job.result.get("output_key")
+    return key if isinstance(key, str) else None
+
+
 def describe(job: Job, storage: Storage) -> JobResponse:
     """A job as the API shows it, with a fresh link to its output."""
-    output_key = job.result.get("output_key") if job.status is JobStatus.COMPLETE else None
-    return JobResponse(
+    key = output_key(job)
+    return from_row(
+        JobResponse,
+        job,
         job_id=job.id,
-        kind=job.kind,
-        status=job.status,
         progress=round(job.progress, 1),
-        stage=job.stage,
         eta_seconds=job.eta_s,
-        attempts=job.attempts,
-        error=job.error,
-        credits=job.credits,
-        project_id=job.project_id,
-        output_url=storage.url(output_key) if output_key else None,
-        result=job.result,
-        created_at=job.created_at,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
+        output_url=storage.url(key) if key else None,
     )
 
 

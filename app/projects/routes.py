@@ -54,10 +54,13 @@ async def create(
 
 @router.get("", response_model=ProjectListResponse)
 async def list_projects(
-    user: CurrentUser, session: Session, paging: Annotated[PageParams, Depends(page_params)]
+    user: CurrentUser,
+    session: Session,
+    context: Context,
+    paging: Annotated[PageParams, Depends(page_params)],
 ) -> ProjectListResponse:
-    """The signed-in user's projects, newest first."""
-    return await service.list_page(session, user, paging)
+    """The signed-in user's projects, newest first, with signed film links."""
+    return await service.list_page(session, user, paging, context.storage)
 
 
 @router.get("/{project_id}", response_model=ProjectResponse, responses={404: ERRORS[404]})

@@ -129,13 +129,11 @@ class ProjectResponse(BaseModel):
 class ProjectSummary(BaseModel):
     """One row of the project list."""
 
-    model_config = ConfigDict(from_attributes=True)
-
     id: uuid.UUID
     title: str
     status: ProjectStatus
     duration: int
-    video_url: str | None
+    video_url: str | None = Field(description="Signed MP4 link (expires in 24 hours).")
     created_at: datetime
     updated_at: datetime
 

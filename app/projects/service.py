@@ -21,8 +21,9 @@ from app.projects.schemas import (
     ProjectSummary,
     RegenerateResponse,
 )
-from app.schemas import PageParams
+from app.schemas import PageParams, from_row
 from app.storage import Storage
+from app.storage_keys import project_prefix
 from app.uploads.filenames import safe_filename
 from db.enums import JobKind, JobStatus, ProjectStatus
 from db.models import Job, Project, User
@@ -40,20 +41,7 @@ async def create(
     plan = await credits.user_plan(session, user)
     await check_film_settings(session, user, plan, request)
     project = await project_repo.add(
-        session,
-        Project(
-            user_id=user.id,
-            title=request.title,
-            script=request.script,
-            images=list(request.images),
-            voice=request.voice,
-            duration=request.duration,
-            music=request.music,
-            language=request.language,
-            aspect=request.aspect,
-            resolution=request.resolution,
-            status=ProjectStatus.PENDING,
-        ),
+        session, Project(user_id=user.id, status=ProjectStatus.PENDING, **request.model_dump())
     )
     await log_repo.add(
         session,
@@ -65,12 +53,9 @@ async def create(
     job, balance = await queue_render(
         session, user, project, credits.film_cost(plan, request.duration)
     )
-    return CreateProjectResponse(
-        id=project.id,
-        user_id=user.id,
-        title=project.title,
-        status=project.status,
-        created_at=project.created_at,
+    return from_row(
+        CreateProjectResponse,
+        project,
         job_id=job.id,
         credits_charged=job.credits,
         credits_balance=balance,
@@ -120,52 +105,44 @@ async def get(
     if found is None:
         raise NotFound("No project with this id in your account.")
     project, job = found
-    links = film_links(project, storage)
-    return ProjectResponse(
-        id=project.id,
-        user_id=project.user_id,
-        title=project.title,
-        status=project.status,
-        video_url=links.get("video"),
-        subtitles_url=links.get("srt"),
-        subtitles_vtt_url=links.get("vtt"),
-        script=project.script,
-        images=list(project.images),
-        voice=project.voice,
-        duration=project.duration,
-        music=project.music,
-        language=project.language,
-        aspect=project.aspect,
-        resolution=project.resolution,
-        error=project.error,
+    return from_row(
+        ProjectResponse,
+        project,
+        **film_links(project, storage),
         job_id=job.id if job else None,
         job_status=job.status if job else None,
         progress=round(job.progress, 1) if job else 0.0,
         stage=job.stage if job else None,
         eta_seconds=job.eta_s if job else None,
-        created_at=project.created_at,
-        updated_at=project.updated_at,
     )
 
 
-def film_links(project: Project, storage: Storage) -> dict[str, str]:
-    """Signed, expiring download links for a finished project's film and subtitles."""
-    if project.status is not ProjectStatus.COMPLETE or not project.video_key:
-        return {}
+def film_links(project: Project, storage: Storage) -> dict[str, str | None]:
+    """Signed, expiring download links for a finished project's film and subtitles, by
+    response field (video_url, subtitles_url, subtitles_vtt_url); None until it is complete."""
+    files = {
+        "video_url": (project.video_key, "mp4"),
+        "subtitles_url": (project.subtitles_key, "srt"),
+        "subtitles_vtt_url": (project.subtitles_vtt_key, "vtt"),
+    }
+    finished = project.status is ProjectStatus.COMPLETE and project.video_key is not None
     title = safe_filename(project.title, "", fallback="film")
-    links = {"video": storage.url(project.video_key, filename=f"{title}.mp4")}
-    if project.subtitles_key:
-        links["srt"] = storage.url(project.subtitles_key, filename=f"{title}.srt")
-        vtt_key = project.subtitles_key.removesuffix(".srt") + ".vtt"
-        links["vtt"] = storage.url(vtt_key, filename=f"{title}.vtt")
-    return links
+    return {
+        field: storage.url(key, filename=f"{title}.{extension}") if finished and key else None
+        for field, (key, extension) in files.items()
+    }
 
 
-async def list_page(session: AsyncSession, user: User, paging: PageParams) -> ProjectListResponse:
-    """A page of the user's projects, newest first."""
+async def list_page(
+    session: AsyncSession, user: User, paging: PageParams, storage: Storage
+) -> ProjectListResponse:
+    """A page of the user's projects, newest first, each with a fresh link to its film."""
     page = await project_repo.list_for_user(session, user.id, paging.offset, paging.per_page)
     return ProjectListResponse(
-        projects=[ProjectSummary.model_validate(project) for project in page.items],
+        projects=[
+            from_row(ProjectSummary, project, video_url=film_links(project, storage)["video_url"])
+            for project in page.items
+        ],
         total=page.total,
         page=paging.page,
         per_page=paging.per_page,
@@ -177,9 +154,9 @@ async def regenerate(
 ) -> RegenerateResponse:
     """Queue a new render of a finished or failed project; 409 while one is pending or running."""
     project, job, balance = await rerender(session, user, project_id)
-    return RegenerateResponse(
-        id=project.id,
-        status=project.status,
+    return from_row(
+        RegenerateResponse,
+        project,
         job_id=job.id,
         credits_charged=job.credits,
         credits_balance=balance,
@@ -236,9 +213,4 @@ async def delete(session: AsyncSession, user: User, project_id: uuid.UUID) -> st
         project_id=project.id,
     )
     await project_repo.remove(session, project.id)
-    return project_storage_prefix(project.id)
-
-
-def project_storage_prefix(project_id: uuid.UUID) -> str:
-    """Where a project's films and subtitles are stored."""
-    return f"projects/{project_id}/"
+    return project_prefix(project.id)

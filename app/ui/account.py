@@ -9,8 +9,8 @@ from app.credits import service as credits
 from app.credits.schemas import BalanceResponse
 from app.ui.formatting import minutes_label
 from app.ui.logo import LOGO_SVG
-from app.ui.paths import LOGOUT_PATH
 from app.ui.runtime import SignedIn
+from app.web_paths import LOGOUT_PATH
 from db.enums import Role
 
 

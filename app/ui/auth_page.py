@@ -7,8 +7,8 @@ from html import escape
 from typing import Literal
 
 from app.ui.logo import LOGO_SVG
-from app.ui.paths import LOGIN_PATH, SIGNUP_PATH
 from app.users.schemas import MIN_PASSWORD_CHARS
+from app.web_paths import LOGIN_PATH, SIGNUP_PATH
 
 Mode = Literal["login", "signup"]
 

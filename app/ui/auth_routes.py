@@ -13,12 +13,12 @@ from app.deps import Context, client_address
 from app.errors import AppError
 from app.transaction import transaction
 from app.ui.auth_page import AuthPage, Mode, render_auth_page
-from app.ui.cookies import clear_session_cookie, session_user_id, set_session_cookie
 from app.ui.messages import validation_message
-from app.ui.paths import LOGIN_PATH, LOGOUT_PATH, SIGNUP_PATH, STUDIO_HOME
 from app.users import service
 from app.users.limits import check_login_rate, check_register_rate
 from app.users.schemas import LoginRequest, RegisterRequest
+from app.web_paths import LOGIN_PATH, LOGOUT_PATH, SIGNUP_PATH, STUDIO_HOME
+from app.web_session import clear_session_cookie, session_user_id, set_session_cookie
 
 router = APIRouter(include_in_schema=False)
 

@@ -12,8 +12,9 @@ from anyio import to_thread
 from fastapi import UploadFile
 
 from app.context import AppContext
+from app.storage_keys import upload_key
 from app.ui.runtime import SignedIn
-from app.uploads.service import store_images, upload_key
+from app.uploads.service import store_images
 
 
 @dataclass(frozen=True)

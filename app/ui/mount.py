@@ -8,12 +8,12 @@ from fastapi import FastAPI, Request
 from app.config import Settings
 from app.context import AppContext
 from app.ui.auth_routes import router as auth_router
-from app.ui.cookies import session_user_id
-from app.ui.paths import STUDIO_PATH
 from app.ui.redirect import LoginRedirect
 from app.ui.runtime import StudioRuntime
 from app.ui.studio import Studio
 from app.ui.theme import STYLESHEET, studio_theme
+from app.web_paths import STUDIO_PATH
+from app.web_session import session_user_id
 
 UPLOAD_HEADROOM_BYTES = 1024 * 1024
 """Gradio accepts files a little over the upload limit so the upload service, not Gradio,

@@ -7,8 +7,8 @@ from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import Settings
-from app.ui.cookies import session_user_id
-from app.ui.paths import LOGIN_PATH, STUDIO_PAGES
+from app.web_paths import LOGIN_PATH, STUDIO_PAGES
+from app.web_session import session_user_id
 
 PAGE_METHODS = frozenset({"GET", "HEAD"})
 

@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.context import AppContext
 from app.errors import BadRequest, PayloadTooLarge, Unprocessable
+from app.schemas import from_row
+from app.storage_keys import upload_key
 from app.uploads.filenames import safe_filename
 from app.uploads.schemas import UploadResponse
 from db.enums import UploadKind
@@ -24,11 +26,6 @@ from pipeline.music.track import inspect_track
 
 MAX_FILES_PER_REQUEST = 20
 READ_CHUNK_BYTES = 1024 * 1024
-
-
-def upload_key(user_id: uuid.UUID, upload_id: uuid.UUID, filename: str) -> str:
-    """The storage key of an upload."""
-    return f"users/{user_id}/uploads/{upload_id}/{filename}"
 
 
 async def read_limited(file: UploadFile, max_bytes: int) -> bytes:
@@ -121,18 +118,7 @@ async def _store(
 
 
 def _response(upload: Upload, duration_s: float | None = None) -> UploadResponse:
-    return UploadResponse(
-        id=upload.id,
-        ref=upload.ref,
-        kind=upload.kind,
-        filename=upload.filename,
-        content_type=upload.content_type,
-        size_bytes=upload.size_bytes,
-        width=upload.width,
-        height=upload.height,
-        created_at=upload.created_at,
-        duration_s=duration_s,
-    )
+    return from_row(UploadResponse, upload, duration_s=duration_s)
 
 
 TRACK_CONTENT_TYPES = {

@@ -11,9 +11,10 @@ from app.jobs import lifecycle
 from app.music.catalogue import is_catalogue_style
 from app.projects.schemas import upload_id
 from app.storage import Storage
+from app.storage_keys import job_prefix
 from app.worker.inputs import StoredFile
 from app.worker.job_warnings import log_warnings
-from app.worker.render_work import RenderInputs, RenderOutputs, output_prefix, render_project
+from app.worker.render_work import RenderInputs, RenderOutputs, render_project
 from db.enums import UploadKind
 from db.models import Job, Project
 from db.repositories import uploads as upload_repo
@@ -56,29 +57,20 @@ class RenderWork:
         return render_project(inputs, storage, folder, progress, self.backends)
 
     async def finish(self, session: AsyncSession, job: Job, outcome: RenderOutputs) -> bool:
-        keys, locations = outcome.keys, outcome.locations
         result: dict[str, Any] = {
-            "outputs": keys,
-            "output_key": keys["film.mp4"],
             "duration_s": outcome.duration_s,
             "warnings": list(outcome.warnings),
             "stage_seconds": outcome.stage_seconds,
             **outcome.details,
         }
-        finished = await lifecycle.complete(
-            session,
-            job,
-            result,
-            video=(keys["film.mp4"], locations["film.mp4"]),
-            subtitles=(keys["film.srt"], locations["film.srt"]),
-        )
+        finished = await lifecycle.complete(session, job, result, film=outcome.keys)
         if finished:
             await log_warnings(session, job, outcome.warnings)
         return finished
 
     def output_prefix(self, job: Job) -> str:
         assert job.project_id is not None
-        return output_prefix(job.project_id, job.id)
+        return job_prefix(job.project_id, job.id)
 
 
 async def _stored(

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.storage import Storage
+from app.storage_keys import FilmKeys, film_keys
 from app.worker.inputs import StoredFile, fetch_files
 from pipeline.backends import BackendChoice
 from pipeline.film import render_film
@@ -17,12 +18,10 @@ from pipeline.types import ProgressCallback
 
 SECONDS_PER_MINUTE = 60
 SEED_MODULUS = 2**31
-OUTPUT_TYPES = {
-    "film.mp4": "video/mp4",
-    "film.srt": "application/x-subrip",
-    "film.vtt": "text/vtt",
-    "render.json": "application/json",
-}
+MP4_TYPE = "video/mp4"
+SRT_TYPE = "application/x-subrip"
+VTT_TYPE = "text/vtt"
+JSON_TYPE = "application/json"
 
 
 @dataclass(frozen=True)
@@ -47,17 +46,11 @@ class RenderInputs:
 class RenderOutputs:
     """Where the film's files were stored and what the render reported."""
 
-    keys: dict[str, str]
-    locations: dict[str, str]
+    keys: FilmKeys
     duration_s: float
     warnings: tuple[str, ...]
     stage_seconds: dict[str, float]
     details: dict[str, Any] = field(default_factory=dict)
-
-
-def output_prefix(project_id: uuid.UUID, job_id: uuid.UUID) -> str:
-    """Storage prefix of one render's outputs: keyed by job, so a retry overwrites, never adds."""
-    return f"projects/{project_id}/jobs/{job_id}/"
 
 
 def seed_for(job_id: uuid.UUID) -> int:
@@ -95,19 +88,16 @@ def render_project(
         backends=backends or BackendChoice(),
     )
     result = render_film(request, folder / "out", progress)
-    prefix = output_prefix(inputs.project_id, inputs.job_id)
-    keys: dict[str, str] = {}
-    for name, path in (
-        ("film.mp4", result.video),
-        ("film.srt", result.srt),
-        ("film.vtt", result.vtt),
-        ("render.json", result.report),
+    keys = film_keys(inputs.project_id, inputs.job_id)
+    for key, path, content_type in (
+        (keys.video, result.video, MP4_TYPE),
+        (keys.srt, result.srt, SRT_TYPE),
+        (keys.vtt, result.vtt, VTT_TYPE),
+        (keys.report, result.report, JSON_TYPE),
     ):
-        keys[name] = prefix + name
-        storage.put_file(keys[name], path, OUTPUT_TYPES[name])
+        storage.put_file(key, path, content_type)
     return RenderOutputs(
         keys=keys,
-        locations={name: storage.location(key) for name, key in keys.items()},
         duration_s=result.duration_s,
         warnings=result.warnings,
         stage_seconds=result.stage_seconds,

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.jobs import lifecycle
 from app.jobs.params import MusicParams, NarrationParams, Params, read_params
 from app.storage import Storage
+from app.storage_keys import job_prefix
 from app.worker.job_warnings import log_warnings
 from app.worker.render_work import seed_for
 from db.models import Job
@@ -24,7 +25,8 @@ M4A_TYPE = "audio/mp4"
 
 def stage_prefix(job: Job) -> str:
     """Where a stage job's output is stored."""
-    return f"projects/{job.project_id}/jobs/{job.id}/"
+    assert job.project_id is not None
+    return job_prefix(job.project_id, job.id)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.config import Settings
 from app.jobs import lifecycle
 from app.storage import ObjectMissing, Storage
+from app.storage_keys import youtube_prefix
 from app.worker.progress import JobCancelled
 from app.worker.runner import describe
 from app.youtube import upload_records
@@ -167,7 +168,8 @@ class YouTubeUploadWork:
 
     def output_prefix(self, job: Job) -> str:
         """Nothing is stored: the prefix is the job's own, empty folder."""
-        return f"projects/{job.project_id}/youtube/{job.id}/"
+        assert job.project_id is not None
+        return youtube_prefix(job.project_id, job.id)
 
 
 def _captions(

@@ -14,8 +14,8 @@ from app.deps import Context, CurrentUser, Session, bearer, current_user, writes
 from app.errors import Unauthorized
 from app.idempotency import respond_once
 from app.schemas import PageParams, page_params
-from app.ui.cookies import cookie_is_secure, session_user_id
-from app.ui.paths import STUDIO_HOME
+from app.web_paths import STUDIO_HOME
+from app.web_session import cookie_is_secure, session_user_id
 from app.youtube import connection, service
 from app.youtube.gateway import GoogleHttp, google_http
 from app.youtube.pending import PENDING_COOKIE, PENDING_COOKIE_PATH

@@ -14,11 +14,11 @@ from app.config import Settings
 from app.errors import Conflict, NotFound
 from app.jobs.params import YoutubeUploadParams
 from app.jobs.queueing import enqueue
-from app.schemas import PageParams
+from app.schemas import PageParams, from_row
 from app.youtube.configured import oauth_client
 from app.youtube.metadata import FilmDetails, Privacy, build_video_metadata
 from app.youtube.publisher import WATCH_URL
-from app.youtube.schemas import UploadRequest, UploadWarning, VideoListResponse, VideoResponse
+from app.youtube.schemas import UploadRequest, VideoListResponse, VideoResponse
 from db.enums import JobKind, JobStatus, ProjectStatus, UploadStatus
 from db.models import Job, Project, User, YoutubeAccountState, YoutubeIntegration
 from db.repositories import jobs as job_repo
@@ -190,26 +190,14 @@ def describe(row: UploadRow) -> VideoResponse:
         UploadStatus.COMPLETE: PERCENT,
         UploadStatus.PROCESSING: round(row.job_progress or 0.0, 1),
     }.get(status, 0.0)
-    return VideoResponse(
-        id=upload.id,
-        video_id=upload.video_id,
-        playlist_id=upload.playlist_id,
+    failed = status is UploadStatus.FAILED
+    return from_row(
+        VideoResponse,
+        upload,
         upload_status=status,
-        job_id=upload.job_id,
-        project_id=upload.project_id,
         project_title=row.project_title,
-        channel_id=upload.channel_id,
         youtube_url=WATCH_URL + upload.video_id if upload.video_id else None,
-        failure_reason=reason if status is UploadStatus.FAILED else None,
-        failure_message=message if status is UploadStatus.FAILED else None,
-        privacy=upload.privacy,
-        made_for_kids=upload.made_for_kids,
-        contains_synthetic_media=upload.contains_synthetic_media,
-        tags=list(upload.tags),
-        caption_id=upload.caption_id,
-        thumbnail_set=upload.thumbnail_set,
-        warnings=[UploadWarning.model_validate(item) for item in upload.warnings],
+        failure_reason=reason if failed else None,
+        failure_message=message if failed else None,
         progress=progress,
-        created_at=upload.created_at,
-        updated_at=upload.updated_at,
     )

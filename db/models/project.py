@@ -14,7 +14,11 @@ from db.types import pg_enum
 
 
 class Project(Base):
-    """A creator's film: the script and choices, and where its render stands."""
+    """A creator's film: the script and choices, and where its render stands.
+
+    The seed's video_url and subtitles_url are not stored: the row keeps the storage keys of
+    the current film (MP4, SRT, WebVTT) and every read signs fresh links from them.
+    """
 
     __tablename__ = "projects"
     __table_args__ = (Index("ix_projects_user_id_created_at", "user_id", "created_at"),)
@@ -30,10 +34,9 @@ class Project(Base):
     status: Mapped[ProjectStatus] = mapped_column(
         pg_enum(ProjectStatus, "project_status"), default=ProjectStatus.PENDING
     )
-    video_url: Mapped[str | None] = mapped_column(String(500))
-    subtitles_url: Mapped[str | None] = mapped_column(String(500))
     video_key: Mapped[str | None] = mapped_column(String(500))
     subtitles_key: Mapped[str | None] = mapped_column(String(500))
+    subtitles_vtt_key: Mapped[str | None] = mapped_column(String(500))
     language: Mapped[str] = mapped_column(String(16), default="en")
     aspect: Mapped[str] = mapped_column(String(8), default="16:9")
     resolution: Mapped[str] = mapped_column(String(8), default="720p")

@@ -69,6 +69,18 @@ async def test_a_film_renders_end_to_end(
     assert cues and cues == parse_cues(vtt)
     assert "Asha" in " ".join(" ".join(cue.lines) for cue in cues)
 
+    listed = (await client.get("/api/projects", headers=account.headers)).json()["projects"]
+    (row,) = [item for item in listed if item["id"] == project_id]
+    assert row["video_url"].startswith("http") and "signature=" in row["video_url"]
+    storage = context.storage
+    assert isinstance(storage, LocalStorage) and str(storage.root) not in row["video_url"]
+    from_list = await download(client, row["video_url"], tmp_path / "listed.mp4")
+    assert from_list.read_bytes() == (tmp_path / "film.mp4").read_bytes()
+    job = (await client.get(f"/api/ai/jobs/{project['job_id']}", headers=account.headers)).json()
+    from_job = await download(client, job["output_url"], tmp_path / "job.mp4")
+    assert from_job.read_bytes() == from_list.read_bytes()
+    assert "outputs" not in job["result"] and "output_key" not in job["result"]
+
     assert await _ledger(context, account.id) == ["signup", "debit"]
     assert await assert_balances_agree(context, account.id) == 0
     async with context.sessions() as session:

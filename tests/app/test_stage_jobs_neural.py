@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.storage import LocalStorage
+from app.storage_keys import job_prefix
 from app.worker.stage_jobs import AudioWork, MusicWork, StageInputs
 from pipeline.backends import BackendChoice
 from pipeline.media.probe import probe
@@ -35,7 +36,7 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _run(work: AudioWork | MusicWork, params: dict[str, object], tmp_path: Path) -> tuple:
     typed = work.params_model.model_validate({"output_minutes": 0.1, **params})
     storage = LocalStorage(tmp_path / "storage", "secret" * 8, "http://localhost")
-    key = f"projects/{uuid.uuid4()}/jobs/{uuid.uuid4()}/{work.filename}"
+    key = job_prefix(uuid.uuid4(), uuid.uuid4()) + work.filename
     inputs = StageInputs(uuid.uuid4(), key, typed)
     outcome = work.run(inputs, storage, tmp_path / "work", lambda _stage, _fraction: None)
     return outcome, probe(storage.path(key))

@@ -137,6 +137,13 @@ async def test_a_film_stored_on_s3_downloads_from_its_presigned_link(
             assert facts.video is not None
             assert abs(facts.duration_s - 60) < 1.2
 
+            listed = await client.get("/api/projects", headers=account.headers)
+            (row,) = listed.json()["projects"]
+            assert row["video_url"].startswith(f"{s3_endpoint}/{BUCKET}/e2e/projects/")
+            assert "X-Amz-Signature" in row["video_url"]
+            with urllib.request.urlopen(row["video_url"]) as response:
+                assert response.read() == path.read_bytes()
+
             deleted = await client.delete(f"/api/projects/{project_id}", headers=account.headers)
             assert deleted.status_code == 204
     listing = boto3.client("s3", endpoint_url=s3_endpoint).list_objects_v2(

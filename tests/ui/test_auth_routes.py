@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from app.config import Environment, Settings
 from app.context import AppContext
-from app.ui.cookies import SESSION_COOKIE, cookie_is_secure
+from app.web_session import SESSION_COOKIE, cookie_is_secure
 from tests.support.accounts import PASSWORD
 
 STUDIO = "/studio/"

@@ -161,7 +161,9 @@ class FilmsTab:
         """The newest films of the signed-in creator."""
         try:
             async with self.runtime.signed_in(request) as signed:
-                page = await projects.list_page(signed.session, signed.user, FIRST_PAGE)
+                page = await projects.list_page(
+                    signed.session, signed.user, FIRST_PAGE, self.runtime.context.storage
+                )
         except Exception as error:
             return {self.list_notice: notice_html("error", error_message(error))}
         note = ""

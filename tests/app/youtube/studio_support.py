@@ -16,15 +16,17 @@ from sqlalchemy import select
 
 from app.config import Settings
 from app.context import AppContext
+from app.storage_keys import film_keys
 from app.worker.process import run_worker
 from app.youtube.client import HttpTransport
 from app.youtube.gateway import GoogleHttp
 from app.youtube.oauth import YOUTUBE_SCOPES
 from db.enums import ProjectStatus, Voice
-from db.models import LogEntry, Project
+from db.models import LogEntry, Project, YoutubeAccount
 from tests.app.youtube.google_http import ScriptedHttp, json_answer
 from tests.app.youtube.test_oauth import TokenEndpoint, granted
-from tests.support.accounts import Account
+from tests.support.accounts import Account, register
+from tests.support.jobs import wait_for_job
 
 CLIENT_ID = "client-1.apps.googleusercontent.com"
 REDIRECT_URI = "https://studio.example/api/youtube/callback"
@@ -145,13 +147,13 @@ async def add_project(
 ) -> str:
     """A project whose render is done: the film (and SRT) stored where renders put them."""
     project_id = uuid.uuid4()
-    folder = f"projects/{project_id}/renders/{uuid.uuid4()}/"
+    keys = film_keys(project_id, uuid.uuid4())
     video_key = subtitles_key = None
     if film is not None:
-        video_key = folder + "film.mp4"
+        video_key = keys.video
         context.storage.put_file(video_key, film, "video/mp4")
         if subtitles:
-            subtitles_key = folder + "film.srt"
+            subtitles_key = keys.srt
             context.storage.put_bytes(subtitles_key, SUBTITLES.encode(), "application/x-subrip")
     async with context.sessions() as session, session.begin():
         session.add(
@@ -182,3 +184,81 @@ async def log_rows(context: AppContext, user_id: str) -> list[tuple[str, str]]:
             .order_by(LogEntry.timestamp, LogEntry.id)
         )
         return [(action, message) for action, message in rows]
+
+
+@dataclass
+class Publisher:
+    """A creator on the app configured for Google, with Google's answers scripted for them."""
+
+    studio: httpx.AsyncClient
+    context: AppContext
+    settings: Settings
+    google: ScriptedGoogle
+    account: Account
+    film: Path
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The creator's Authorization header."""
+        return self.account.headers
+
+    async def another(self, name: str) -> Publisher:
+        """Another creator on the same app and the same scripted Google."""
+        account = await register(self.studio, name)
+        return Publisher(self.studio, self.context, self.settings, self.google, account, self.film)
+
+    async def connect(self, channel_id: str = CHANNEL_ID) -> str:
+        """Connect the creator's channel; Google's consent URL."""
+        return await connect_channel(self.studio, self.account, self.google, channel_id)
+
+    async def add_film(self, *, stored: bool = True, **options: Any) -> str:
+        """A project of the creator whose render is done (see add_project); its id."""
+        return await add_project(
+            self.context, self.account, self.film if stored else None, **options
+        )
+
+    async def request_upload(
+        self, project_id: str, channel_id: str = CHANNEL_ID, **extra: Any
+    ) -> httpx.Response:
+        """POST /api/youtube/upload for one of the creator's films, as it answers."""
+        headers = {**self.headers, **extra.pop("headers", {})}
+        return await self.studio.post(
+            "/api/youtube/upload",
+            json={"project_id": project_id, "channel_id": channel_id, **extra},
+            headers=headers,
+        )
+
+    async def upload(self, project_id: str, **extra: Any) -> dict[str, Any]:
+        """Queue an upload to the connected channel; the 202 body."""
+        answer = await self.request_upload(project_id, **extra)
+        assert answer.status_code == 202, answer.text
+        body: dict[str, Any] = answer.json()
+        return body
+
+    async def publish(
+        self, queued: dict[str, Any], answers: list[Any], settings: Settings | None = None
+    ) -> tuple[dict[str, Any], dict[str, Any], ScriptedHttp]:
+        """Script Google's answers and run a worker until the upload job ends; the job and the
+        upload as the API shows them, and the script to inspect."""
+        http = self.google.script(answers)
+        async with publishing_worker(
+            settings or self.settings, self.context.database_url, self.google
+        ):
+            job = await wait_for_job(self.studio, self.headers, queued["job_id"], timeout_s=60)
+        return job, await self.get(f"/api/youtube/videos/{queued['id']}"), http
+
+    async def get(self, path: str) -> Any:
+        """GET an API path as the creator; the 200 body."""
+        answer = await self.studio.get(path, headers=self.headers)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    async def logs(self) -> list[tuple[str, str]]:
+        """The creator's (action, message) log rows, oldest first."""
+        return await log_rows(self.context, self.account.id)
+
+    async def stored_token(self) -> str | None:
+        """The encrypted refresh token stored for the connected channel."""
+        async with self.context.sessions() as session:
+            token: str | None = await session.scalar(select(YoutubeAccount.encrypted_refresh_token))
+        return token

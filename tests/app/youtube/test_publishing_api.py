@@ -19,22 +19,19 @@ import gradio as gr
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select, text
 
 from app.config import Settings
 from app.context import AppContext
 from app.main import create_app
 from app.storage import LocalStorage
-from app.ui.cookies import SESSION_COOKIE
 from app.ui.runtime import StudioRuntime
 from app.ui.tabs.films import FilmsTab, publish_note
+from app.web_session import SESSION_COOKIE
 from app.youtube.gateway import google_http
 from app.youtube.oauth import GOOGLE_REVOKE_URI, GOOGLE_TOKEN_URI
 from db.enums import ProjectStatus
-from db.models import YoutubeAccount
 from tests.app.youtube.google_http import (
     SESSION_URI,
-    ScriptedHttp,
     chunk_stored,
     content_ranges,
     google_error,
@@ -49,17 +46,13 @@ from tests.app.youtube.studio_support import (
     DEFAULT_PLAYLIST,
     SCRIPT,
     STORED_REFRESH_TOKEN,
+    Publisher,
     ScriptedGoogle,
-    add_project,
-    connect_channel,
     google_settings,
-    log_rows,
-    publishing_worker,
     query_of,
 )
-from tests.conftest import KEPT_TABLES
-from tests.support.accounts import Account, register
-from tests.support.jobs import wait_for_job
+from tests.conftest import empty_tables
+from tests.support.accounts import register
 
 THUMBNAIL_SET = json_answer({"items": [{"default": {"url": "https://i.ytimg.test/1.jpg"}}]})
 
@@ -97,47 +90,30 @@ async def studio(
     publishing_app: FastAPI, publishing_context: AppContext
 ) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTPS client on the configured app, starting from empty tables (plans kept)."""
-    async with publishing_context.engine.begin() as connection:
-        tables = (
-            await connection.execute(
-                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-            )
-        ).scalars()
-        names = ", ".join(f'"{name}"' for name in tables if name not in KEPT_TABLES)
-        await connection.execute(text(f"TRUNCATE {names} CASCADE"))
-    await publishing_context.limiter.reset()
+    await empty_tables(publishing_context)
     transport = httpx.ASGITransport(app=publishing_app)
     async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as http:
         yield http
 
 
-async def _upload(
-    studio: httpx.AsyncClient, account: Account, project_id: str, **extra: Any
-) -> dict[str, Any]:
-    answer = await studio.post(
-        "/api/youtube/upload",
-        json={"project_id": project_id, "channel_id": CHANNEL_ID, **extra},
-        headers=account.headers,
-    )
-    assert answer.status_code == 202, answer.text
-    body: dict[str, Any] = answer.json()
-    return body
-
-
-async def _publish(
+@pytest.fixture
+async def creator(
     studio: httpx.AsyncClient,
-    account: Account,
-    queued: dict[str, Any],
-    settings: Settings,
-    context: AppContext,
+    publishing_context: AppContext,
+    publishing_settings: Settings,
     google: ScriptedGoogle,
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Run the worker until the upload job ends; the job and the upload as the API shows them."""
-    async with publishing_worker(settings, context.database_url, google):
-        job = await wait_for_job(studio, account.headers, queued["job_id"], timeout_s=60)
-    video = await studio.get(f"/api/youtube/videos/{queued['id']}", headers=account.headers)
-    assert video.status_code == 200, video.text
-    return job, video.json()
+    film: Path,
+) -> Publisher:
+    """A signed-up creator with no channel connected yet."""
+    account = await register(studio)
+    return Publisher(studio, publishing_context, publishing_settings, google, account, film)
+
+
+@pytest.fixture
+async def publisher(creator: Publisher) -> Publisher:
+    """A creator whose YouTube channel is connected."""
+    await creator.connect()
+    return creator
 
 
 def _form(body: Any) -> dict[str, list[str]]:
@@ -149,19 +125,11 @@ def _steps(rows: list[tuple[str, str]]) -> list[str]:
 
 
 async def test_a_clean_upload_with_captions_thumbnail_and_playlist(
-    studio: httpx.AsyncClient,
-    publishing_context: AppContext,
-    publishing_settings: Settings,
-    google: ScriptedGoogle,
-    film: Path,
+    publisher: Publisher, film: Path
 ) -> None:
-    account = await register(studio)
-    await connect_channel(studio, account, google)
-    project_id = await add_project(publishing_context, account, film)
+    project_id = await publisher.add_film()
 
-    queued = await _upload(
-        studio,
-        account,
+    queued = await publisher.upload(
         project_id,
         privacy="unlisted",
         playlist_id="PL-films",
@@ -171,15 +139,12 @@ async def test_a_clean_upload_with_captions_thumbnail_and_playlist(
     assert (queued["playlist_id"], queued["upload_status"]) == ("PL-films", "pending")
     assert queued["contains_synthetic_media"] is True  # the film has character images
     assert queued["tags"] == ["animation", "short film"]
-    again = await studio.post(
-        "/api/youtube/upload",
-        json={"project_id": project_id, "channel_id": CHANNEL_ID},
-        headers=account.headers,
-    )
+    again = await publisher.request_upload(project_id)
     assert again.status_code == 409 and again.json()["code"] == "upload_in_progress"
 
     size = film.stat().st_size
-    http = google.script(
+    job, video, http = await publisher.publish(
+        queued,
         [
             token_granted("access-1"),
             session_started(),
@@ -187,10 +152,7 @@ async def test_a_clean_upload_with_captions_thumbnail_and_playlist(
             json_answer({"id": "caption-1"}),
             THUMBNAIL_SET,
             json_answer({"id": "item-1"}),
-        ]
-    )
-    job, video = await _publish(
-        studio, account, queued, publishing_settings, publishing_context, google
+        ],
     )
 
     assert job["status"] == "complete" and job["attempts"] == 1 and job["credits"] == 0
@@ -224,7 +186,7 @@ async def test_a_clean_upload_with_captions_thumbnail_and_playlist(
     playlist = json.loads(http.requests[5][2])["snippet"]
     assert playlist["playlistId"] == "PL-films" and playlist["resourceId"]["videoId"] == "vid-1"
 
-    rows = await log_rows(publishing_context, account.id)
+    rows = await publisher.logs()
     actions = {action for action, _ in rows}
     assert {
         "youtube.connect",
@@ -244,59 +206,43 @@ async def test_a_clean_upload_with_captions_thumbnail_and_playlist(
         "added to playlist PL-films",
         "published",
     ]
-    listing = (await studio.get("/api/youtube/videos", headers=account.headers)).json()
+    listing = await publisher.get("/api/youtube/videos")
     assert listing["total"] == 1
     assert listing["videos"][0]["id"] == queued["id"]
     assert listing["videos"][0]["project_title"] == "The Lantern"
     assert listing["videos"][0]["upload_status"] == "complete"
-    balance = (await studio.get("/api/credits/balance", headers=account.headers)).json()
+    balance = await publisher.get("/api/credits/balance")
     assert balance["balance"] == 3  # publishing is free
 
-    async with publishing_context.sessions() as session:
-        stored = await session.scalar(select(YoutubeAccount.encrypted_refresh_token))
+    stored = await publisher.stored_token()
     assert stored is not None and stored.startswith("yt1:")
     assert STORED_REFRESH_TOKEN not in stored
 
 
-async def test_idempotency_key_answers_a_retried_upload_once(
-    studio: httpx.AsyncClient,
-    publishing_context: AppContext,
-    google: ScriptedGoogle,
-    film: Path,
-) -> None:
-    account = await register(studio)
-    await connect_channel(studio, account, google)
-    project_id = await add_project(publishing_context, account, film)
-    request = {"project_id": project_id, "channel_id": CHANNEL_ID}
-    headers = {**account.headers, "Idempotency-Key": "publish-lantern-1"}
+async def test_idempotency_key_answers_a_retried_upload_once(publisher: Publisher) -> None:
+    project_id = await publisher.add_film()
+    key = {"Idempotency-Key": "publish-lantern-1"}
 
-    first = await studio.post("/api/youtube/upload", json=request, headers=headers)
-    second = await studio.post("/api/youtube/upload", json=request, headers=headers)
+    first = await publisher.request_upload(project_id, headers=key)
+    second = await publisher.request_upload(project_id, headers=key)
 
     assert (first.status_code, second.status_code) == (202, 202)
     assert second.json() == first.json()
     assert second.headers["Idempotent-Replayed"] == "true"
     assert first.json()["playlist_id"] == DEFAULT_PLAYLIST  # the configured default
-    listing = (await studio.get("/api/youtube/videos", headers=account.headers)).json()
-    assert listing["total"] == 1
+    assert (await publisher.get("/api/youtube/videos"))["total"] == 1
 
 
 async def test_a_503_mid_upload_resumes_from_the_acknowledged_byte(
-    studio: httpx.AsyncClient,
-    publishing_context: AppContext,
-    publishing_settings: Settings,
-    google: ScriptedGoogle,
-    film: Path,
+    publisher: Publisher, film: Path
 ) -> None:
-    account = await register(studio)
-    await connect_channel(studio, account, google)
-    project_id = await add_project(publishing_context, account, film, subtitles=False)
-    queued = await _upload(studio, account, project_id)
+    queued = await publisher.upload(await publisher.add_film(subtitles=False))
     size = film.stat().st_size
     acknowledged = 2 * 256 * 1024
     assert acknowledged < size
 
-    http = google.script(
+    job, video, http = await publisher.publish(
+        queued,
         [
             token_granted("access-1"),
             session_started(),
@@ -305,10 +251,7 @@ async def test_a_503_mid_upload_resumes_from_the_acknowledged_byte(
             video_created("vid-2"),
             THUMBNAIL_SET,
             json_answer({"id": "item-2"}),
-        ]
-    )
-    job, video = await _publish(
-        studio, account, queued, publishing_settings, publishing_context, google
+        ],
     )
 
     assert job["status"] == "complete" and job["attempts"] == 1
@@ -323,31 +266,22 @@ async def test_a_503_mid_upload_resumes_from_the_acknowledged_byte(
     assert job["result"]["bytes_sent"] == size + (size - acknowledged)
     assert (job["result"]["attempts"], job["result"]["retries"]) == (2, 1)
     assert job["result"]["playlist_id"] == DEFAULT_PLAYLIST
-    steps = _steps(await log_rows(publishing_context, account.id))
+    steps = _steps(await publisher.logs())
     assert any("HTTP 503" in step and "retrying in" in step for step in steps), steps
     assert steps[-1] == "published"
 
 
 async def test_quota_exceeded_fails_the_upload_with_the_reason_and_no_retry(
-    studio: httpx.AsyncClient,
-    publishing_context: AppContext,
-    publishing_settings: Settings,
-    google: ScriptedGoogle,
-    film: Path,
+    publisher: Publisher,
 ) -> None:
-    account = await register(studio)
-    await connect_channel(studio, account, google)
-    project_id = await add_project(publishing_context, account, film)
-    queued = await _upload(studio, account, project_id)
+    queued = await publisher.upload(await publisher.add_film())
 
-    http = google.script(
+    job, video, http = await publisher.publish(
+        queued,
         [
             token_granted("access-1"),
             google_error(403, "quotaExceeded", "The request cannot be completed."),
-        ]
-    )
-    job, video = await _publish(
-        studio, account, queued, publishing_settings, publishing_context, google
+        ],
     )
 
     assert job["status"] == "failed" and job["attempts"] == 1
@@ -357,28 +291,21 @@ async def test_quota_exceeded_fails_the_upload_with_the_reason_and_no_retry(
     assert "midnight Pacific" in video["failure_message"]
     assert video["video_id"] is None
     assert len(http.requests) == 2 and http.unused == 0
-    rows = await log_rows(publishing_context, account.id)
+    rows = await publisher.logs()
     assert "job.retry" not in {action for action, _ in rows}
     assert any(action == "youtube.upload.failed" and "quota_exceeded" in m for action, m in rows)
-    channel = (await studio.get("/api/youtube/channel", headers=account.headers)).json()
+    channel = await publisher.get("/api/youtube/channel")
     assert channel["connected"] is True  # quota says nothing about the grant
 
 
 async def test_an_expired_access_token_is_refreshed_and_the_chunk_sent_again(
-    studio: httpx.AsyncClient,
-    publishing_context: AppContext,
-    publishing_settings: Settings,
-    google: ScriptedGoogle,
-    film: Path,
+    publisher: Publisher,
 ) -> None:
-    account = await register(studio)
-    await connect_channel(studio, account, google)
-    project_id = await add_project(publishing_context, account, film, subtitles=False)
-    queued = await _upload(studio, account, project_id)
-    async with publishing_context.sessions() as session:
-        stored_before = await session.scalar(select(YoutubeAccount.encrypted_refresh_token))
+    queued = await publisher.upload(await publisher.add_film(subtitles=False))
+    stored_before = await publisher.stored_token()
 
-    http = google.script(
+    job, video, http = await publisher.publish(
+        queued,
         [
             token_granted("access-1"),
             session_started(),
@@ -387,10 +314,7 @@ async def test_an_expired_access_token_is_refreshed_and_the_chunk_sent_again(
             video_created("vid-3"),
             THUMBNAIL_SET,
             json_answer({"id": "item-3"}),
-        ]
-    )
-    job, video = await _publish(
-        studio, account, queued, publishing_settings, publishing_context, google
+        ],
     )
 
     assert job["status"] == "complete", job
@@ -401,123 +325,81 @@ async def test_an_expired_access_token_is_refreshed_and_the_chunk_sent_again(
     puts = [headers for uri, method, _, headers in http.requests if method == "PUT"]
     assert [header(h, "authorization") for h in puts] == ["Bearer access-1", "Bearer access-2"]
     assert job["result"]["retries"] == 0  # a refresh is not a failure
-    async with publishing_context.sessions() as session:
-        stored_after = await session.scalar(select(YoutubeAccount.encrypted_refresh_token))
-    assert stored_after == stored_before
+    assert await publisher.stored_token() == stored_before
 
 
 async def test_a_revoked_refresh_token_disconnects_the_account_and_tells_the_user(
-    studio: httpx.AsyncClient,
-    publishing_context: AppContext,
-    publishing_settings: Settings,
-    google: ScriptedGoogle,
-    film: Path,
+    publisher: Publisher,
 ) -> None:
-    account = await register(studio)
-    await connect_channel(studio, account, google)
-    project_id = await add_project(publishing_context, account, film)
-    queued = await _upload(studio, account, project_id)
+    project_id = await publisher.add_film()
+    queued = await publisher.upload(project_id)
 
     revoked = json_answer(
         {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}, 400
     )
-    http = google.script([revoked])
-    job, video = await _publish(
-        studio, account, queued, publishing_settings, publishing_context, google
-    )
+    job, video, http = await publisher.publish(queued, [revoked])
 
     assert job["status"] == "failed" and job["attempts"] == 1
     assert (video["upload_status"], video["failure_reason"]) == ("failed", "access_revoked")
     assert "connect the YouTube channel again" in video["failure_message"]
     assert [uri for uri, _, _, _ in http.requests] == [GOOGLE_TOKEN_URI]
 
-    channel = (await studio.get("/api/youtube/channel", headers=account.headers)).json()
+    channel = await publisher.get("/api/youtube/channel")
     assert channel["connected"] is False
     assert channel["channel_id"] == CHANNEL_ID
     assert "connect the YouTube channel again" in channel["disconnect_reason"]
     assert channel["disconnected_at"] is not None
-    async with publishing_context.sessions() as session:
-        stored = await session.scalar(select(YoutubeAccount.encrypted_refresh_token))
-    assert stored is None  # the dead token is forgotten
-    rows = await log_rows(publishing_context, account.id)
-    told = [message for action, message in rows if action == "youtube.access_revoked"]
+    assert await publisher.stored_token() is None  # the dead token is forgotten
+    told = [
+        message for action, message in await publisher.logs() if action == "youtube.access_revoked"
+    ]
     assert len(told) == 1 and "Lantern Films" in told[0]
 
-    retry = await studio.post(
-        "/api/youtube/upload",
-        json={"project_id": project_id, "channel_id": CHANNEL_ID},
-        headers=account.headers,
-    )
+    retry = await publisher.request_upload(project_id)
     assert retry.status_code == 409
     assert retry.json()["code"] == "youtube_not_connected"
     assert "connect the YouTube channel again" in retry.json()["detail"]
 
 
 async def test_upload_is_refused_for_an_incomplete_film_and_the_wrong_channel(
-    studio: httpx.AsyncClient, publishing_context: AppContext, google: ScriptedGoogle, film: Path
+    creator: Publisher,
 ) -> None:
-    account = await register(studio)
-    project_id = await add_project(publishing_context, account, film)
-    not_connected = await studio.post(
-        "/api/youtube/upload",
-        json={"project_id": project_id, "channel_id": CHANNEL_ID},
-        headers=account.headers,
-    )
+    project_id = await creator.add_film()
+    not_connected = await creator.request_upload(project_id)
     assert not_connected.status_code == 409
     assert not_connected.json()["code"] == "youtube_not_connected"
 
-    await connect_channel(studio, account, google)
-    rendering = await add_project(
-        publishing_context, account, None, status=ProjectStatus.PROCESSING
-    )
-    incomplete = await studio.post(
-        "/api/youtube/upload",
-        json={"project_id": rendering, "channel_id": CHANNEL_ID},
-        headers=account.headers,
-    )
+    await creator.connect()
+    rendering = await creator.add_film(stored=False, status=ProjectStatus.PROCESSING)
+    incomplete = await creator.request_upload(rendering)
     assert incomplete.status_code == 409
     assert incomplete.json()["code"] == "project_not_complete"
     assert incomplete.json()["status"] == "processing"
 
-    other_channel = await studio.post(
-        "/api/youtube/upload",
-        json={"project_id": project_id, "channel_id": "UC-someone-else"},
-        headers=account.headers,
-    )
+    other_channel = await creator.request_upload(project_id, channel_id="UC-someone-else")
     assert other_channel.status_code == 409
     assert other_channel.json()["code"] == "channel_not_connected"
     assert other_channel.json()["connected_channel_id"] == CHANNEL_ID
 
-    bad_privacy = await studio.post(
-        "/api/youtube/upload",
-        json={"project_id": project_id, "channel_id": CHANNEL_ID, "privacy": "friends"},
-        headers=account.headers,
-    )
+    bad_privacy = await creator.request_upload(project_id, privacy="friends")
     assert bad_privacy.status_code == 422
-    listing = (await studio.get("/api/youtube/videos", headers=account.headers)).json()
+    listing = await creator.get("/api/youtube/videos")
     assert listing == {"videos": [], "total": 0, "page": 1, "per_page": 20}
 
 
-async def test_another_users_project_and_upload_are_404(
-    studio: httpx.AsyncClient, publishing_context: AppContext, google: ScriptedGoogle, film: Path
-) -> None:
-    owner = await register(studio, "Owner")
-    await connect_channel(studio, owner, google)
-    project_id = await add_project(publishing_context, owner, film)
-    queued = await _upload(studio, owner, project_id)
+async def test_another_users_project_and_upload_are_404(publisher: Publisher) -> None:
+    project_id = await publisher.add_film()
+    queued = await publisher.upload(project_id)
 
-    intruder = await register(studio, "Intruder")
-    await connect_channel(studio, intruder, google)
-    stolen = await studio.post(
-        "/api/youtube/upload",
-        json={"project_id": project_id, "channel_id": CHANNEL_ID},
-        headers=intruder.headers,
-    )
+    intruder = await publisher.another("Intruder")
+    await intruder.connect()
+    stolen = await intruder.request_upload(project_id)
     assert stolen.status_code == 404
-    peek = await studio.get(f"/api/youtube/videos/{queued['id']}", headers=intruder.headers)
+    peek = await intruder.studio.get(
+        f"/api/youtube/videos/{queued['id']}", headers=intruder.headers
+    )
     assert peek.status_code == 404
-    listing = (await studio.get("/api/youtube/videos", headers=intruder.headers)).json()
-    assert listing["total"] == 0
+    assert (await intruder.get("/api/youtube/videos"))["total"] == 0
 
 
 async def test_without_google_settings_the_endpoints_answer_503(
@@ -544,9 +426,9 @@ async def test_without_google_settings_the_endpoints_answer_503(
 
 
 async def test_connect_keeps_state_and_pkce_in_the_session_until_the_callback(
-    studio: httpx.AsyncClient, publishing_context: AppContext, google: ScriptedGoogle
+    creator: Publisher,
 ) -> None:
-    account = await register(studio)
+    studio, account = creator.studio, creator.account
     anonymous = await studio.get("/api/youtube/connect", headers={"Accept": "text/html"})
     assert anonymous.status_code == 401
     studio.cookies.set(SESSION_COOKIE, account.token)  # signed in to the studio in a browser
@@ -564,31 +446,27 @@ async def test_connect_keeps_state_and_pkce_in_the_session_until_the_callback(
     )
     assert replay.headers["location"] == "/studio/?youtube=failed&reason=oauth_session_expired"
 
-    url = await connect_channel(studio, account, google)
+    url = await creator.connect()
     consent = query_of(url)
     assert consent["code_challenge_method"] == "S256"
     assert consent["login_hint"] == account.user["email"]
     assert "filmstudio_youtube_oauth" not in studio.cookies  # single use
-    verifier = _form(google.token_endpoint.sent[0].body)["code_verifier"][0]
+    verifier = _form(creator.google.token_endpoint.sent[0].body)["code_verifier"][0]
     digest = hashlib.sha256(verifier.encode()).digest()
     assert consent["code_challenge"] == base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
-    channel = (await studio.get("/api/youtube/channel", headers=account.headers)).json()
+    channel = await creator.get("/api/youtube/channel")
     assert channel["connected"] is True
     assert (channel["channel_id"], channel["channel_title"]) == (CHANNEL_ID, "Lantern Films")
     assert channel["channel_url"] == f"https://www.youtube.com/channel/{CHANNEL_ID}"
-    rows = await log_rows(publishing_context, account.id)
-    assert [a for a, _ in rows].count("youtube.connect.failed") == 1  # the forged one
+    actions = [action for action, _ in await creator.logs()]
+    assert actions.count("youtube.connect.failed") == 1  # the forged one
 
 
-async def test_disconnect_revokes_at_google_and_forgets_the_token(
-    studio: httpx.AsyncClient, publishing_context: AppContext, google: ScriptedGoogle
-) -> None:
-    account = await register(studio)
-    await connect_channel(studio, account, google)
-    http = google.script([({"status": "200"}, "")])
+async def test_disconnect_revokes_at_google_and_forgets_the_token(publisher: Publisher) -> None:
+    http = publisher.google.script([({"status": "200"}, "")])
 
-    answer = await studio.post("/api/youtube/disconnect", headers=account.headers)
+    answer = await publisher.studio.post("/api/youtube/disconnect", headers=publisher.headers)
 
     assert answer.status_code == 200
     assert answer.json()["connected"] is False
@@ -596,99 +474,72 @@ async def test_disconnect_revokes_at_google_and_forgets_the_token(
     revoke_uri, _, revoke_body, _ = http.requests[0]
     assert revoke_uri == GOOGLE_REVOKE_URI
     assert _form(revoke_body)["token"] == [STORED_REFRESH_TOKEN]
-    actions = [action for action, _ in await log_rows(publishing_context, account.id)]
+    actions = [action for action, _ in await publisher.logs()]
     assert {"youtube.disconnected", "youtube.revoked"} <= set(actions)
-    async with publishing_context.sessions() as session:
-        assert await session.scalar(select(YoutubeAccount.encrypted_refresh_token)) is None
-    assert isinstance(http, ScriptedHttp) and http.unused == 0
+    assert await publisher.stored_token() is None
+    assert http.unused == 0
 
 
-async def test_a_cancelled_upload_shows_as_failed_and_frees_the_film(
-    studio: httpx.AsyncClient, publishing_context: AppContext, google: ScriptedGoogle, film: Path
-) -> None:
-    account = await register(studio)
-    await connect_channel(studio, account, google)
-    project_id = await add_project(publishing_context, account, film)
-    queued = await _upload(studio, account, project_id)
+async def test_a_cancelled_upload_shows_as_failed_and_frees_the_film(publisher: Publisher) -> None:
+    project_id = await publisher.add_film()
+    queued = await publisher.upload(project_id)
 
-    cancelled = await studio.post(
-        f"/api/ai/jobs/{queued['job_id']}/cancel", headers=account.headers
+    cancelled = await publisher.studio.post(
+        f"/api/ai/jobs/{queued['job_id']}/cancel", headers=publisher.headers
     )
     assert cancelled.status_code == 200, cancelled.text
 
-    video = (
-        await studio.get(f"/api/youtube/videos/{queued['id']}", headers=account.headers)
-    ).json()
+    video = await publisher.get(f"/api/youtube/videos/{queued['id']}")
     assert (video["upload_status"], video["failure_reason"]) == ("failed", "cancelled")
     assert "cancelled by the user" in video["failure_message"]
-    again = await studio.post(
-        "/api/youtube/upload",
-        json={"project_id": project_id, "channel_id": CHANNEL_ID},
-        headers=account.headers,
-    )
+    again = await publisher.request_upload(project_id)
     assert again.status_code == 202, again.text
 
 
 async def test_tokens_from_before_a_secret_rotation_still_publish_and_are_re_encrypted(
-    studio: httpx.AsyncClient,
-    publishing_context: AppContext,
-    publishing_settings: Settings,
-    google: ScriptedGoogle,
-    film: Path,
+    publisher: Publisher,
 ) -> None:
-    account = await register(studio)
-    await connect_channel(studio, account, google)
-    project_id = await add_project(publishing_context, account, film, subtitles=False)
-    queued = await _upload(studio, account, project_id, playlist_id="PL-rotation")
-    async with publishing_context.sessions() as session:
-        before = await session.scalar(select(YoutubeAccount.encrypted_refresh_token))
+    project_id = await publisher.add_film(subtitles=False)
+    queued = await publisher.upload(project_id, playlist_id="PL-rotation")
+    before = await publisher.stored_token()
     assert before is not None
-    rotated = publishing_settings.model_copy(
+    rotated = publisher.settings.model_copy(
         update={
             "secret_key": "a-brand-new-secret-key-of-at-least-32-bytes",
-            "secret_key_previous": publishing_settings.jwt_secret,
+            "secret_key_previous": publisher.settings.jwt_secret,
         }
     )
     rotated.__dict__.pop("jwt_secret", None)  # forget the cached old secret
 
-    google.script(
+    job, video, _ = await publisher.publish(
+        queued,
         [
             token_granted("access-1"),
             session_started(),
             video_created("vid-4"),
             THUMBNAIL_SET,
             json_answer({"id": "item-4"}),
-        ]
+        ],
+        settings=rotated,
     )
-    job, video = await _publish(studio, account, queued, rotated, publishing_context, google)
 
     assert job["status"] == "complete", job
     assert video["video_id"] == "vid-4"
-    async with publishing_context.sessions() as session:
-        after = await session.scalar(select(YoutubeAccount.encrypted_refresh_token))
+    after = await publisher.stored_token()
     assert after is not None and after.split(":")[1] != before.split(":")[1]  # new key id
 
 
 async def test_a_film_gone_from_storage_fails_at_once_with_the_reason(
-    studio: httpx.AsyncClient,
-    publishing_context: AppContext,
-    publishing_settings: Settings,
-    google: ScriptedGoogle,
-    film: Path,
+    publisher: Publisher,
 ) -> None:
-    account = await register(studio)
-    await connect_channel(studio, account, google)
-    project_id = await add_project(publishing_context, account, film)
-    queued = await _upload(studio, account, project_id)
-    storage = publishing_context.storage
+    project_id = await publisher.add_film()
+    queued = await publisher.upload(project_id)
+    storage = publisher.context.storage
     assert isinstance(storage, LocalStorage)
     for path in (storage.root / "projects" / project_id).rglob("film.mp4"):
         path.unlink()
 
-    http = google.script([])
-    job, video = await _publish(
-        studio, account, queued, publishing_settings, publishing_context, google
-    )
+    job, video, http = await publisher.publish(queued, [])
 
     assert job["status"] == "failed" and job["attempts"] == 1
     assert video["failure_reason"] == "invalid_publish_input"
@@ -697,28 +548,24 @@ async def test_a_film_gone_from_storage_fails_at_once_with_the_reason(
 
 
 async def test_the_studio_publish_button_queues_the_upload_for_the_connected_channel(
-    studio: httpx.AsyncClient,
-    publishing_context: AppContext,
-    publishing_settings: Settings,
-    google: ScriptedGoogle,
-    film: Path,
+    creator: Publisher,
 ) -> None:
-    account = await register(studio)
-    project_id = await add_project(publishing_context, account, film)
+    project_id = await creator.add_film()
+    settings = creator.settings
     with gr.Blocks():
-        tab = FilmsTab(StudioRuntime(lambda: publishing_context), publishing_settings, gr.State())
-    signed_in = gr.Request(username=account.id)
-    assert 'href="/api/youtube/connect"' in publish_note(publishing_settings)
+        tab = FilmsTab(StudioRuntime(lambda: creator.context), settings, gr.State())
+    signed_in = gr.Request(username=creator.account.id)
+    assert 'href="/api/youtube/connect"' in publish_note(settings)
 
     opened = await tab.show(project_id, signed_in)
     assert opened[tab.publish].interactive is True
     first = await tab.publish_film(project_id, signed_in)
     assert "Connect a YouTube channel first" in first
 
-    await connect_channel(studio, account, google)
+    await creator.connect()
     queued = await tab.publish_film(project_id, signed_in)
     assert "Uploading to &#x27;Lantern Films&#x27; as a private video" in queued
     again = await tab.publish_film(project_id, signed_in)
     assert "already being uploaded" in again
-    listing = (await studio.get("/api/youtube/videos", headers=account.headers)).json()
+    listing = await creator.get("/api/youtube/videos")
     assert [video["upload_status"] for video in listing["videos"]] == ["pending"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Locator, Page, expect
 
-from app.ui.cookies import SESSION_COOKIE
+from app.web_session import SESSION_COOKIE
 
 PASSWORD = "SecurePass123"
 RENDER_TIMEOUT_S = 240.0

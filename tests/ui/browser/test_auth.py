@@ -6,7 +6,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from app.ui.cookies import SESSION_COOKIE
+from app.web_session import SESSION_COOKIE
 from tests.ui.browser.studio_page import Studio
 
 pytestmark = pytest.mark.browser

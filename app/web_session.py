@@ -1,4 +1,8 @@
-"""The studio's session: the API's own access token (JWT) in an HttpOnly cookie."""
+"""The web session: the API's own access token (JWT) in an HttpOnly cookie.
+
+Shared by the studio UI (sign-in, sign-out, page guards) and the API routes a browser visits
+(the YouTube connect flow), so no domain imports the UI.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Where the studio lives in the app's URL space."""
+"""Where the studio's pages live in the app's URL space: the UI serves them, and API routes a
+browser visits (the YouTube callback) send it back to them."""
 
 from __future__ import annotations
 
