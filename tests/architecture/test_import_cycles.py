@@ -47,7 +47,9 @@ def _cycles(graph: grimp.ImportGraph, modules: set[str]) -> list[list[str]]:
 
 @pytest.fixture(scope="module")
 def graph() -> grimp.ImportGraph:
-    return grimp.build_graph("pipeline", "app", exclude_type_checking_imports=False)
+    return grimp.build_graph(
+        "pipeline", "app", exclude_type_checking_imports=False, cache_dir=None
+    )
 
 
 def test_no_import_cycle_in_pipeline(graph: grimp.ImportGraph) -> None:
@@ -57,7 +59,7 @@ def test_no_import_cycle_in_pipeline(graph: grimp.ImportGraph) -> None:
 
 def test_no_import_cycle_between_app_domains(graph: grimp.ImportGraph) -> None:
     domains = {m for m in graph.modules if m.startswith("app.") and m.count(".") == 1}
-    package_graph = grimp.build_graph("app")
+    package_graph = grimp.build_graph("app", cache_dir=None)
     for domain in list(domains):
         if not package_graph.find_children(domain):
             domains.discard(domain)
