@@ -135,7 +135,9 @@ class CreditsTab:
         """Top up with the chosen plan, as POST /api/credits/topup does."""
         try:
             async with self.runtime.signed_in(request) as signed:
-                done = await credits.topup(signed.session, signed.user, PlanType(plan))
+                done = await credits.topup(
+                    signed.session, self.runtime.context.settings, signed.user, PlanType(plan)
+                )
         except Exception as error:
             return notice_html("error", error_message(error))
         return notice_html(
