@@ -93,6 +93,8 @@ async def _expire(session: AsyncSession, account: CreditAccount, source_id: str)
     if account.period_credits <= 0:
         return 0
     taken, balance = await credit_repo.take_up_to(session, account.user_id, account.period_credits)
+    if taken == 0:
+        return 0
     await credit_repo.record_sourced(
         session,
         account.user_id,

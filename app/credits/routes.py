@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
+from fastapi.responses import JSONResponse
 
 from app.billing import service as billing
 from app.billing.schemas import (
@@ -23,6 +24,7 @@ from app.credits.schemas import (
     TopupResponse,
 )
 from app.deps import Context, CurrentUser, Session
+from app.errors import AppError, error_body
 from app.schemas import PageParams, page_params
 from db.repositories import credits as credit_repo
 from db.repositories import plans as plan_repo
@@ -48,10 +50,16 @@ async def balance(user: CurrentUser, session: Session) -> BalanceResponse:
 )
 async def topup(
     body: TopupRequest, user: CurrentUser, session: Session, context: Context
-) -> TopupResponse:
+) -> TopupResponse | JSONResponse:
     """The seed's top-up: with Stripe configured, answers 402 with a Checkout URL for the
     plan; without it, grants the plan's monthly credits only in development."""
-    return await service.topup(session, context.settings, user, body.plan_type)
+    result = await service.topup(session, context.settings, user, body.plan_type)
+    if isinstance(result, AppError):
+        return JSONResponse(
+            error_body(result.message, result.code, **result.extra),
+            status_code=result.status_code,
+        )
+    return result
 
 
 @router.post(

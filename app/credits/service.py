@@ -124,10 +124,11 @@ class CheckoutRequired(PaymentRequired):
 
 async def topup(
     session: AsyncSession, settings: Settings, user: User, plan_type: PlanType
-) -> TopupResponse:
-    """The seed's top-up. With payments configured: 402 with a Checkout URL for the plan.
-    Without them: a development (or test) grant of the plan's monthly credits for 30 days;
-    in production a 503 naming the missing settings."""
+) -> TopupResponse | CheckoutRequired:
+    """The seed's top-up. With payments configured: CheckoutRequired (answered as 402, and
+    returned rather than raised so the new Stripe customer's link is kept) with a Checkout
+    URL for the plan. Without them: a development (or test) grant of the plan's monthly
+    credits for 30 days; in production a 503 naming the missing settings."""
     if plan_type is PlanType.FREE:
         raise Unprocessable(
             "The Free plan cannot be topped up; choose Standard, Pro or Enterprise.",
@@ -136,7 +137,7 @@ async def topup(
     configured = payments_configured(settings)
     if configured is True:
         url = await billing.checkout_url(session, settings, user, plan_type)
-        raise CheckoutRequired(
+        return CheckoutRequired(
             f"Credits come with a {plan_type} subscription: pay at checkout_url; "
             "they are added once Stripe confirms the payment.",
             checkout_url=url,

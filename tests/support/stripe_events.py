@@ -11,7 +11,11 @@ import time
 from typing import Any
 
 WEBHOOK_SECRET = "whsec_test_fake_studio_secret"
-PRICES = {"Standard": "price_standard_test", "Pro": "price_pro_test", "Enterprise": "price_ent_test"}
+PRICES = {
+    "Standard": "price_standard_test",
+    "Pro": "price_pro_test",
+    "Enterprise": "price_ent_test",
+}
 DAY_S = 86_400
 PERIOD_S = 30 * DAY_S
 
@@ -49,7 +53,9 @@ def body_of(evt: dict[str, Any]) -> bytes:
     return json.dumps(evt, separators=(",", ":")).encode()
 
 
-def checkout_completed(session_id: str, customer: str, user_id: str, subscription: str) -> dict[str, Any]:
+def checkout_completed(
+    session_id: str, customer: str, user_id: str, subscription: str
+) -> dict[str, Any]:
     """checkout.session.completed for a subscription checkout."""
     return event(
         "checkout.session.completed",

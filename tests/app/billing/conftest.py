@@ -57,18 +57,14 @@ def use_settings(context: AppContext) -> Iterator[object]:
 
 
 @pytest.fixture
-def payments(
-    use_settings: object, settings: Settings, fake_stripe: FakeStripe
-) -> FakeStripe:
+def payments(use_settings: object, settings: Settings, fake_stripe: FakeStripe) -> FakeStripe:
     """Payments configured against the fake Stripe."""
     use_settings(with_payments(settings, fake_stripe.base_url))  # type: ignore[operator]
     return fake_stripe
 
 
 @pytest.fixture(autouse=True)
-async def balances_agree(
-    client: httpx.AsyncClient, context: AppContext
-) -> AsyncIterator[None]:
+async def balances_agree(client: httpx.AsyncClient, context: AppContext) -> AsyncIterator[None]:
     """After every test: ledger sum == users.credits == credits.credits_balance, all >= 0."""
     yield
     await assert_every_balance_agrees(context)

@@ -24,9 +24,7 @@ from tests.support.stripe_events import (
 WEBHOOK = "/api/billing/webhook"
 
 
-async def deliver(
-    client: httpx.AsyncClient, evt: dict[str, Any], **signing: Any
-) -> httpx.Response:
+async def deliver(client: httpx.AsyncClient, evt: dict[str, Any], **signing: Any) -> httpx.Response:
     """POST a signed event to the webhook as Stripe does."""
     body = body_of(evt)
     return await client.post(

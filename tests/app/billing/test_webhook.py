@@ -134,8 +134,13 @@ async def test_bad_signatures_are_refused_and_change_nothing(
     events_before = len(await stored_events(context))
     evt = event(
         "invoice.paid",
-        invoice(sub.customer, sub.subscription, "Enterprise", sub.period_start + 30 * 86_400,
-                reason="subscription_cycle"),
+        invoice(
+            sub.customer,
+            sub.subscription,
+            "Enterprise",
+            sub.period_start + 30 * 86_400,
+            reason="subscription_cycle",
+        ),
     )
     body = body_of(evt)
     headers = {"Content-Type": "application/json"}
