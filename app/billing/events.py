@@ -147,6 +147,7 @@ async def invoice_paid(given: EventInput) -> Applied:
         payment_failed_at=None,
         stripe_customer_id=account.stripe_customer_id or as_id(invoice.get("customer")),
         stripe_subscription_id=invoice_subscription(invoice) or account.stripe_subscription_id,
+        subscription_status="active",
         subscription_state_at=state_at,
     )
     if not granted:

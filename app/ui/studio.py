@@ -82,6 +82,7 @@ class Studio:
             **private,
         )
         load(self.films.list_films, outputs=self.films.list_outputs, **private)
+        load(self.open_from_link, outputs=self.tabs, **private)
         load(
             self.credits.start,
             outputs=[
@@ -155,6 +156,13 @@ class Studio:
         if account.is_admin:
             updates.update(await self.admin.load("", request))
         return updates
+
+    async def open_from_link(self, request: gr.Request) -> Any:
+        """Coming back from Stripe (Checkout or the Billing Portal) opens the Credits tab."""
+        query = request.query_params
+        if "checkout" in query or "billing" in query:
+            return gr.Tabs(selected=CREDITS_TAB)
+        return gr.skip()
 
     async def open_created(self, created: uuid.UUID | None, request: gr.Request) -> dict[Any, Any]:
         """After Generate: open the new film on My films and follow its render."""

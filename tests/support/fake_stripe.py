@@ -60,6 +60,9 @@ class FakeStripe:
     """The fake's state: objects by id and every request received."""
 
     base_url: str = ""
+    pages_url: str = "https://checkout.stripe.test"
+    """Where the Checkout and Billing Portal pages live (the fake serves them itself when a
+    browser test points this at base_url)."""
     requests: list[Recorded] = field(default_factory=list)
     customers: dict[str, dict[str, Any]] = field(default_factory=dict)
     invoice_payments: dict[str, str] = field(default_factory=dict)
@@ -125,7 +128,7 @@ def _create_checkout(fake: FakeStripe, params: dict[str, Any]) -> tuple[int, dic
         "success_url": params.get("success_url"),
         "cancel_url": params.get("cancel_url"),
         "metadata": params.get("metadata", {}),
-        "url": f"https://checkout.stripe.test/c/pay/{session_id}",
+        "url": f"{fake.pages_url}/c/pay/{session_id}",
         "status": "open",
     }
 
@@ -139,7 +142,7 @@ def _create_portal(fake: FakeStripe, params: dict[str, Any]) -> tuple[int, dict[
         "object": "billing_portal.session",
         "customer": params["customer"],
         "return_url": params.get("return_url"),
-        "url": f"https://billing.stripe.test/p/session/{portal_id}",
+        "url": f"{fake.pages_url}/p/session/{portal_id}",
     }
 
 
@@ -164,8 +167,20 @@ ROUTES = {
 
 def _handler(fake: FakeStripe) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        def _page(self, title: str) -> None:
+            data = f"<!doctype html><title>{title}</title><h1>{title}</h1>".encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
         def _serve(self, method: str) -> None:
             url = urlsplit(self.path)
+            if method == "GET" and url.path.startswith(("/c/pay/", "/p/session/")):
+                kind = "Checkout" if url.path.startswith("/c/") else "Billing portal"
+                self._page(f"Fake Stripe {kind} {url.path.rsplit('/', 1)[1]}")
+                return
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length).decode() if length else ""
             pairs = parse_qsl(body if method == "POST" else url.query, keep_blank_values=True)

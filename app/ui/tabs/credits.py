@@ -100,7 +100,7 @@ class CreditsTab:
                     headers=HISTORY_HEADERS,
                     label="Credit history",
                     interactive=False,
-                    column_widths=["24%", "9%", "10%", "22%", "35%"],
+                    column_widths=["21%", "11%", "12%", "22%", "34%"],
                     type="array",
                     wrap=True,
                     max_height=360,

@@ -189,7 +189,7 @@ async def test_checkout_refused_while_subscribed_and_portal_opens(
     assert again.json()["code"] == "already_subscribed"
     portal = await client.post("/api/credits/portal", headers=account.headers)
     assert portal.status_code == 200
-    assert portal.json()["portal_url"].startswith("https://billing.stripe.test/p/session/bps_")
+    assert portal.json()["portal_url"].startswith("https://checkout.stripe.test/p/session/bps_")
     free = await client.post(
         "/api/credits/checkout", json={"plan_type": "Free"}, headers=account.headers
     )
