@@ -216,6 +216,7 @@ async def subscription_deleted(given: EventInput) -> Applied:
         return Applied("ignored: not the user's current subscription", account.user_id)
     values: dict[str, Any] = {
         "stripe_subscription_id": None,
+        "payment_failed_at": None,
         "subscription_status": "canceled",
         "cancel_at_period_end": False,
         "current_invoice_id": None,
@@ -253,6 +254,8 @@ async def payment_failed(given: EventInput) -> Applied:
     )
     if account is None:
         return Applied("ignored: no studio user for this customer")
+    if account.subscription_state_at and given.created < account.subscription_state_at:
+        return Applied("ignored: older than the payment state applied", account.user_id)
     await credit_repo.update_account(
         given.session, account.user_id, payment_failed_at=given.created
     )

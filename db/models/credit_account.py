@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, uuid_pk
@@ -26,6 +26,7 @@ class CreditAccount(Base):
     __table_args__ = (
         CheckConstraint("credits_balance >= 0", name="balance_not_negative"),
         CheckConstraint("period_credits >= 0", name="period_credits_not_negative"),
+        Index("ix_credits_subscription_end", "subscription_end"),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()

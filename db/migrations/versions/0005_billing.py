@@ -95,6 +95,7 @@ def upgrade() -> None:
     op.create_check_constraint(
         op.f("ck_credits_period_credits_not_negative"), "credits", "period_credits >= 0"
     )
+    op.create_index("ix_credits_subscription_end", "credits", ["subscription_end"])
     # Existing Free accounts get a period to renew: 30 days from their start, their plan's
     # credits as its grant; paid windows keep their end and count their plan's credits.
     op.execute(
@@ -123,6 +124,7 @@ def downgrade() -> None:
         postgresql_where=sa.text("source_id IS NOT NULL"),
     )
     op.drop_column("credit_ledger", "source_id")
+    op.drop_index("ix_credits_subscription_end", table_name="credits")
     op.drop_constraint(op.f("ck_credits_period_credits_not_negative"), "credits", type_="check")
     op.drop_constraint(op.f("uq_credits_stripe_customer_id"), "credits", type_="unique")
     for column in reversed(ACCOUNT_COLUMNS):

@@ -128,6 +128,9 @@ async def test_failed_payment_then_cancellation_back_to_free(
         reason="subscription_cycle",
     )
     failed["status"] = "open"
+    stale = event("invoice.payment_failed", failed, created=sub.period_start - 60)
+    assert (await deliver(client, stale)).json()["outcome"].startswith("ignored: older")
+    assert (await _balance(client, account.headers))["payment_failed"] is False
     assert (await deliver(client, event("invoice.payment_failed", failed))).status_code == 200
     balance = await _balance(client, account.headers)
     assert balance["payment_failed"] is True
@@ -158,6 +161,7 @@ async def test_failed_payment_then_cancellation_back_to_free(
     assert balance["balance"] == 3
     assert balance["max_video_length"] == 1
     assert balance["subscription_status"] == "canceled"
+    assert balance["payment_failed"] is False
     assert (await ledger(context, account.id))[-2:] == [
         ("expiry", -120, f"ended:{sub.subscription}"),
         ("grant", 3, f"ended:{sub.subscription}"),
