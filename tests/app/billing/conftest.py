@@ -1,16 +1,15 @@
-"""Billing fixtures: the fake Stripe API, settings with payments on, the credit invariant."""
+"""Billing fixtures: the fake Stripe API and settings with payments on (the credit invariant
+is checked after every test by tests/app/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Callable, Iterator
 
-import httpx
 import pytest
 
 from app.config import Settings
 from app.context import AppContext
 from tests.support.fake_stripe import SECRET_KEY, FakeStripe, fake_stripe_server
-from tests.support.ledger import assert_every_balance_agrees
 from tests.support.stripe_events import PRICES, WEBHOOK_SECRET
 
 
@@ -45,7 +44,7 @@ def with_payments(settings: Settings, api_base: str) -> Settings:
 
 
 @pytest.fixture
-def use_settings(context: AppContext) -> Iterator[object]:
+def use_settings(context: AppContext) -> Iterator[Callable[[Settings], None]]:
     """Run the app with other settings for one test (the routes read context.settings)."""
     original = context.settings
 
@@ -57,14 +56,9 @@ def use_settings(context: AppContext) -> Iterator[object]:
 
 
 @pytest.fixture
-def payments(use_settings: object, settings: Settings, fake_stripe: FakeStripe) -> FakeStripe:
+def payments(
+    use_settings: Callable[[Settings], None], settings: Settings, fake_stripe: FakeStripe
+) -> FakeStripe:
     """Payments configured against the fake Stripe."""
-    use_settings(with_payments(settings, fake_stripe.base_url))  # type: ignore[operator]
+    use_settings(with_payments(settings, fake_stripe.base_url))
     return fake_stripe
-
-
-@pytest.fixture(autouse=True)
-async def balances_agree(client: httpx.AsyncClient, context: AppContext) -> AsyncIterator[None]:
-    """After every test: ledger sum == users.credits == credits.credits_balance, all >= 0."""
-    yield
-    await assert_every_balance_agrees(context)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
 
 from app.config import Environment, Settings
@@ -13,9 +15,12 @@ from tests.support.fake_stripe import FakeStripe
 
 
 async def test_production_without_payments_is_503_naming_the_settings(
-    client: httpx.AsyncClient, context: AppContext, settings: Settings, use_settings: object
+    client: httpx.AsyncClient,
+    context: AppContext,
+    settings: Settings,
+    use_settings: Callable[[Settings], None],
 ) -> None:
-    use_settings(settings.model_copy(update={"environment": Environment.PRODUCTION}))  # type: ignore[operator]
+    use_settings(settings.model_copy(update={"environment": Environment.PRODUCTION}))
     account = await register(client)
     response = await client.post(
         "/api/credits/topup", json={"plan_type": "Pro"}, headers=account.headers
@@ -35,9 +40,9 @@ async def test_production_without_payments_is_503_naming_the_settings(
 
 
 async def test_partial_settings_are_503_in_any_environment(
-    client: httpx.AsyncClient, settings: Settings, use_settings: object
+    client: httpx.AsyncClient, settings: Settings, use_settings: Callable[[Settings], None]
 ) -> None:
-    use_settings(settings.model_copy(update={"stripe_secret_key": "sk_test_x"}))  # type: ignore[operator]
+    use_settings(settings.model_copy(update={"stripe_secret_key": "sk_test_x"}))
     account = await register(client)
     response = await client.post(
         "/api/credits/topup", json={"plan_type": "Pro"}, headers=account.headers
@@ -50,11 +55,11 @@ async def test_with_payments_topup_is_402_with_a_checkout_url(
     client: httpx.AsyncClient,
     context: AppContext,
     settings: Settings,
-    use_settings: object,
+    use_settings: Callable[[Settings], None],
     fake_stripe: FakeStripe,
 ) -> None:
     production = settings.model_copy(update={"environment": Environment.PRODUCTION})
-    use_settings(with_payments(production, fake_stripe.base_url))  # type: ignore[operator]
+    use_settings(with_payments(production, fake_stripe.base_url))
     account = await register(client)
     response = await client.post(
         "/api/credits/topup", json={"plan_type": "Enterprise"}, headers=account.headers

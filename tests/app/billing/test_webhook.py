@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 
 import httpx
 import pytest
 
+from app.config import Settings
 from app.context import AppContext
 from tests.app.billing.support import (
     WEBHOOK,
@@ -161,9 +163,9 @@ async def test_bad_signatures_are_refused_and_change_nothing(
 
 
 async def test_webhook_without_payments_configured_is_503(
-    client: httpx.AsyncClient, use_settings: object, settings: object
+    client: httpx.AsyncClient, use_settings: Callable[[Settings], None], settings: Settings
 ) -> None:
-    use_settings(settings)  # type: ignore[operator]
+    use_settings(settings)
     response = await client.post(WEBHOOK, content=b"{}", headers={"Stripe-Signature": "t=1,v1=0"})
     assert response.status_code == 503
     assert "STRIPE_SECRET_KEY" in response.json()["missing_settings"]
