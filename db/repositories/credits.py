@@ -43,7 +43,12 @@ async def get_account(session: AsyncSession, user_id: uuid.UUID) -> CreditAccoun
 
 
 async def lock_account(session: AsyncSession, user_id: uuid.UUID) -> CreditAccount | None:
-    """The user's credits row, locked until the transaction ends (fresh from the database)."""
+    """The user's credits row, locked until the transaction ends (fresh from the database).
+
+    The users row is locked first: every writer takes users, then credits (a debit updates
+    users.credits, then mirrors it), so two transactions never wait on each other in a cycle.
+    """
+    await session.execute(select(User.id).where(User.id == user_id).with_for_update())
     return await session.scalar(
         select(CreditAccount)
         .where(CreditAccount.user_id == user_id)
@@ -60,13 +65,8 @@ async def find_by_customer(session: AsyncSession, customer_id: str) -> CreditAcc
 
 
 async def update_account(session: AsyncSession, user_id: uuid.UUID, **values: Any) -> None:
-    """Set columns of the user's credits row (plan_type is mirrored to users)."""
-    await session.execute(
-        update(CreditAccount)
-        .where(CreditAccount.user_id == user_id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+    """Set columns of the user's credits row (plan_type is mirrored to users, updated first
+    to keep the users-then-credits lock order)."""
     if "plan_type" in values:
         await session.execute(
             update(User)
@@ -74,15 +74,22 @@ async def update_account(session: AsyncSession, user_id: uuid.UUID, **values: An
             .values(plan_type=values["plan_type"])
             .execution_options(synchronize_session=False)
         )
+    await session.execute(
+        update(CreditAccount)
+        .where(CreditAccount.user_id == user_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def due_for_renewal(
     session: AsyncSession, now: datetime, free: PlanType, lapsed_before: datetime, limit: int
 ) -> list[uuid.UUID]:
-    """Users whose period is over, their rows locked (rows another worker holds are skipped):
-    Free periods that ended by `now`, paid ones that ended before `lapsed_before`."""
+    """Users whose period is over, their users rows locked (rows another worker holds are
+    skipped): Free periods that ended by `now`, paid ones that ended before `lapsed_before`."""
     rows = await session.scalars(
         select(CreditAccount.user_id)
+        .join(User, User.id == CreditAccount.user_id)
         .where(
             or_(
                 (CreditAccount.plan_type == free) & (CreditAccount.subscription_end <= now),
@@ -92,7 +99,7 @@ async def due_for_renewal(
         )
         .order_by(CreditAccount.subscription_end)
         .limit(limit)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, of=User)
     )
     return list(rows)
 

@@ -90,3 +90,25 @@ async def test_refund_of_an_unknown_payment_changes_nothing(
     assert answer.status_code == 200
     assert answer.json()["outcome"] == "ignored: the payment is not a subscription invoice's"
     assert await ledger(context, account.id) == [("signup", 3, None)]
+
+
+async def test_many_debits_and_a_refund_at_once_never_overdraw(
+    client: httpx.AsyncClient, context: AppContext
+) -> None:
+    account = await register(client)
+    sub = await subscribe(client, context, account, "Enterprise")  # 120 credits
+    charge = {"id": new_id("ch"), "object": "charge", "invoice": sub.invoice_id}
+    answers = await asyncio.gather(
+        *(
+            client.post("/api/projects/create", json=TEN_MINUTES, headers=account.headers)
+            for _ in range(5)
+        ),
+        deliver(client, event("charge.refunded", charge)),
+    )
+    renders, refund = answers[:-1], answers[-1]
+    assert refund.status_code == 200, refund.text
+    started = sum(answer.status_code == 201 for answer in renders)
+    assert {answer.status_code for answer in renders} <= {201, 402}
+    [clawback] = [row for row in await ledger(context, account.id) if row[0] == "clawback"]
+    assert 120 - 30 * started + clawback[1] == 0  # whatever the order, all 120 are accounted
+    assert (await account_row(context, account.id)).credits_balance == 0
