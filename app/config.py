@@ -86,6 +86,17 @@ class Settings(BaseSettings):
     secret_key_previous: str | None = None
     """The SECRET_KEY before the last rotation: stored YouTube tokens still decrypt with it."""
 
+    stripe_secret_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_price_standard: str | None = None
+    stripe_price_pro: str | None = None
+    stripe_price_enterprise: str | None = None
+    """Recurring monthly Stripe prices (price_...) of the paid plans."""
+    stripe_api_base: str | None = None
+    """Another address for Stripe's API (stripe-mock, a test server); unset: Stripe itself."""
+    stripe_webhook_tolerance_s: int = Field(default=300, ge=1, le=3600)
+    """Oldest webhook signature timestamp accepted, in seconds (Stripe's default: 5 minutes)."""
+
     tts_backend: TtsBackend = DEFAULT_TTS_BACKEND
     music_backend: MusicBackend = DEFAULT_MUSIC_BACKEND
     video_backend: VideoBackend = DEFAULT_VIDEO_BACKEND
@@ -117,6 +128,12 @@ class Settings(BaseSettings):
         "secret_key_previous",
         "youtube_default_playlist_id",
         "commercial_use_only",
+        "stripe_secret_key",
+        "stripe_webhook_secret",
+        "stripe_price_standard",
+        "stripe_price_pro",
+        "stripe_price_enterprise",
+        "stripe_api_base",
         mode="before",
     )
     @classmethod

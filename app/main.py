@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse
 
 from app.admin.routes import router as admin_router
 from app.ai.routes import router as ai_router
+from app.billing.routes import router as billing_router
 from app.config import Settings
 from app.context import AppContext
 from app.credits.routes import router as credits_router
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ai_router,
         projects_router,
         credits_router,
+        billing_router,
         uploads_router,
         music_router,
         admin_router,

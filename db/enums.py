@@ -75,6 +75,14 @@ class LedgerReason(StrEnum):
     DEBIT = "debit"
     REFUND = "refund"
     ADJUSTMENT = "adjustment"
+    GRANT = "grant"
+    """A period's credits: a paid invoice or a Free renewal."""
+    EXPIRY = "expiry"
+    """Unspent credits of a period that ended."""
+    UPGRADE = "upgrade"
+    """The difference between two plans' monthly credits, granted at a mid-period upgrade."""
+    CLAWBACK = "clawback"
+    """Unspent credits of a refunded or disputed payment, taken back."""
 
 
 class UploadKind(StrEnum):

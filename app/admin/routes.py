@@ -1,4 +1,4 @@
-"""Admin-only routes: every user, the audit log."""
+"""Admin-only routes: every user, the audit log, credit adjustments."""
 
 from __future__ import annotations
 
@@ -7,7 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from app.admin.schemas import LogEntryResponse, LogListResponse, UserListResponse
+from app.admin import service
+from app.admin.schemas import (
+    AdjustCreditsRequest,
+    AdjustCreditsResponse,
+    LogEntryResponse,
+    LogListResponse,
+    UserListResponse,
+)
 from app.deps import AdminUser, Session
 from app.schemas import PageParams, page_params
 from app.users.schemas import ProfileResponse
@@ -59,3 +66,19 @@ async def list_logs(
         page=paging.page,
         per_page=paging.per_page,
     )
+
+
+@router.post(
+    "/users/{user_id}/credits",
+    response_model=AdjustCreditsResponse,
+    responses={
+        404: {"description": "No such user"},
+        409: {"description": "Removing more credits than the user has (body has balance)"},
+        422: {"description": "A zero or too large change, or no reason"},
+    },
+)
+async def adjust_credits(
+    user_id: uuid.UUID, body: AdjustCreditsRequest, admin: AdminUser, session: Session
+) -> AdjustCreditsResponse:
+    """Grant (positive delta) or remove (negative) a user's credits, with a required reason."""
+    return await service.adjust_credits(session, admin, user_id, body.delta, body.reason)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from db.enums import LedgerReason, PlanType
 
@@ -19,6 +19,18 @@ class BalanceResponse(BaseModel):
     max_video_length: int
     subscription_start: datetime | None
     subscription_end: datetime | None
+    renews_at: datetime | None = Field(
+        description="When the current period ends and the next one's credits are granted."
+    )
+    pending_plan: PlanType | None = Field(
+        description="A downgrade that takes effect at the next renewal."
+    )
+    subscription_status: str | None = Field(description="Stripe's status of the subscription.")
+    cancel_at_period_end: bool
+    payment_failed: bool = Field(
+        description="The last renewal payment failed; the plan stays until Stripe ends it."
+    )
+    has_billing_account: bool = Field(description="A Stripe customer exists (portal usable).")
 
 
 class TopupRequest(BaseModel):
@@ -61,6 +73,7 @@ class LedgerEntryResponse(BaseModel):
     balance_after: int
     reason: LedgerReason
     note: str
+    source_id: str | None
     project_id: uuid.UUID | None
     job_id: uuid.UUID | None
     created_at: datetime

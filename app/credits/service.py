@@ -6,6 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.billing import periods
+from app.billing import service as billing
+from app.billing.config import PaymentsNotConfigured, missing_settings, payments_configured
+from app.config import Environment, Settings
 from app.credits.schemas import BalanceResponse, TopupResponse
 from app.errors import PaymentRequired, Unprocessable
 from db.enums import LedgerReason, PlanType
@@ -93,38 +97,80 @@ async def refund_job(session: AsyncSession, job: Job, reason: str) -> bool:
 
 
 async def balance(session: AsyncSession, user: User) -> BalanceResponse:
-    """The user's balance and plan terms."""
-    plan = await plan_repo.get(session, user.plan_type)
+    """The user's balance, the terms of the plan in force and the subscription's state."""
+    plan = await user_plan(session, user)
     account = await credit_repo.get_account(session, user.id)
     return BalanceResponse(
         balance=user.credits,
-        plan_type=user.plan_type,
+        plan_type=plan.plan_type,
         credits_per_minute=plan.credits_per_minute,
         max_video_length=plan.max_video_length,
         subscription_start=account.subscription_start if account else None,
         subscription_end=account.subscription_end if account else None,
+        renews_at=account.subscription_end if account else None,
+        pending_plan=account.pending_plan if account else None,
+        subscription_status=account.subscription_status if account else None,
+        cancel_at_period_end=bool(account and account.cancel_at_period_end),
+        payment_failed=bool(account and account.payment_failed_at),
+        has_billing_account=bool(account and account.stripe_customer_id),
     )
 
 
-async def topup(session: AsyncSession, user: User, plan_type: PlanType) -> TopupResponse:
-    """Switch to a paid plan and add its monthly credits; starts a 30-day window."""
+class CheckoutRequired(PaymentRequired):
+    """Credits are sold through Stripe: pay at `checkout_url`."""
+
+    code = "checkout_required"
+
+
+async def topup(
+    session: AsyncSession, settings: Settings, user: User, plan_type: PlanType
+) -> TopupResponse | CheckoutRequired:
+    """The seed's top-up. With payments configured: CheckoutRequired (answered as 402, and
+    returned rather than raised so the new Stripe customer's link is kept) with a Checkout
+    URL for the plan. Without them: a development (or test) grant of the plan's monthly
+    credits for 30 days; in production a 503 naming the missing settings."""
     if plan_type is PlanType.FREE:
         raise Unprocessable(
             "The Free plan cannot be topped up; choose Standard, Pro or Enterprise.",
             code="free_topup",
         )
+    configured = payments_configured(settings)
+    if configured is True:
+        url = await billing.checkout_url(session, settings, user, plan_type)
+        return CheckoutRequired(
+            f"Credits come with a {plan_type} subscription: pay at checkout_url; "
+            "they are added once Stripe confirms the payment.",
+            checkout_url=url,
+            plan_type=plan_type.value,
+        )
+    if configured is False or settings.environment is Environment.PRODUCTION:
+        raise PaymentsNotConfigured(missing_settings(settings))
+    return await _development_grant(session, user, plan_type)
+
+
+async def _development_grant(
+    session: AsyncSession, user: User, plan_type: PlanType
+) -> TopupResponse:
     plan = await plan_repo.get(session, plan_type)
     start = datetime.now(UTC)
     end = start + timedelta(days=SUBSCRIPTION_DAYS)
     new_balance = await credit_repo.credit(session, user.id, plan.credits_per_month)
-    await credit_repo.set_plan(session, user.id, plan_type, start, end)
+    await credit_repo.update_account(
+        session,
+        user.id,
+        plan_type=plan_type,
+        subscription_start=start,
+        subscription_end=end,
+        period_credits=plan.credits_per_month,
+        pending_plan=None,
+    )
     await credit_repo.record(
         session,
         user.id,
         plan.credits_per_month,
         new_balance,
         LedgerReason.TOPUP,
-        note=f"{plan_type} plan, ${plan.price}",
+        note=f"{plan_type} plan, ${plan.price} (development grant: payments not configured)",
     )
     await log_repo.add(
         session,
@@ -142,5 +188,10 @@ async def topup(session: AsyncSession, user: User, plan_type: PlanType) -> Topup
 
 
 async def user_plan(session: AsyncSession, user: User) -> Plan:
-    """The plan the user is on."""
+    """The plan in force: the user's plan, or Free once a paid period ended more than the
+    grace ago without a renewal (the periodic renewal then moves the account to Free)."""
+    if user.plan_type is not PlanType.FREE:
+        account = await credit_repo.get_account(session, user.id)
+        if account is not None and periods.is_lapsed(account, datetime.now(UTC)):
+            return await plan_repo.get(session, PlanType.FREE)
     return await plan_repo.get(session, user.plan_type)

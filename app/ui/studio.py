@@ -45,7 +45,7 @@ class Studio:
                 with gr.Tab("My films", id=FILMS_TAB):
                     self.films = FilmsTab(runtime, settings, self.selected)
                 with gr.Tab("Credits", id=CREDITS_TAB):
-                    self.credits = CreditsTab(runtime)
+                    self.credits = CreditsTab(runtime, settings)
                 with gr.Tab("Admin", id=ADMIN_TAB, visible=False) as self.admin_tab:
                     self.admin = AdminTab(runtime)
             self._wire()
@@ -67,6 +67,7 @@ class Studio:
         new_film = self.new_film
         new_film.wire()
         film_changes = self.films.wire()
+        credit_changes = self.credits.wire()
         self.admin.wire()
         estimate_inputs = [new_film.script, new_film.language, new_film.voice, new_film.duration]
 
@@ -81,7 +82,17 @@ class Studio:
             **private,
         )
         load(self.films.list_films, outputs=self.films.list_outputs, **private)
-        load(self.credits.refresh, outputs=self.credits.outputs, **private)
+        load(self.open_from_link, outputs=self.tabs, **private)
+        load(
+            self.credits.start,
+            outputs=[
+                self.credits.notice,
+                self.credits.checkout,
+                self.credits.polls,
+                self.credits.timer,
+            ],
+            **private,
+        ).then(self.credits.refresh, outputs=self.credits.outputs, **private)
         load(
             new_film.preview_music,
             inputs=new_film.music,
@@ -111,10 +122,7 @@ class Studio:
             outputs=[self.tabs, self.selected, *self.films.panel_outputs],
             **private,
         )
-        topped_up = self.credits.topup.click(
-            self.credits.buy, inputs=self.credits.plan, outputs=self.credits.notice, **private
-        )
-        for change in (created, topped_up, *film_changes):
+        for change in (created, *credit_changes, *film_changes):
             self._after_balance_change(change)
 
     def _after_balance_change(self, change: Dependency) -> None:
@@ -148,6 +156,13 @@ class Studio:
         if account.is_admin:
             updates.update(await self.admin.load("", request))
         return updates
+
+    async def open_from_link(self, request: gr.Request) -> Any:
+        """Coming back from Stripe (Checkout or the Billing Portal) opens the Credits tab."""
+        query = request.query_params
+        if "checkout" in query or "billing" in query:
+            return gr.Tabs(selected=CREDITS_TAB)
+        return gr.skip()
 
     async def open_created(self, created: uuid.UUID | None, request: gr.Request) -> dict[Any, Any]:
         """After Generate: open the new film on My films and follow its render."""

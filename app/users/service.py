@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from anyio import to_thread
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.billing.periods import FREE_PERIOD
 from app.config import TOKEN_LIFETIME_S, Settings
 from app.errors import Conflict, Unauthorized
 from app.security import hash_password, issue_token, verify_password
@@ -41,8 +42,9 @@ async def register(session: AsyncSession, settings: Settings, request: RegisterR
             plan_type=SIGNUP_PLAN,
         ),
     )
+    start = datetime.now(UTC)
     await credit_repo.open_account(
-        session, user.id, SIGNUP_PLAN, plan.credits_per_month, datetime.now(UTC)
+        session, user.id, SIGNUP_PLAN, plan.credits_per_month, start, start + FREE_PERIOD
     )
     await credit_repo.record(
         session,

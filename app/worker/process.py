@@ -8,6 +8,7 @@ import signal
 
 from anyio import to_thread
 
+from app.billing.renewals import BILLING_QUEUE
 from app.config import Settings
 from app.embedded_db import resolve_database_url
 from app.jobs.queueing import RENDER_QUEUE, UPLOAD_QUEUE
@@ -29,6 +30,9 @@ log = logging.getLogger(__name__)
 
 UPLOAD_CONCURRENCY = 2
 """Uploads wait on the network, so they get their own slots beside the renders."""
+
+BILLING_CONCURRENCY = 1
+"""The periodic renewal gets its own slot, so busy renderers never delay it."""
 
 WORKER_POOL_SIZE = 4
 
@@ -118,6 +122,7 @@ async def run_worker(
                     serve_queue(RENDER_QUEUE, concurrency or settings.worker_concurrency)
                 ),
                 asyncio.create_task(serve_queue(UPLOAD_QUEUE, UPLOAD_CONCURRENCY)),
+                asyncio.create_task(serve_queue(BILLING_QUEUE, BILLING_CONCURRENCY)),
             ]
             if install_signal_handlers:
                 _stop_on_signals(workers)

@@ -8,6 +8,7 @@ import uuid
 import procrastinate
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 
+from app.billing.renewals import BILLING_QUEUE, RENEWAL_CRON, RENEWAL_TASK, renew_due_plans
 from app.jobs.queueing import RUN_JOB_TASK
 from app.worker.context import WorkerContext
 from app.worker.kinds import JobWork
@@ -32,7 +33,8 @@ class BackoffOnRetryJob(BaseRetryStrategy):
 
 
 def build_queue_app(context: WorkerContext, works: dict[JobKind, JobWork]) -> procrastinate.App:
-    """A procrastinate app on the studio database with the run_job task registered."""
+    """A procrastinate app on the studio database: the run_job task, and the periodic
+    renewal of plan periods on the billing queue."""
     app = procrastinate.App(
         connector=procrastinate.PsycopgConnector(conninfo=libpq_url(context.database_url))
     )
@@ -45,4 +47,16 @@ def build_queue_app(context: WorkerContext, works: dict[JobKind, JobWork]) -> pr
         retry=BackoffOnRetryJob(context.settings.job_retry_delay_s),
         pass_context=False,
     )(run_job_task)
+
+    async def renew_plans_task(timestamp: int) -> None:
+        await renew_due_plans(context.sessions, datetime.datetime.now(datetime.UTC))
+
+    app.periodic(cron=RENEWAL_CRON, periodic_id=RENEWAL_TASK)(
+        app.task(
+            name=RENEWAL_TASK,
+            queue=BILLING_QUEUE,
+            queueing_lock=RENEWAL_TASK,
+            pass_context=False,
+        )(renew_plans_task)
+    )
     return app

@@ -1,5 +1,6 @@
 """Every table, imported so that Base.metadata knows them all."""
 
+from db.models.billing_event import BillingEvent
 from db.models.credit_account import CreditAccount
 from db.models.credit_ledger import CreditLedgerEntry
 from db.models.idempotency_key import IdempotencyKey
@@ -13,6 +14,7 @@ from db.models.youtube_account import YoutubeAccount, YoutubeAccountState
 from db.models.youtube_integration import YoutubeIntegration
 
 __all__ = [
+    "BillingEvent",
     "CreditAccount",
     "CreditLedgerEntry",
     "IdempotencyKey",

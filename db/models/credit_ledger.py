@@ -14,7 +14,8 @@ from db.types import pg_enum
 
 
 class CreditLedgerEntry(Base):
-    """A signed change of credits with the balance after it; a job is debited and refunded once."""
+    """A signed change of credits with the balance after it; a job is debited and refunded once,
+    a Stripe invoice granted and clawed back once."""
 
     __tablename__ = "credit_ledger"
     __table_args__ = (
@@ -26,6 +27,13 @@ class CreditLedgerEntry(Base):
             postgresql_where=text("job_id IS NOT NULL"),
         ),
         Index("ix_credit_ledger_user_id_created_at", "user_id", "created_at"),
+        Index(
+            "uq_credit_ledger_reason_source",
+            "reason",
+            "source_id",
+            unique=True,
+            postgresql_where=text("source_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = uuid_pk()
@@ -38,4 +46,7 @@ class CreditLedgerEntry(Base):
     )
     job_id: Mapped[uuid.UUID | None] = mapped_column()
     note: Mapped[str] = mapped_column(String(255), default="")
+    source_id: Mapped[str | None] = mapped_column(String(255))
+    """What caused the change outside the studio: the Stripe object id (in_..., ch_..., dp_...,
+    sub_...) or the Free period renewed; one row per reason and source."""
     created_at: Mapped[datetime] = created_at_column()

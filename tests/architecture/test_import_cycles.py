@@ -47,9 +47,7 @@ def _cycles(graph: grimp.ImportGraph, modules: set[str]) -> list[list[str]]:
 
 @pytest.fixture(scope="module")
 def graph() -> grimp.ImportGraph:
-    return grimp.build_graph(
-        "pipeline", "app", exclude_type_checking_imports=False, cache_dir=None
-    )
+    return grimp.build_graph("pipeline", "app", exclude_type_checking_imports=False, cache_dir=None)
 
 
 def test_no_import_cycle_in_pipeline(graph: grimp.ImportGraph) -> None:

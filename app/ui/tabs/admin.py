@@ -1,4 +1,4 @@
-"""Admin (administrators only): every account and the audit log."""
+"""Admin (administrators only): every account, credit grants and removals, the audit log."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from typing import Any
 
 import gradio as gr
 
+from app.admin import service as admin_service
+from app.admin.schemas import AdjustCreditsRequest
 from app.deps import admin_user
+from app.errors import NotFound
 from app.ui.formatting import date_label, notice_html
 from app.ui.messages import error_message
 from app.ui.runtime import StudioRuntime
@@ -18,6 +21,7 @@ USER_HEADERS = ["Name", "Email", "Role", "Plan", "Credits", "Joined"]
 LOG_HEADERS = ["Time", "Action", "Message", "User id"]
 ROWS = 100
 SHORT_ID_CHARS = 8
+ADJUST_LABELS = {"delta": "Credits", "reason": "Reason"}
 
 
 class AdminTab:
@@ -29,6 +33,19 @@ class AdminTab:
         self.users = gr.Dataframe(
             headers=USER_HEADERS, label="Users", interactive=False, type="array", max_height=360
         )
+        gr.HTML(
+            section_title(
+                "Grant or remove credits",
+                "A positive number adds credits, a negative one removes them; the reason "
+                "goes in the user's credit history.",
+            )
+        )
+        with gr.Row():
+            self.email = gr.Textbox(label="User email", scale=3)
+            self.delta = gr.Number(label="Credits", value=0, precision=0, scale=1)
+            self.reason = gr.Textbox(label="Reason", scale=3)
+            self.adjust = gr.Button("Apply", variant="primary", scale=1)
+        self.adjust_notice = gr.HTML(elem_id="adjust-notice")
         gr.HTML(section_title("Activity log", "What happened, newest first."))
         with gr.Row():
             self.action = gr.Textbox(
@@ -54,6 +71,34 @@ class AdminTab:
         """Attach the tab's events."""
         for trigger in (self.refresh.click, self.action.submit):
             trigger(self.load, inputs=self.action, outputs=self.outputs, api_visibility="private")
+        self.adjust.click(
+            self.adjust_credits,
+            inputs=[self.email, self.delta, self.reason],
+            outputs=self.adjust_notice,
+            api_visibility="private",
+        ).then(self.load, inputs=self.action, outputs=self.outputs, api_visibility="private")
+
+    async def adjust_credits(
+        self, email: str, delta: float | None, reason: str, request: gr.Request
+    ) -> str:
+        """Grant or remove a user's credits, as POST /api/admin/users/{id}/credits does."""
+        try:
+            change = AdjustCreditsRequest(delta=int(delta or 0), reason=reason or "")
+            async with self.runtime.signed_in(request) as signed:
+                admin = await admin_user(signed.user)
+                target = await user_repo.get_by_email(signed.session, email.strip().lower())
+                if target is None:
+                    raise NotFound(f"No account uses the email {email.strip()!r}.")
+                done = await admin_service.adjust_credits(
+                    signed.session, admin, target.id, change.delta, change.reason
+                )
+        except Exception as error:
+            return notice_html("error", error_message(error, ADJUST_LABELS))
+        verb = "Added" if done.delta > 0 else "Removed"
+        return notice_html(
+            "success",
+            f"{verb} {abs(done.delta)} credits for {target.email}: balance {done.credits_balance}.",
+        )
 
     async def load(self, action: str, request: gr.Request) -> dict[Any, Any]:
         """The users and the (optionally filtered) log; refused for anyone but an admin."""

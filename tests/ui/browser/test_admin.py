@@ -41,6 +41,20 @@ def test_only_admins_see_users_and_logs(
         expect(admin.page.get_by_label("Activity log")).not_to_contain_text("user.register")
         assert set(admin.column("Activity log", 1)) == {"user.login"}
         admin.shot(admin.page, "admin-tab")
+
+        admin.page.get_by_label("Filter by action").fill("")
+        admin.page.get_by_label("User email").fill(creator.email)
+        admin.page.get_by_label("Credits", exact=True).fill("12")
+        admin.page.get_by_label("Reason").fill("Compensation for a failed render")
+        admin.page.get_by_role("button", name="Apply").click()
+        expect(admin.page.locator("#adjust-notice")).to_contain_text(
+            f"Added 12 credits for {creator.email}: balance 15."
+        )
+        expect(admin.page.get_by_label("Activity log")).to_contain_text("credits.adjust")
+        admin.page.get_by_label("Reason").fill("")
+        admin.page.get_by_role("button", name="Apply").click()
+        expect(admin.page.locator("#adjust-notice")).to_contain_text("Reason:")
+        admin.shot(admin.page, "admin-credits")
     finally:
         admin_context.close()
 

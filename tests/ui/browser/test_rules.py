@@ -57,7 +57,7 @@ def test_the_length_slider_follows_the_plan_and_its_limit_reads_like_the_api(
     page.get_by_role("button", name="Top up").click()
     expect(page.locator("#topup-notice")).to_contain_text("Added 30 credits on the Standard plan")
     expect(page.locator("#credit-balance")).to_have_text("33 credits")
-    expect(page.get_by_label("Credit history")).to_contain_text("Topup")
+    expect(page.get_by_label("Credit history")).to_contain_text("Plan top-up")
     studio.shot(page, "topped-up")
 
     studio.fill_film("Too long for the plan", ONE_MINUTE_SCRIPT)

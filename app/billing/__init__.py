@@ -1,0 +1,1 @@
+"""Payments: Stripe Checkout subscriptions, the Billing Portal, signed webhooks, renewals."""

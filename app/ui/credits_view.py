@@ -1,0 +1,105 @@
+"""Pure display helpers of the Credits tab: the balance card, plans and readable ledger rows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+
+from app.credits.schemas import BalanceResponse
+from app.ui.formatting import date_label, day_label, minutes_label
+from db.enums import LedgerReason, PlanType
+from db.models import CreditLedgerEntry, Plan
+
+REASON_LABELS: dict[LedgerReason, str] = {
+    LedgerReason.SIGNUP: "Welcome credits",
+    LedgerReason.TOPUP: "Plan top-up",
+    LedgerReason.DEBIT: "Film or AI job",
+    LedgerReason.REFUND: "Refund of a failed or cancelled job",
+    LedgerReason.ADJUSTMENT: "Adjustment by an administrator",
+    LedgerReason.GRANT: "Monthly credits",
+    LedgerReason.EXPIRY: "Unspent credits expired",
+    LedgerReason.UPGRADE: "Plan upgrade",
+    LedgerReason.CLAWBACK: "Payment refunded or disputed",
+}
+"""What each ledger reason means to a creator."""
+
+LIVE_STATUSES = frozenset({"active", "trialing", "past_due"})
+
+
+def reason_label(reason: LedgerReason) -> str:
+    """'Monthly credits', 'Unspent credits expired'..."""
+    return REASON_LABELS.get(reason, reason.value.capitalize())
+
+
+def is_subscribed(balance: BalanceResponse) -> bool:
+    """A Stripe subscription is running (manage it in the portal rather than subscribe)."""
+    return balance.subscription_status in LIVE_STATUSES
+
+
+def renewal_text(balance: BalanceResponse, plan_credits: int) -> str:
+    """When and how the credits renew, in one sentence."""
+    when = day_label(balance.renews_at)
+    if balance.renews_at is None:
+        return "No renewal scheduled"
+    if balance.cancel_at_period_end:
+        return f"Your {balance.plan_type.value} plan ends on {when}; then the Free plan"
+    if balance.pending_plan is not None:
+        return f"Switches to {balance.pending_plan.value} on {when}"
+    return f"Renews on {when} with {plan_credits} credits"
+
+
+def balance_html(balance: BalanceResponse, plan_credits: int) -> str:
+    """The balance card, with a warning banner when the last payment failed."""
+    facts = [
+        ("Plan", balance.plan_type.value),
+        ("Cost", f"{balance.credits_per_minute} credits per minute of film"),
+        ("Longest film", minutes_label(balance.max_video_length)),
+        ("Renewal", renewal_text(balance, plan_credits)),
+    ]
+    rows = "".join(f"<dt>{label}</dt><dd>{escape(value)}</dd>" for label, value in facts)
+    banner = (
+        '<div class="notice notice-warning" role="alert" id="payment-failed">Your last payment '
+        "failed. Update your card under Manage subscription; your plan stays until Stripe "
+        "ends it.</div>"
+        if balance.payment_failed
+        else ""
+    )
+    return (
+        f'{banner}<section class="balance-card" aria-label="Credit balance">'
+        f'<div class="sub">Your balance</div><div class="big" id="credit-balance">'
+        f"{balance.balance} credits</div><dl>{rows}</dl></section>"
+    )
+
+
+def price_label(price: Decimal | float) -> str:
+    """'$39' or '$39.50' a month."""
+    amount = Decimal(str(price))
+    return f"${amount:.0f}" if amount == amount.to_integral_value() else f"${amount:.2f}"
+
+
+def plan_rows(plans: list[Plan], current: PlanType) -> list[list[str]]:
+    """The plans table, the current plan marked."""
+    return [
+        [
+            f"{plan.plan_type.value}{' (yours)' if plan.plan_type is current else ''}",
+            price_label(plan.price),
+            str(plan.credits_per_month),
+            str(plan.credits_per_minute),
+            minutes_label(plan.max_video_length),
+        ]
+        for plan in plans
+    ]
+
+
+def history_rows(entries: list[CreditLedgerEntry]) -> list[list[str]]:
+    """The ledger, newest first, with readable reasons."""
+    return [
+        [
+            date_label(entry.created_at),
+            f"{entry.delta:+d}",
+            str(entry.balance_after),
+            reason_label(entry.reason),
+            entry.note,
+        ]
+        for entry in entries
+    ]
