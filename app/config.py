@@ -99,6 +99,14 @@ class Settings(BaseSettings):
     neural_device: DeviceChoice = "auto"
     """Where neural backends run: auto (a CUDA GPU when usable), cuda or cpu."""
 
+    c2pa_cert_chain: str | None = None
+    """PEM certificate chain (leaf first) that signs films' Content Credentials, or its file;
+    unset: a development CA and signer generated under DATA_DIR/c2pa."""
+    c2pa_private_key: str | None = None
+    """The PEM private key of C2PA_CERT_CHAIN's leaf, or its file."""
+    c2pa_trust_anchors: str | None = None
+    """PEM root certificates the provenance check trusts (e.g. the C2PA trust list), or a file."""
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -114,6 +122,9 @@ class Settings(BaseSettings):
         "secret_key",
         "secret_key_previous",
         "youtube_default_playlist_id",
+        "c2pa_cert_chain",
+        "c2pa_private_key",
+        "c2pa_trust_anchors",
         mode="before",
     )
     @classmethod

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.jobs import lifecycle
 from app.music.catalogue import is_catalogue_style
 from app.projects.schemas import upload_id
+from app.provenance.keys import SigningKeys
 from app.storage import Storage
 from app.worker.inputs import StoredFile
 from app.worker.job_warnings import log_warnings
@@ -25,8 +26,11 @@ from pipeline.types import ProgressCallback
 class RenderWork:
     """Renders a project's film and sets the project's links."""
 
-    def __init__(self, backends: BackendChoice | None = None) -> None:
+    def __init__(
+        self, backends: BackendChoice | None = None, signing: SigningKeys | None = None
+    ) -> None:
         self.backends = backends or BackendChoice()
+        self.signing = signing
 
     async def prepare(self, session: AsyncSession, job: Job) -> RenderInputs:
         project = await session.get(Project, job.project_id)
@@ -53,7 +57,7 @@ class RenderWork:
     def run(
         self, inputs: RenderInputs, storage: Storage, folder: Path, progress: ProgressCallback
     ) -> RenderOutputs:
-        return render_project(inputs, storage, folder, progress, self.backends)
+        return render_project(inputs, storage, folder, progress, self.backends, self.signing)
 
     async def finish(self, session: AsyncSession, job: Job, outcome: RenderOutputs) -> bool:
         keys, locations = outcome.keys, outcome.locations

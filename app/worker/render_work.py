@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.provenance.films import sign_film
+from app.provenance.keys import SigningKeys
 from app.storage import Storage
 from app.worker.inputs import StoredFile, fetch_files
 from pipeline.backends import BackendChoice
@@ -41,6 +43,8 @@ class RenderInputs:
     aspect: str
     resolution: str
     size: tuple[int, int] | None = None
+    ai_label: bool = False
+    """Draw the visible "AI-generated" badge over the film's first seconds."""
 
 
 @dataclass(frozen=True)
@@ -71,10 +75,13 @@ def render_project(
     folder: Path,
     progress: ProgressCallback,
     backends: BackendChoice | None = None,
+    signing: SigningKeys | None = None,
 ) -> RenderOutputs:
-    """Render the project's film in folder and store film.mp4/.srt/.vtt and render.json.
+    """Render the project's film in folder, sign it (C2PA) and store film.mp4/.srt/.vtt and
+    render.json.
 
-    backends chooses each stage's engine (the CPU defaults without it)."""
+    backends chooses each stage's engine (the CPU defaults without it); signing is the C2PA
+    certificate that signs the film's Content Credentials (unsigned without it)."""
     images = fetch_files(storage, inputs.images, folder / "images")
     music = MusicChoice.named(inputs.music_style) if inputs.music_style else MusicChoice.silence()
     if inputs.music_track is not None:
@@ -95,6 +102,18 @@ def render_project(
         backends=backends or BackendChoice(),
     )
     result = render_film(request, folder / "out", progress)
+    provenance: dict[str, Any] = {"signed": False}
+    if signing is not None:
+        inputs_used = [*images, *([music.track] if music.track is not None else [])]
+        signed = sign_film(
+            result.video,
+            signing,
+            result.backends.get("used", {}),
+            inputs_used,
+            composite=bool(images),
+            disclosure_label=inputs.ai_label,
+        )
+        provenance = signed.record()
     prefix = output_prefix(inputs.project_id, inputs.job_id)
     keys: dict[str, str] = {}
     for name, path in (
@@ -116,5 +135,6 @@ def render_project(
             "height": result.facts.video.height if result.facts.video else None,
             "size_bytes": result.video.stat().st_size,
             "backends": result.backends,
+            "provenance": provenance,
         },
     )
