@@ -148,8 +148,29 @@ def run_render(args: argparse.Namespace) -> int:
         ) from error
     finally:
         bar.close()
+    _sign(result, args.images, music.track)
     _summarise(result)
     return 0
+
+
+def _sign(result: FilmResult, images: list[Path], track: Path | None) -> None:
+    """Embed the film's signed Content Credentials (C2PA), as the workers do."""
+    from app.config import Settings
+    from app.provenance.films import sign_film, signing_keys
+    from app.provenance.keys import SigningKeyError
+    from app.provenance.signing import SigningError
+
+    try:
+        keys = signing_keys(Settings())
+        sign_film(
+            result.video,
+            keys,
+            result.backends.get("used", {}),
+            [*images, *([track] if track is not None else [])],
+            composite=bool(images),
+        )
+    except (SigningKeyError, SigningError) as error:
+        raise CommandError(str(error)) from error
 
 
 def _backends() -> BackendChoice:
