@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse
 from app.admin.routes import router as admin_router
 from app.ai.routes import router as ai_router
 from app.config import Settings
+from app.consent.routes import router as consent_router
 from app.context import AppContext
 from app.credits.routes import router as credits_router
 from app.embedded_db import resolve_database_url
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         uploads_router,
         music_router,
         admin_router,
+        consent_router,
         youtube_router,
         files_router,
         health_router,

@@ -52,6 +52,7 @@ async def create(
             language=request.language,
             aspect=request.aspect,
             resolution=request.resolution,
+            ai_label=request.ai_label,
             status=ProjectStatus.PENDING,
         ),
     )
@@ -138,6 +139,8 @@ async def get(
         aspect=project.aspect,
         resolution=project.resolution,
         error=project.error,
+        ai_label=project.ai_label,
+        likeness_revoked=project.likeness_revoked_at is not None,
         job_id=job.id if job else None,
         job_status=job.status if job else None,
         progress=round(job.progress, 1) if job else 0.0,

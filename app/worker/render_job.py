@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.consent import service as consent_service
 from app.jobs import lifecycle
 from app.music.catalogue import is_catalogue_style
 from app.projects.schemas import upload_id
@@ -37,6 +38,7 @@ class RenderWork:
         if project is None:
             raise InputError("The project was deleted before its film could render.")
         images = await _stored(session, project, project.images, UploadKind.IMAGE)
+        await _check_consents(session, project)
         track = None
         if not is_catalogue_style(project.music):
             track = (await _stored(session, project, [project.music], UploadKind.AUDIO))[0]
@@ -52,6 +54,7 @@ class RenderWork:
             music_track=track,
             aspect=project.aspect,
             resolution=project.resolution,
+            ai_label=project.ai_label,
         )
 
     def run(
@@ -83,6 +86,19 @@ class RenderWork:
     def output_prefix(self, job: Job) -> str:
         assert job.project_id is not None
         return output_prefix(job.project_id, job.id)
+
+
+async def _check_consents(session: AsyncSession, project: Project) -> None:
+    """Refuse a render that would use a face image whose likeness consent was revoked."""
+    uploads = await upload_repo.get_owned(
+        session, project.user_id, [upload_id(ref) for ref in project.images], UploadKind.IMAGE
+    )
+    missing = await consent_service.missing_consents(session, uploads)
+    if missing:
+        raise InputError(
+            f"Consent to use the likeness in {missing[0]} was revoked; remove the image from "
+            "the project before rendering it again."
+        )
 
 
 async def _stored(

@@ -55,6 +55,7 @@ async def _film_and_narration(client: httpx.AsyncClient, account: Account) -> tu
     uploaded = await client.post(
         "/api/uploads/images",
         files=[("files", ("Hero.png", face_png(), "image/png"))],
+        data={"consent": "true"},
         headers=account.headers,
     )
     assert uploaded.status_code == 201, uploaded.text
