@@ -135,6 +135,7 @@ def compose_film(
     work_dir: Path | None = None,
     clips: ClipStore | None = None,
     pictures: ShotPictures | None = None,
+    badge_s: float = 0.0,
 ) -> ComposeReport:
     """Mix and encode the film described by timeline into out_path (an MP4).
 
@@ -144,13 +145,16 @@ def compose_film(
     is left at out_path then). An error in the sound (e.g. an unreadable music file) stops
     the pictures too and is raised here. clips holds the samples of spoken clips whose audio
     is a stand-in (see pipeline.sound.clips). pictures, when given, replaces image shots' pictures
-    (neural lip-sync and animation, see pipeline.picture.shot_pictures).
+    (neural lip-sync and animation, see pipeline.picture.shot_pictures). badge_s > 0 shows
+    the "AI-generated" badge over the first badge_s seconds.
     """
     with tempfile.TemporaryDirectory(prefix="compose-", dir=work_dir) as scratch:
         folder = Path(scratch)
         speech = SpeechTrack(spoken, timeline.speech, FILM_SAMPLE_RATE_HZ, clips)
         sound = _SoundJob(speech, music, timeline.duration_s, folder, settings)
-        frames = FilmFrames(timeline, fmt, seed=seed, cues=burn_in, pictures=pictures)
+        frames = FilmFrames(
+            timeline, fmt, seed=seed, cues=burn_in, pictures=pictures, badge_s=badge_s
+        )
         video_path = folder / "pictures.mp4"
         seconds: dict[str, float] = {}
 
