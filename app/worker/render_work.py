@@ -99,6 +99,7 @@ def render_project(
         resolution=inputs.resolution,
         seed=seed_for(inputs.job_id),
         size=inputs.size,
+        ai_label=inputs.ai_label,
         backends=backends or BackendChoice(),
     )
     result = render_film(request, folder / "out", progress)

@@ -51,6 +51,7 @@ def film_details(
         made_for_kids=made_for_kids,
         tags=tuple(tags),
         contains_synthetic_media=contains_synthetic_media,
+        ai_label=project.ai_label,
     )
 
 

@@ -27,7 +27,7 @@ async def test_provenance_is_read_back_from_the_stored_film(
     refs = await _upload(client, account, "Asha.png", "river.png")
     created = await client.post(
         "/api/projects/create",
-        json=film(images=refs, resolution="360p", music="ambient"),
+        json=film(images=refs, resolution="360p", music="ambient", ai_label=True),
         headers=account.headers,
     )
     assert created.status_code == 201, created.text
@@ -51,6 +51,9 @@ async def test_provenance_is_read_back_from_the_stored_film(
     uploaded = [hashlib.sha256(image_bytes(seed=i)).hexdigest() for i in range(2)]
     assert body["ingredient_hashes"] == uploaded
     assert body["manifest"]["signature_info"]["common_name"] == "AI Film Studio development signer"
+    action = body["manifest"]["assertions"][-1]["data"]["actions"][0]
+    assert action["parameters"]["visible_ai_label"] is True
+    assert project["ai_label"] is True
 
     other = await register(client)
     hidden = await client.get(f"/api/projects/{project_id}/provenance", headers=other.headers)
