@@ -104,6 +104,9 @@ class Settings(BaseSettings):
     unset: a development CA and signer generated under DATA_DIR/c2pa."""
     c2pa_private_key: str | None = None
     """The PEM private key of C2PA_CERT_CHAIN's leaf, or its file."""
+    publish_quality_gate: bool = True
+    """Refuse to publish a film that fails its checks (length, loudness, true peak, subtitles,
+    Content Credentials, likeness consent); off only to publish films made before the gate."""
     c2pa_trust_anchors: str | None = None
     """PEM root certificates the provenance check trusts (e.g. the C2PA trust list), or a file."""
 

@@ -28,6 +28,7 @@ from app.metrics import Metrics, MetricsMiddleware
 from app.music.routes import router as music_router
 from app.projects.routes import router as projects_router
 from app.provenance.routes import router as provenance_router
+from app.quality.routes import router as quality_router
 from app.ratelimit import RateLimiter
 from app.storage import open_storage
 from app.ui import STUDIO_PATH, mount_studio
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ai_router,
         projects_router,
         provenance_router,
+        quality_router,
         credits_router,
         uploads_router,
         music_router,

@@ -266,6 +266,7 @@ class FilmsTab:
                     self.settings,
                     signed.user,
                     UploadRequest(project_id=uuid.UUID(selected), channel_id=channel.channel_id),
+                    self.runtime.context.storage,
                 )
         except Exception as error:
             return notice_html("error", error_message(error))
