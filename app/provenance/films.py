@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 import time
 from collections.abc import Mapping, Sequence
@@ -9,12 +10,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.provenance.keys import SigningKeys, configured_keys, development_keys, read_pem
+from app.provenance.keys import (
+    SigningKeyError,
+    SigningKeys,
+    configured_keys,
+    development_keys,
+    read_pem,
+)
 from app.provenance.manifest import Ingredient, manifest_definition, sha256_file
 from app.provenance.signing import sign_mp4
 
 if TYPE_CHECKING:
     from app.config import Settings
+
+log = logging.getLogger(__name__)
 
 UNKNOWN_FORMAT = "application/octet-stream"
 
@@ -39,8 +48,18 @@ class SignedFilm:
 
 def signing_keys(settings: Settings) -> SigningKeys:
     """C2PA_CERT_CHAIN + C2PA_PRIVATE_KEY when both are set, else the development pair."""
-    if settings.c2pa_cert_chain and settings.c2pa_private_key:
-        return configured_keys(settings.c2pa_cert_chain, settings.c2pa_private_key)
+    from app.config import Environment
+
+    chain, key = settings.c2pa_cert_chain, settings.c2pa_private_key
+    if chain and key:
+        return configured_keys(chain, key)
+    if chain or key:
+        raise SigningKeyError("Set both C2PA_CERT_CHAIN and C2PA_PRIVATE_KEY, or neither.")
+    if settings.environment is Environment.PRODUCTION:
+        log.warning(
+            "C2PA_CERT_CHAIN and C2PA_PRIVATE_KEY are not set: films are signed with the "
+            "development certificate, which no C2PA validator trusts."
+        )
     return development_keys(settings.data_dir)
 
 

@@ -147,3 +147,16 @@ def test_development_keys_are_made_once(tmp_path: Path) -> None:
     second = development_keys(tmp_path)
     assert first == second
     assert (tmp_path / "c2pa" / "signer.key").stat().st_mode & 0o777 == 0o600
+
+
+def test_half_configured_keys_are_refused(tmp_path: Path) -> None:
+    from app.config import Settings
+    from app.provenance.films import signing_keys
+    from app.provenance.keys import SigningKeyError
+
+    made = make_dev_credentials()
+    half = Settings(_env_file=None, data_dir=tmp_path, c2pa_cert_chain=made.chain_pem.decode())
+    with pytest.raises(SigningKeyError, match="Set both C2PA_CERT_CHAIN and C2PA_PRIVATE_KEY"):
+        signing_keys(half)
+    with pytest.raises(SigningKeyError, match="neither PEM text nor a readable file"):
+        configured_keys(str(tmp_path / "missing.pem"), made.private_key_pem.decode())
