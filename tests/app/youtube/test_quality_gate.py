@@ -138,7 +138,8 @@ async def test_the_gate_on_a_rendered_film(
     with gr.Blocks():
         tab = FilmsTab(StudioRuntime(lambda: context), gate_settings, gr.State())
     notice = await tab.publish_film(project_id, gr.Request(username=account.id))
-    assert "fails 1 publishing check(s)" in notice and "provenance:" in notice
+    assert "1 check(s) failed" in notice
+    assert "<li><strong>provenance</strong>: The film&#x27;s Content Credentials" in notice
 
     context.storage.put_bytes(key, signed, "video/mp4")
     queued = await studio.post(
