@@ -112,6 +112,17 @@ class Settings(BaseSettings):
     commercial_use_only: bool | None = None
     """Refuse models whose weights forbid selling the output; unset: on in production only."""
 
+    c2pa_cert_chain: str | None = None
+    """PEM certificate chain (leaf first) that signs films' Content Credentials, or its file;
+    unset: a development CA and signer generated under DATA_DIR/c2pa."""
+    c2pa_private_key: str | None = None
+    """The PEM private key of C2PA_CERT_CHAIN's leaf, or its file."""
+    publish_quality_gate: bool = True
+    """Refuse to publish a film that fails its checks (length, loudness, true peak, subtitles,
+    Content Credentials, likeness consent); off only to publish films made before the gate."""
+    c2pa_trust_anchors: str | None = None
+    """PEM root certificates the provenance check trusts (e.g. the C2PA trust list), or a file."""
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -134,6 +145,9 @@ class Settings(BaseSettings):
         "stripe_price_pro",
         "stripe_price_enterprise",
         "stripe_api_base",
+        "c2pa_cert_chain",
+        "c2pa_private_key",
+        "c2pa_trust_anchors",
         mode="before",
     )
     @classmethod

@@ -18,6 +18,7 @@ from app.admin.routes import router as admin_router
 from app.ai.routes import router as ai_router
 from app.billing.routes import router as billing_router
 from app.config import Settings
+from app.consent.routes import router as consent_router
 from app.context import AppContext
 from app.credits.routes import router as credits_router
 from app.embedded_db import resolve_database_url
@@ -27,6 +28,8 @@ from app.health import router as health_router
 from app.metrics import Metrics, MetricsMiddleware
 from app.music.routes import router as music_router
 from app.projects.routes import router as projects_router
+from app.provenance.routes import router as provenance_router
+from app.quality.routes import router as quality_router
 from app.ratelimit import RateLimiter
 from app.storage import open_storage
 from app.ui import STUDIO_PATH, mount_studio
@@ -116,11 +119,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         users_router,
         ai_router,
         projects_router,
+        provenance_router,
+        quality_router,
         credits_router,
         billing_router,
         uploads_router,
         music_router,
         admin_router,
+        consent_router,
         youtube_router,
         files_router,
         health_router,

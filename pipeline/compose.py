@@ -137,6 +137,7 @@ def compose_film(
     clips: ClipStore | None = None,
     pictures: ShotPictures | None = None,
     focus: Mapping[Path, Focus] | None = None,
+    badge_s: float = 0.0,
 ) -> ComposeReport:
     """Mix and encode the film described by timeline into out_path (an MP4).
 
@@ -147,13 +148,22 @@ def compose_film(
     the pictures too and is raised here. clips holds the samples of spoken clips whose audio
     is a stand-in (see pipeline.sound.clips). pictures, when given, replaces image shots' pictures
     (neural lip-sync and animation, see pipeline.picture.shot_pictures). focus holds each
-    picture's face, which its Ken Burns move keeps in view.
+    picture's face, which its Ken Burns move keeps in view. badge_s > 0 shows the
+    "AI-generated" badge over the first badge_s seconds.
     """
     with tempfile.TemporaryDirectory(prefix="compose-", dir=work_dir) as scratch:
         folder = Path(scratch)
         speech = SpeechTrack(spoken, timeline.speech, FILM_SAMPLE_RATE_HZ, clips)
         sound = _SoundJob(speech, music, timeline.duration_s, folder, settings)
-        frames = FilmFrames(timeline, fmt, seed=seed, cues=burn_in, pictures=pictures, focus=focus)
+        frames = FilmFrames(
+            timeline,
+            fmt,
+            seed=seed,
+            cues=burn_in,
+            pictures=pictures,
+            focus=focus,
+            badge_s=badge_s,
+        )
         video_path = folder / "pictures.mp4"
         seconds: dict[str, float] = {}
 

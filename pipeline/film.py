@@ -32,6 +32,7 @@ from pipeline.media.images import MAX_IMAGE_PIXELS, inspect_image
 from pipeline.media.probe import MediaFacts, probe
 from pipeline.music.styles import canonical_style
 from pipeline.music.track import track_chunks
+from pipeline.picture.badge import AI_LABEL_SECONDS
 from pipeline.picture.focus import Focus, find_focus
 from pipeline.progress import OverallProgress, StageClock, TimedChunks
 from pipeline.report import report_record, script_warnings
@@ -211,6 +212,7 @@ def _render(
             clips=clips,
             pictures=pictures,
             focus=focus,
+            badge_s=AI_LABEL_SECONDS if request.ai_label else 0.0,
         )
     finally:
         clips.close()

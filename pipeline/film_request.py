@@ -37,6 +37,8 @@ class FilmRequest:
     fps: int = DEFAULT_FPS
     seed: int = 0
     burn_subtitles: bool = False
+    ai_label: bool = False
+    """Show the visible "AI-generated" badge over the film's first seconds."""
     preset: str = DEFAULT_PRESET
     crf: int = DEFAULT_CRF
     size: tuple[int, int] | None = None

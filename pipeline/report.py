@@ -69,6 +69,7 @@ def report_record(
             "fps": fmt.fps,
             "seed": request.seed,
             "burn_subtitles": request.burn_subtitles,
+            "ai_label": request.ai_label,
             "preset": request.preset,
             "crf": request.crf,
             "words_per_minute": words_per_minute,

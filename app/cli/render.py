@@ -70,6 +70,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--burn-subtitles", action="store_true", help="also draw the subtitles onto the picture"
     )
+    parser.add_argument(
+        "--ai-label",
+        action="store_true",
+        help='show an "AI-generated" badge in the corner for the first seconds',
+    )
     parser.add_argument("--preset", default="veryfast", help="x264 preset (default veryfast)")
     parser.add_argument("--crf", type=int, default=23, help="x264 quality, lower is better")
     parser.add_argument("--size", type=_size, default=None, help=argparse.SUPPRESS)
@@ -132,6 +137,7 @@ def run_render(args: argparse.Namespace) -> int:
         resolution=args.resolution,
         seed=args.seed,
         burn_subtitles=args.burn_subtitles,
+        ai_label=args.ai_label,
         preset=args.preset,
         crf=args.crf,
         size=args.size,
@@ -148,8 +154,30 @@ def run_render(args: argparse.Namespace) -> int:
         ) from error
     finally:
         bar.close()
+    _sign(result, args.images, music.track)
     _summarise(result)
     return 0
+
+
+def _sign(result: FilmResult, images: list[Path], track: Path | None) -> None:
+    """Embed the film's signed Content Credentials (C2PA), as the workers do."""
+    from app.config import Settings
+    from app.provenance.films import sign_film, signing_keys
+    from app.provenance.keys import SigningKeyError
+    from app.provenance.signing import SigningError
+
+    try:
+        keys = signing_keys(Settings())
+        sign_film(
+            result.video,
+            keys,
+            result.backends.get("used", {}),
+            [*images, *([track] if track is not None else [])],
+            composite=bool(images),
+            disclosure_label=result.settings.get("ai_label", False),
+        )
+    except (SigningKeyError, SigningError) as error:
+        raise CommandError(str(error)) from error
 
 
 def _backends() -> BackendChoice:

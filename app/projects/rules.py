@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.consent import service as consent_service
 from app.credits.service import check_plan_allows
 from app.errors import Unprocessable
 from app.music.catalogue import is_catalogue_style
 from app.projects.schemas import UPLOAD_REF, FilmSettings, upload_id
 from db.enums import UploadKind
-from db.models import Plan, User
+from db.models import Plan, Upload, User
 from db.repositories import uploads as upload_repo
 from pipeline.errors import ScriptLengthError
 from pipeline.timing import check_fit
@@ -21,9 +22,10 @@ async def check_film_settings(
     session: AsyncSession, user: User, plan: Plan, settings: FilmSettings
 ) -> None:
     """422 when the plan caps the length, an image or track is not the user's, or the script
-    cannot fill the requested minutes."""
+    cannot fill the requested minutes; 409 when a face image's likeness consent was revoked."""
     check_plan_allows(plan, settings.duration)
-    await _check_uploads(session, user, settings.images, UploadKind.IMAGE, "image")
+    images = await _check_uploads(session, user, settings.images, UploadKind.IMAGE, "image")
+    await consent_service.check_renderable(session, images)
     if not is_catalogue_style(settings.music):
         if not UPLOAD_REF.match(settings.music):
             raise Unprocessable(
@@ -50,15 +52,11 @@ def check_script_fits(script: str, minutes: int, language: str, voice: str) -> N
 
 async def _check_uploads(
     session: AsyncSession, user: User, refs: list[str], kind: UploadKind, label: str
-) -> None:
+) -> list[Upload]:
     if not refs:
-        return
-    found = {
-        upload.ref
-        for upload in await upload_repo.get_owned(
-            session, user.id, [upload_id(ref) for ref in refs], kind
-        )
-    }
+        return []
+    uploads = await upload_repo.get_owned(session, user.id, [upload_id(ref) for ref in refs], kind)
+    found = {upload.ref for upload in uploads}
     missing = [ref for ref in refs if ref not in found]
     if missing:
         raise Unprocessable(
@@ -66,3 +64,4 @@ async def _check_uploads(
             code="unknown_upload",
             missing=missing,
         )
+    return list(uploads)

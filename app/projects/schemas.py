@@ -43,6 +43,11 @@ class FilmSettings(BaseModel):
     language: LanguageCode = "en"
     aspect: Aspect = "16:9"
     resolution: Resolution = "720p"
+    ai_label: bool = Field(
+        default=False,
+        description='Show a visible "AI-generated" badge over the film\'s first seconds and '
+        "say so in its YouTube description.",
+    )
 
     @field_validator("images")
     @classmethod
@@ -117,6 +122,12 @@ class ProjectResponse(BaseModel):
     aspect: str
     resolution: str
     error: str | None
+    ai_label: bool = False
+    likeness_revoked: bool = Field(
+        default=False,
+        description="Consent for one of its face images was revoked: the film is marked and "
+        "cannot be rendered again with that image.",
+    )
     job_id: uuid.UUID | None
     job_status: JobStatus | None
     progress: float = Field(description="Render progress, 0-100.")

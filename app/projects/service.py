@@ -109,6 +109,7 @@ async def get(
         ProjectResponse,
         project,
         **film_links(project, storage),
+        likeness_revoked=project.likeness_revoked_at is not None,
         job_id=job.id if job else None,
         job_status=job.status if job else None,
         progress=round(job.progress, 1) if job else 0.0,

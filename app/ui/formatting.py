@@ -153,3 +153,16 @@ def downloads_html(links: list[tuple[str, str]]) -> str:
         for label, url in links
     )
     return f'<nav class="film-downloads" aria-label="Downloads">{anchors}</nav>'
+
+
+def failed_checks_html(summary: str, checks: list[dict[str, object]]) -> str:
+    """An error box with one line per failed check: its name and its reason."""
+    items = "".join(
+        f"<li><strong>{escape(str(check.get('name', '')))}</strong>: "
+        f"{escape(str(check.get('reason', '')))}</li>"
+        for check in checks
+    )
+    return (
+        f'<div class="notice notice-error" role="alert"><p>{escape(summary)}</p>'
+        f'<ul class="failed-checks">{items}</ul></div>'
+    )

@@ -31,15 +31,22 @@ class StoredImage:
 
 
 async def store_image_files(
-    signed: SignedIn, context: AppContext, paths: list[str]
+    signed: SignedIn,
+    context: AppContext,
+    paths: list[str],
+    consent: bool = False,
+    client_address: str | None = None,
 ) -> list[StoredImage]:
-    """Check and store the files Gradio received (all or nothing, like POST /api/uploads/images)."""
+    """Check and store the files Gradio received (all or nothing, like POST /api/uploads/images);
+    consent: the creator ticked the likeness statement for images with a face."""
     with ExitStack() as stack:
         files = []
         for path in paths:
             handle = stack.enter_context(await to_thread.run_sync(_open, path))
             files.append(UploadFile(file=handle, filename=Path(path).name))
-        stored = await store_images(signed.session, context, signed.user, files)
+        stored = await store_images(
+            signed.session, context, signed.user, files, consent, client_address
+        )
     return [
         StoredImage(
             ref=item.ref,

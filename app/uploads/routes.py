@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, UploadFile, status
+from fastapi import APIRouter, File, Form, Request, UploadFile, status
 
-from app.deps import Context, CurrentUser, Session
+from app.consent.statement import STATEMENT
+from app.deps import Context, CurrentUser, Session, client_address
 from app.uploads import service
 from app.uploads.schemas import ImageUploadResponse, UploadResponse
 
@@ -17,17 +18,32 @@ router = APIRouter(prefix="/api/uploads", tags=["uploads"])
     "/images",
     status_code=status.HTTP_201_CREATED,
     response_model=ImageUploadResponse,
-    responses={413: {"description": "File too large"}, 422: {"description": "Not a usable image"}},
+    responses={
+        413: {"description": "File too large"},
+        422: {
+            "description": "Not a usable image, or an image with a face sent without "
+            "`consent=true` (code `consent_required`, with the statement)"
+        },
+    },
 )
 async def upload_images(
     files: Annotated[list[UploadFile], File(description="One or more JPEG/PNG/WebP images.")],
     user: CurrentUser,
     session: Session,
     context: Context,
+    request: Request,
+    consent: Annotated[
+        bool,
+        Form(description=f'Required when an image shows a face: you confirm "{STATEMENT}"'),
+    ] = False,
 ) -> ImageUploadResponse:
     """Store character images; name a file after a character (e.g. `Arjun.jpg`) to make the
-    screenplay line `ARJUN: ...` show that image while Arjun speaks."""
-    return ImageUploadResponse(images=await service.store_images(session, context, user, files))
+    screenplay line `ARJUN: ...` show that image while Arjun speaks. An image in which a face
+    is found needs `consent=true`; the consent is recorded with the upload."""
+    stored = await service.store_images(
+        session, context, user, files, consent, client_address(request)
+    )
+    return ImageUploadResponse(images=stored)
 
 
 @router.post(

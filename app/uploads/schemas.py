@@ -23,6 +23,9 @@ class UploadResponse(BaseModel):
     height: int | None
     created_at: datetime
     duration_s: float | None = None
+    face_detected: bool = False
+    """A face was found: the upload carries the uploader's likeness consent."""
+    consent_id: uuid.UUID | None = None
 
 
 class ImageUploadResponse(BaseModel):

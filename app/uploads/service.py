@@ -10,6 +10,8 @@ from anyio import to_thread
 from fastapi import UploadFile
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.consent import service as consent_service
+from app.consent.faces import image_has_face
 from app.context import AppContext
 from app.errors import BadRequest, PayloadTooLarge, Unprocessable
 from app.schemas import from_row
@@ -45,9 +47,15 @@ async def read_limited(file: UploadFile, max_bytes: int) -> bytes:
 
 
 async def store_images(
-    session: AsyncSession, context: AppContext, user: User, files: list[UploadFile]
+    session: AsyncSession,
+    context: AppContext,
+    user: User,
+    files: list[UploadFile],
+    consent: bool = False,
+    client_address: str | None = None,
 ) -> list[UploadResponse]:
-    """Check every image first (nothing is stored if one is bad), then store them all."""
+    """Check every image first (nothing is stored if one is bad, or shows a face without the
+    uploader's likeness consent), then store them all, with a consent record per face."""
     if not files:
         raise BadRequest("Attach at least one image in the `files` field.")
     if len(files) > MAX_FILES_PER_REQUEST:
@@ -62,9 +70,14 @@ async def store_images(
             )
         except InputError as error:
             raise Unprocessable(str(error), code="bad_image", filename=label) from error
-        checked.append((file, data, info))
+        face = await to_thread.run_sync(
+            image_has_face, data, label, context.settings.max_image_pixels
+        )
+        if face:
+            consent_service.require_consent(label, consent)
+        checked.append((file, data, info, face))
     stored = []
-    for file, data, info in checked:
+    for file, data, info, face in checked:
         upload = await _store(
             session,
             context,
@@ -76,8 +89,13 @@ async def store_images(
             f"{info.width}x{info.height}",
             width=info.width,
             height=info.height,
+            face_detected=face,
         )
-        stored.append(_response(upload))
+        consent_id = None
+        if face:
+            record = await consent_service.record(session, user, upload, data, client_address)
+            consent_id = record.id
+        stored.append(_response(upload, consent_id=consent_id))
     return stored
 
 
@@ -92,6 +110,7 @@ async def _store(
     described: str,
     width: int | None = None,
     height: int | None = None,
+    face_detected: bool = False,
 ) -> Upload:
     """Put checked bytes in storage under the user's folder, record and log the upload."""
     upload_id = uuid.uuid4()
@@ -109,6 +128,7 @@ async def _store(
             size_bytes=len(data),
             width=width,
             height=height,
+            face_detected=face_detected,
         ),
     )
     await log_repo.add(
@@ -117,8 +137,10 @@ async def _store(
     return upload
 
 
-def _response(upload: Upload, duration_s: float | None = None) -> UploadResponse:
-    return from_row(UploadResponse, upload, duration_s=duration_s)
+def _response(
+    upload: Upload, duration_s: float | None = None, consent_id: uuid.UUID | None = None
+) -> UploadResponse:
+    return from_row(UploadResponse, upload, duration_s=duration_s, consent_id=consent_id)
 
 
 TRACK_CONTENT_TYPES = {

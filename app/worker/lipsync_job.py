@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.jobs import lifecycle
 from app.jobs.params import LipSyncParams, read_params
+from app.provenance.films import sign_film
+from app.provenance.keys import SigningKeys
 from app.storage import Storage
 from app.worker.inputs import StoredFile, fetch_files
 from app.worker.job_warnings import log_warnings
@@ -44,6 +46,7 @@ class LipSyncOutcome:
     lipsynced: bool
     warnings: tuple[str, ...]
     backends: dict[str, Any] = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
 
 
 def _stored(key: str) -> StoredFile:
@@ -53,8 +56,11 @@ def _stored(key: str) -> StoredFile:
 class LipSyncWork:
     """Downloads the video and audio, lip-syncs (Wav2Lip when present) and stores the MP4."""
 
-    def __init__(self, backends: BackendChoice | None = None) -> None:
+    def __init__(
+        self, backends: BackendChoice | None = None, signing: SigningKeys | None = None
+    ) -> None:
         self.backends = backends or BackendChoice()
+        self.signing = signing
 
     async def prepare(self, session: AsyncSession, job: Job) -> LipSyncInputs:
         params = read_params(job, LipSyncParams)
@@ -86,6 +92,12 @@ class LipSyncWork:
             options=self.backends.lipsync_options,
             work_dir=folder,
         )
+        provenance: dict[str, Any] = {"signed": False}
+        if self.signing is not None:
+            signed = sign_film(
+                result.path, self.signing, stages.used, [video, audio], composite=True
+            )
+            provenance = signed.record()
         storage.put_file(inputs.output_key, result.path, MP4_TYPE)
         return LipSyncOutcome(
             output_key=inputs.output_key,
@@ -94,6 +106,7 @@ class LipSyncWork:
             lipsynced=result.lipsynced,
             warnings=tuple(stages.warnings),
             backends={"used": stages.used},
+            provenance=provenance,
         )
 
     async def finish(self, session: AsyncSession, job: Job, outcome: LipSyncOutcome) -> bool:
@@ -107,6 +120,7 @@ class LipSyncWork:
                 "lipsynced": outcome.lipsynced,
                 "warnings": list(outcome.warnings),
                 "backends": outcome.backends,
+                "provenance": outcome.provenance,
             },
         )
         if finished:

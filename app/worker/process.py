@@ -12,6 +12,7 @@ from app.billing.renewals import BILLING_QUEUE
 from app.config import Settings
 from app.embedded_db import resolve_database_url
 from app.jobs.queueing import RENDER_QUEUE, UPLOAD_QUEUE
+from app.provenance.films import signing_keys
 from app.storage import open_storage
 from app.worker.backends import backend_choice
 from app.worker.context import WorkerContext
@@ -40,13 +41,15 @@ WORKER_POOL_SIZE = 4
 def job_works(
     context: WorkerContext, google_http: GoogleHttp = DEFAULT_GOOGLE_HTTP
 ) -> dict[JobKind, JobWork]:
-    """The work of every job kind this worker can run (each stage on the settings' backend)."""
+    """The work of every job kind this worker can run (each stage on the settings' backend,
+    every MP4 signed with the settings' C2PA certificate)."""
     backends = backend_choice(context.settings)
+    signing = signing_keys(context.settings)
     return {
-        JobKind.RENDER: RenderWork(backends),
+        JobKind.RENDER: RenderWork(backends, signing),
         JobKind.AUDIO: AudioWork(backends),
         JobKind.MUSIC: MusicWork(backends),
-        JobKind.LIPSYNC: LipSyncWork(backends),
+        JobKind.LIPSYNC: LipSyncWork(backends, signing),
         JobKind.YOUTUBE_UPLOAD: YouTubeUploadWork(
             context.settings, context.database_url, google_http
         ),

@@ -7,9 +7,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.consent import service as consent_service
 from app.jobs import lifecycle
 from app.music.catalogue import is_catalogue_style
 from app.projects.schemas import upload_id
+from app.provenance.keys import SigningKeys
 from app.storage import Storage
 from app.storage_keys import job_prefix
 from app.worker.inputs import StoredFile
@@ -26,14 +28,18 @@ from pipeline.types import ProgressCallback
 class RenderWork:
     """Renders a project's film and sets the project's links."""
 
-    def __init__(self, backends: BackendChoice | None = None) -> None:
+    def __init__(
+        self, backends: BackendChoice | None = None, signing: SigningKeys | None = None
+    ) -> None:
         self.backends = backends or BackendChoice()
+        self.signing = signing
 
     async def prepare(self, session: AsyncSession, job: Job) -> RenderInputs:
         project = await session.get(Project, job.project_id)
         if project is None:
             raise InputError("The project was deleted before its film could render.")
         images = await _stored(session, project, project.images, UploadKind.IMAGE)
+        await _check_consents(session, project)
         track = None
         if not is_catalogue_style(project.music):
             track = (await _stored(session, project, [project.music], UploadKind.AUDIO))[0]
@@ -49,12 +55,13 @@ class RenderWork:
             music_track=track,
             aspect=project.aspect,
             resolution=project.resolution,
+            ai_label=project.ai_label,
         )
 
     def run(
         self, inputs: RenderInputs, storage: Storage, folder: Path, progress: ProgressCallback
     ) -> RenderOutputs:
-        return render_project(inputs, storage, folder, progress, self.backends)
+        return render_project(inputs, storage, folder, progress, self.backends, self.signing)
 
     async def finish(self, session: AsyncSession, job: Job, outcome: RenderOutputs) -> bool:
         result: dict[str, Any] = {
@@ -71,6 +78,19 @@ class RenderWork:
     def output_prefix(self, job: Job) -> str:
         assert job.project_id is not None
         return job_prefix(job.project_id, job.id)
+
+
+async def _check_consents(session: AsyncSession, project: Project) -> None:
+    """Refuse a render that would use a face image whose likeness consent was revoked."""
+    uploads = await upload_repo.get_owned(
+        session, project.user_id, [upload_id(ref) for ref in project.images], UploadKind.IMAGE
+    )
+    missing = await consent_service.missing_consents(session, uploads)
+    if missing:
+        raise InputError(
+            f"Consent to use the likeness in {missing[0]} was revoked; remove the image from "
+            "the project before rendering it again."
+        )
 
 
 async def _stored(

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.provenance.films import sign_film
+from app.provenance.keys import SigningKeys
 from app.storage import Storage
 from app.storage_keys import FilmKeys, film_keys
 from app.worker.inputs import StoredFile, fetch_files
@@ -40,6 +42,8 @@ class RenderInputs:
     aspect: str
     resolution: str
     size: tuple[int, int] | None = None
+    ai_label: bool = False
+    """Draw the visible "AI-generated" badge over the film's first seconds."""
 
 
 @dataclass(frozen=True)
@@ -64,10 +68,13 @@ def render_project(
     folder: Path,
     progress: ProgressCallback,
     backends: BackendChoice | None = None,
+    signing: SigningKeys | None = None,
 ) -> RenderOutputs:
-    """Render the project's film in folder and store film.mp4/.srt/.vtt and render.json.
+    """Render the project's film in folder, sign it (C2PA) and store film.mp4/.srt/.vtt and
+    render.json.
 
-    backends chooses each stage's engine (the CPU defaults without it)."""
+    backends chooses each stage's engine (the CPU defaults without it); signing is the C2PA
+    certificate that signs the film's Content Credentials (unsigned without it)."""
     images = fetch_files(storage, inputs.images, folder / "images")
     music = MusicChoice.named(inputs.music_style) if inputs.music_style else MusicChoice.silence()
     if inputs.music_track is not None:
@@ -85,9 +92,22 @@ def render_project(
         resolution=inputs.resolution,
         seed=seed_for(inputs.job_id),
         size=inputs.size,
+        ai_label=inputs.ai_label,
         backends=backends or BackendChoice(),
     )
     result = render_film(request, folder / "out", progress)
+    provenance: dict[str, Any] = {"signed": False}
+    if signing is not None:
+        inputs_used = [*images, *([music.track] if music.track is not None else [])]
+        signed = sign_film(
+            result.video,
+            signing,
+            result.backends.get("used", {}),
+            inputs_used,
+            composite=bool(images),
+            disclosure_label=inputs.ai_label,
+        )
+        provenance = signed.record()
     keys = film_keys(inputs.project_id, inputs.job_id)
     for key, path, content_type in (
         (keys.video, result.video, MP4_TYPE),
@@ -106,5 +126,6 @@ def render_project(
             "height": result.facts.video.height if result.facts.video else None,
             "size_bytes": result.video.stat().st_size,
             "backends": result.backends,
+            "provenance": provenance,
         },
     )

@@ -23,6 +23,11 @@ FILM_AND_ANIMATION_CATEGORY_ID = "1"
 """YouTube's "Film & Animation" category, the default for a film."""
 DEFAULT_PRIVACY: Privacy = "private"
 ELLIPSIS = "…"
+AI_LABEL_LINE = (
+    "AI-generated: this film's narration and pictures were made with AI tools; "
+    "its Content Credentials (C2PA) say how."
+)
+"""The disclosure that opens the description of a film whose project asks for the AI label."""
 MIN_SENTENCE_CUT_FRACTION = 0.5
 """An overlong description is cut at a sentence end only if that keeps this much of the room."""
 
@@ -52,6 +57,8 @@ class FilmDetails:
     """A description to use instead of the script."""
     contains_synthetic_media: bool | None = None
     """The user's explicit answer to YouTube's altered-or-synthetic question; None: derive it."""
+    ai_label: bool = False
+    """The project asks for the visible AI label: the description opens with AI_LABEL_LINE."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +114,7 @@ def build_video_metadata(film: FilmDetails) -> VideoMetadata:
     synthetic = film.contains_synthetic_media
     return VideoMetadata(
         title=title,
-        description=clean_description(source),
+        description=_labelled(source) if film.ai_label else clean_description(source),
         tags=clean_tags(film.tags),
         category_id=category_id,
         language=language,
@@ -115,6 +122,15 @@ def build_video_metadata(film: FilmDetails) -> VideoMetadata:
         made_for_kids=film.made_for_kids,
         contains_synthetic_media=film.has_synthetic_faces if synthetic is None else synthetic,
     )
+
+
+def _labelled(source: str) -> str:
+    """The disclosure line, then the description trimmed to the room left."""
+    room = DESCRIPTION_MAX_BYTES - len(AI_LABEL_LINE.encode()) - len(b"\n\n")
+    body = clean_description(source)
+    if len(body.encode()) > room:
+        body = _trim_to_bytes(body, room)
+    return f"{AI_LABEL_LINE}\n\n{body}" if body else AI_LABEL_LINE
 
 
 def clean_title(title: str) -> str:

@@ -35,7 +35,10 @@ Google = Annotated[GoogleHttp, Depends(google_http)]
 
 ERRORS = {
     404: {"description": "No such project or upload in your account"},
-    409: {"description": "Film not complete, channel not connected, or already uploading"},
+    409: {
+        "description": "Film not complete, channel not connected, already uploading, or the "
+        "film fails the quality gate (`quality_gate_failed` with the `failed` checks)"
+    },
     503: {"description": "Google OAuth is not configured; the body names the settings"},
 }
 
@@ -174,7 +177,7 @@ async def upload(
         request,
         body,
         status.HTTP_202_ACCEPTED,
-        lambda: service.queue_upload(session, context.settings, user, body),
+        lambda: service.queue_upload(session, context.settings, user, body, context.storage),
     )
 
 

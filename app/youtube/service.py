@@ -14,7 +14,9 @@ from app.config import Settings
 from app.errors import Conflict, NotFound
 from app.jobs.params import YoutubeUploadParams
 from app.jobs.queueing import enqueue
+from app.quality import service as quality
 from app.schemas import PageParams, from_row
+from app.storage import Storage
 from app.youtube.configured import oauth_client
 from app.youtube.metadata import FilmDetails, Privacy, build_video_metadata
 from app.youtube.publisher import WATCH_URL
@@ -51,17 +53,23 @@ def film_details(
         made_for_kids=made_for_kids,
         tags=tuple(tags),
         contains_synthetic_media=contains_synthetic_media,
+        ai_label=project.ai_label,
     )
 
 
 async def queue_upload(
-    session: AsyncSession, settings: Settings, user: User, request: UploadRequest
+    session: AsyncSession,
+    settings: Settings,
+    user: User,
+    request: UploadRequest,
+    storage: Storage,
 ) -> VideoResponse:
     """Check the film and the channel, then queue the upload job (no credits) in one go.
 
     503 without Google settings, 404 for anyone else's project, 409 when the film is not
-    complete, the channel is not the connected one, or the film is already being uploaded;
-    422 when YouTube would refuse the title or settings.
+    complete, the channel is not the connected one, the film is already being uploaded, or
+    it fails the quality gate (`quality_gate_failed`, with each failed check); 422 when
+    YouTube would refuse the title or settings.
     """
     oauth_client(settings)
     project = await project_repo.get_owned(session, request.project_id, user.id, lock=True)
@@ -81,6 +89,7 @@ async def queue_upload(
             code="upload_in_progress",
             upload_id=str(running.id),
         )
+    await quality.require_publishable(session, storage, settings, project)
     metadata = build_video_metadata(
         film_details(
             project,

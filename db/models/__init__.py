@@ -5,6 +5,7 @@ from db.models.credit_account import CreditAccount
 from db.models.credit_ledger import CreditLedgerEntry
 from db.models.idempotency_key import IdempotencyKey
 from db.models.job import Job
+from db.models.likeness_consent import LikenessConsent
 from db.models.log_entry import LogEntry
 from db.models.plan import Plan
 from db.models.project import Project
@@ -19,6 +20,7 @@ __all__ = [
     "CreditLedgerEntry",
     "IdempotencyKey",
     "Job",
+    "LikenessConsent",
     "LogEntry",
     "Plan",
     "Project",

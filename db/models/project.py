@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, created_at_column, updated_at_column, uuid_pk
@@ -41,5 +41,9 @@ class Project(Base):
     aspect: Mapped[str] = mapped_column(String(8), default="16:9")
     resolution: Mapped[str] = mapped_column(String(8), default="720p")
     error: Mapped[str | None] = mapped_column(Text)
+    ai_label: Mapped[bool] = mapped_column(default=False, server_default="false")
+    """Show the visible "AI-generated" badge in the film and say so in its YouTube description."""
+    likeness_revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """When consent for one of its face images was revoked (the film is marked; no new renders)."""
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()

@@ -28,6 +28,8 @@ class Upload(Base):
     size_bytes: Mapped[int] = mapped_column()
     width: Mapped[int | None] = mapped_column()
     height: Mapped[int | None] = mapped_column()
+    face_detected: Mapped[bool] = mapped_column(default=False, server_default="false")
+    """A face was found in the image at upload (its use needs a likeness consent)."""
     created_at: Mapped[datetime] = created_at_column()
 
     @property

@@ -28,11 +28,12 @@ from pipeline.media.yuv import (
     rgb_to_yuv,
     yuv_to_rgb,
 )
+from pipeline.picture.badge import badge_overlay
 from pipeline.picture.focus import Focus
 from pipeline.picture.formats import frame_count
 from pipeline.picture.shot_pictures import ShotPictures
 from pipeline.picture.shot_plan import MAX_ZOOM, ShotSpan, plan_spans
-from pipeline.picture.titles import caption_overlay, title_card
+from pipeline.picture.titles import Overlay, caption_overlay, title_card
 from pipeline.types import Cue, Frame, Timeline, VideoFormat
 
 FILM_FADE_S = 0.5
@@ -113,8 +114,11 @@ class _CaptionPatch:
 
 def _caption_patch(cue: Cue, fmt: VideoFormat) -> _CaptionPatch | None:
     overlay = caption_overlay(cue.lines, fmt.width, fmt.height)
-    if overlay is None:
-        return None
+    return None if overlay is None else _patch_of(overlay)
+
+
+def _patch_of(overlay: Overlay) -> _CaptionPatch:
+    """An RGBA overlay converted once to premultiplied Y/U/V planes and their coverage."""
     rgba = overlay.rgba
     yuv = rgb_to_yuv(np.ascontiguousarray(rgba[:, :, :3]))
     alpha = rgba[:, :, 3].astype(np.uint16)
@@ -129,6 +133,12 @@ def _caption_patch(cue: Cue, fmt: VideoFormat) -> _CaptionPatch | None:
         v=yuv.v.astype(np.uint16) * chroma_alpha,
         c_keep=255 - chroma_alpha,
     )
+
+
+def _blend_into(out: FrameBuffer, patch: _CaptionPatch) -> None:
+    _blend_patch(out.y, patch.top, patch.left, patch.y, patch.y_keep)
+    _blend_patch(out.u, patch.top // 2, patch.left // 2, patch.u, patch.c_keep)
+    _blend_patch(out.v, patch.top // 2, patch.left // 2, patch.v, patch.c_keep)
 
 
 def _blend_patch(
@@ -146,6 +156,7 @@ class FilmFrames:
     render(index, out) draws frame `index` into a FrameBuffer. Images are decoded when their
     shot comes on screen and released when it leaves (a few are kept for reuse). A pictures
     hook (pipeline.picture.shot_pictures) may replace image shots' pictures (lip-sync, animation).
+    badge_s > 0 draws the "AI-generated" badge over the first badge_s seconds.
     """
 
     def __init__(
@@ -156,6 +167,7 @@ class FilmFrames:
         cues: Sequence[Cue] = (),
         pictures: ShotPictures | None = None,
         focus: Mapping[Path, Focus] | None = None,
+        badge_s: float = 0.0,
     ) -> None:
         self.fmt = fmt
         self._pictures = pictures
@@ -171,6 +183,10 @@ class FilmFrames:
         self._fade_frames = min(round(FILM_FADE_S * fmt.fps), self.total_frames // 4)
         self._span_ends = [span.end for span in self.spans]
         self._cue_starts = [cue.start_s for cue in self._cues]
+        self._badge_frames = min(self.total_frames, round(badge_s * fmt.fps))
+        self._badge = (
+            _patch_of(badge_overlay(fmt.width, fmt.height)) if self._badge_frames else None
+        )
 
     def _source(self, span: ShotSpan) -> YuvImage:
         shot = span.shot
@@ -238,6 +254,8 @@ class FilmFrames:
                 _mix_into(out, self._scratch, min(1.0, max(0.0, weight)))
         self._apply_film_fade(index, out)
         self._apply_caption(index, out)
+        if self._badge is not None and index < self._badge_frames:
+            _blend_into(out, self._badge)
 
     def _apply_film_fade(self, index: int, out: FrameBuffer) -> None:
         if self._fade_frames <= 0:
@@ -266,9 +284,7 @@ class FilmFrames:
         patch = self._captions[showing]
         if patch is None:
             return
-        _blend_patch(out.y, patch.top, patch.left, patch.y, patch.y_keep)
-        _blend_patch(out.u, patch.top // 2, patch.left // 2, patch.u, patch.c_keep)
-        _blend_patch(out.v, patch.top // 2, patch.left // 2, patch.v, patch.c_keep)
+        _blend_into(out, patch)
 
 
 def _mix_into(out: FrameBuffer, incoming: FrameBuffer, weight: float) -> None:

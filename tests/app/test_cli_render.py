@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
+from app.provenance.reading import read_provenance
 from tests.pipeline.render_media import write_picture
 
 SCRIPT = """The lighthouse stood alone on the cliff above the grey sea, and every night its lamp
@@ -42,8 +43,9 @@ def _one_line_error(capsys: pytest.CaptureFixture[str], code: int, expected: str
 
 
 def test_render_writes_the_film_and_its_sidecars(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
     maya = write_picture(tmp_path / "MAYA.png", 300, 400, 1, mode="RGBA")
     ravi = write_picture(tmp_path / "Ravi.jpg", 400, 300, 2, mode="CMYK")
     sea = write_picture(tmp_path / "sea.jpg", 480, 270, 3)
@@ -69,6 +71,9 @@ def test_render_writes_the_film_and_its_sidecars(
     assert record["settings"]["images"] == ["sea.jpg", "MAYA.png", "Ravi.jpg"]
     assert record["film"]["video"]["frames"] == 1800
     assert abs(record["loudness"]["integrated_lufs"] + 14) <= 1.0
+    credentials = read_provenance(out / "film.mp4", (tmp_path / "data/c2pa/ca.pem").read_bytes())
+    assert credentials.trusted
+    assert len(credentials.ingredient_hashes()) == 3
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import uuid
 from pathlib import Path
@@ -17,6 +18,7 @@ from app.ai.links import storage_key
 from app.config import Settings
 from app.context import AppContext
 from app.errors import Unprocessable
+from app.provenance.reading import read_provenance
 from app.storage import LocalStorage, S3Storage
 from db.models import LogEntry
 from pipeline.media.probe import probe
@@ -55,6 +57,7 @@ async def _film_and_narration(client: httpx.AsyncClient, account: Account) -> tu
     uploaded = await client.post(
         "/api/uploads/images",
         files=[("files", ("Hero.png", face_png(), "image/png"))],
+        data={"consent": "true"},
         headers=account.headers,
     )
     assert uploaded.status_code == 201, uploaded.text
@@ -131,6 +134,13 @@ async def test_lip_sync_of_a_film_to_a_narration_end_to_end(
     assert facts.audio is not None and facts.audio.sample_rate == 48_000
     assert facts.audio.channels == 2
     assert facts.audio.duration_s == pytest.approx(60.0, abs=0.1)
+    # The output carries its own signed Content Credentials: Wav2Lip named, inputs by hash.
+    credentials = read_provenance(output)
+    assert credentials.valid and synced["result"]["provenance"]["signed"] is True
+    action = credentials.created_action()
+    assert action is not None
+    assert action["parameters"]["neural"] == [{"stage": "lipsync", "model": WAV2LIP.name}]
+    assert credentials.ingredient_hashes()[0] == hashlib.sha256(original.read_bytes()).hexdigest()
     # The generated mouth replaces the lower face; above it only the re-encode differs.
     before, after = _frame(original, 45), _frame(output, 45)
     changed = np.abs(before.astype(int) - after.astype(int)).max(axis=2) > STRONG_CHANGE

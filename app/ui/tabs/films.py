@@ -11,10 +11,12 @@ from anyio import to_thread
 from gradio.events import Dependency
 
 from app.config import Settings
+from app.errors import AppError
 from app.projects import service as projects
+from app.quality.service import GATE_FAILED
 from app.schemas import MAX_PAGE_SIZE, PageParams
 from app.ui.film_view import FILM_TABLE_HEADERS, FilmView, film_rows, film_view
-from app.ui.formatting import notice_html
+from app.ui.formatting import failed_checks_html, notice_html
 from app.ui.messages import error_message
 from app.ui.runtime import StudioRuntime
 from app.ui.widgets import POLL_INTERVAL_S, placeholder_html, section_title
@@ -268,7 +270,15 @@ class FilmsTab:
                     self.settings,
                     signed.user,
                     UploadRequest(project_id=uuid.UUID(selected), channel_id=channel.channel_id),
+                    self.runtime.context.storage,
                 )
+        except AppError as error:
+            if error.code == GATE_FAILED:
+                failed = list(error.extra.get("failed", []))
+                return failed_checks_html(
+                    f"This film cannot be published yet: {len(failed)} check(s) failed.", failed
+                )
+            return notice_html("error", error_message(error))
         except Exception as error:
             return notice_html("error", error_message(error))
         return notice_html(

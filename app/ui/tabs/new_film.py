@@ -8,6 +8,9 @@ from typing import Any, get_args
 
 import gradio as gr
 
+from app.consent.service import CONSENT_REQUIRED
+from app.consent.statement import STATEMENT
+from app.errors import AppError
 from app.music.catalogue import catalogue
 from app.projects import service as projects
 from app.projects.schemas import CreateProjectRequest, FilmSettings
@@ -104,6 +107,14 @@ class NewFilmTab:
                     elem_id="character-images",
                 )
                 self.image_notice = gr.HTML()
+                self.consent = gr.Checkbox(
+                    label=STATEMENT,
+                    info="A face was found: tick to confirm, and the image is stored with your "
+                    "consent.",
+                    value=False,
+                    visible=False,
+                    elem_id="likeness-consent",
+                )
                 self.previews = gr.HTML()
             with gr.Column(scale=2):
                 gr.HTML(section_title("Film settings", "How it sounds and looks."))
@@ -134,6 +145,13 @@ class NewFilmTab:
                     label="Resolution",
                     choices=[(RESOLUTION_NAMES.get(r, r), r) for r in get_args(Resolution)],
                     value=_default("resolution"),
+                )
+                self.ai_label = gr.Checkbox(
+                    label='Show an "AI-generated" label',
+                    info="A corner badge over the first seconds, and a line in the YouTube "
+                    "description.",
+                    value=_default("ai_label"),
+                    elem_id="ai-label",
                 )
                 gr.HTML(
                     section_title(
@@ -173,10 +191,17 @@ class NewFilmTab:
                 preprocess=False,  # raw values: the project rules, not Gradio, judge them
                 api_visibility="private",
             )
+        image_outputs = [self.images, self.stored, self.previews, self.image_notice, self.consent]
         self.images.change(
             self.receive_images,
-            inputs=[self.images, self.stored],
-            outputs=[self.images, self.stored, self.previews, self.image_notice],
+            inputs=[self.images, self.stored, self.consent],
+            outputs=image_outputs,
+            api_visibility="private",
+        )
+        self.consent.input(
+            self.receive_images,
+            inputs=[self.images, self.stored, self.consent],
+            outputs=image_outputs,
             api_visibility="private",
         )
         self.music.change(
@@ -208,9 +233,14 @@ class NewFilmTab:
         return estimate_html(estimate)
 
     async def receive_images(
-        self, paths: list[str] | None, stored: list[StoredImage], request: gr.Request
+        self,
+        paths: list[str] | None,
+        stored: list[StoredImage],
+        request: gr.Request,
+        consent: bool = False,
     ) -> dict[Any, Any]:
-        """Store newly picked images through the upload service and show their previews."""
+        """Store newly picked images through the upload service and show their previews; an
+        image with a face waits for the likeness consent box to be ticked."""
         paths = list(paths or [])
         if paths == [image.preview_path for image in stored]:
             # Nothing new: e.g. the list was just restored after a refused image.
@@ -221,14 +251,20 @@ class NewFilmTab:
         if fresh:
             try:
                 async with self.runtime.signed_in(request) as signed:
-                    added = await store_image_files(signed, self.runtime.context, fresh)
-            except Exception as error:
-                return {
-                    self.images: [image.preview_path for image in kept] or None,
+                    added = await store_image_files(
+                        signed, self.runtime.context, fresh, consent, _client(request)
+                    )
+            except AppError as error:
+                if error.code != CONSENT_REQUIRED:
+                    return self._refused(kept, error)
+                return {  # keep the picked files until the box is ticked
                     self.stored: kept,
                     self.previews: previews_html(kept),
-                    self.image_notice: notice_html("error", error_message(error)),
+                    self.image_notice: notice_html("info", error_message(error)),
+                    self.consent: gr.Checkbox(value=False, visible=True),
                 }
+            except Exception as error:
+                return self._refused(kept, error)
             known.update({image.preview_path: image for image in added})
         images = [known[path] for path in paths]
         message = ""
@@ -240,6 +276,16 @@ class NewFilmTab:
             self.stored: images,
             self.previews: previews_html(images),
             self.image_notice: message,
+            self.consent: gr.Checkbox(value=False, visible=False),
+        }
+
+    def _refused(self, kept: list[StoredImage], error: Exception) -> dict[Any, Any]:
+        return {
+            self.images: [image.preview_path for image in kept] or None,
+            self.stored: kept,
+            self.previews: previews_html(kept),
+            self.image_notice: notice_html("error", error_message(error)),
+            self.consent: gr.Checkbox(value=False, visible=False),
         }
 
     async def preview_music(self, style: str) -> tuple[Any, Any]:
@@ -283,6 +329,7 @@ class NewFilmTab:
         aspect: str,
         resolution: str,
         request: gr.Request,
+        ai_label: object = False,
     ) -> tuple[str, uuid.UUID | None]:
         """Create the project and queue its film, exactly as POST /api/projects/create does."""
         try:
@@ -298,6 +345,7 @@ class NewFilmTab:
                         "language": language,
                         "aspect": aspect,
                         "resolution": resolution,
+                        "ai_label": ai_label,
                     }
                 )
                 created = await projects.create(signed.session, signed.user, body)
@@ -308,3 +356,9 @@ class NewFilmTab:
             f"{created.credits_balance} left."
         )
         return notice_html("success", message), created.id
+
+
+def _client(request: gr.Request) -> str | None:
+    """The browser's address, recorded with a likeness consent."""
+    client = getattr(request, "client", None)
+    return getattr(client, "host", None)

@@ -66,9 +66,12 @@ class ScriptedGoogle:
 
 
 def google_settings(settings: Settings) -> Settings:
-    """The test settings with a Google OAuth client and a default playlist."""
+    """The test settings with a Google OAuth client and a default playlist; the quality gate
+    is off, since these tests publish a tiny 1 s film that is not a real studio film (the gate
+    is tested on rendered films in tests/app/quality)."""
     return settings.model_copy(
         update={
+            "publish_quality_gate": False,
             "google_client_id": CLIENT_ID,
             "google_client_secret": "client-secret-1",
             "google_redirect_uri": REDIRECT_URI,
