@@ -58,6 +58,12 @@ class Settings(BaseSettings):
 
     rate_limit_register: str = "10/minute"
     rate_limit_login: str = "20/minute"
+    max_json_body_bytes: int = 1024 * 1024
+    """Largest JSON request body (a 100,000-character script fits with room to spare)."""
+    max_request_bytes: int = 21 * 1024 * 1024
+    """Largest request body of any other route (image uploads: 20 MB files plus overhead)."""
+    max_audio_request_bytes: int = 101 * 1024 * 1024
+    """Largest request body of the audio upload routes (100 MB tracks plus overhead)."""
     max_upload_bytes: int = 20 * 1024 * 1024
     max_image_pixels: int = 40_000_000
     max_audio_upload_bytes: int = 100 * 1024 * 1024

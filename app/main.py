@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse
 
 from app.admin.routes import router as admin_router
 from app.ai.routes import router as ai_router
+from app.body_limits import BodyLimitMiddleware, BodyLimits
 from app.config import Settings
 from app.context import AppContext
 from app.credits.routes import router as credits_router
@@ -25,6 +26,7 @@ from app.files.routes import router as files_router
 from app.health import router as health_router
 from app.metrics import Metrics, MetricsMiddleware
 from app.music.routes import router as music_router
+from app.openapi_errors import install_openapi
 from app.projects.routes import router as projects_router
 from app.ratelimit import RateLimiter
 from app.storage import open_storage
@@ -46,6 +48,13 @@ API_DESCRIPTION = (
     "Turn a script, character images, a voice, a length and music into a narrated, "
     'subtitled film. Errors answer `{"detail": ..., "code": ...}`.'
 )
+
+AUDIO_UPLOAD_PATHS = ("/api/uploads/audio", f"{STUDIO_PATH}/gradio_api/upload")
+"""Routes that take music tracks (up to MAX_AUDIO_REQUEST_BYTES); the studio's upload route
+serves the track picker too."""
+
+SIGN_IN_FIRST_PATHS = ("/api/uploads",)
+"""Routes whose bearer token is checked before their (large) body is read."""
 
 
 async def build_context(settings: Settings) -> AppContext:
@@ -125,6 +134,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router)
 
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limits=BodyLimits(
+            json_bytes=settings.max_json_body_bytes,
+            default_bytes=settings.max_request_bytes,
+            audio_bytes=settings.max_audio_request_bytes,
+            audio_paths=AUDIO_UPLOAD_PATHS,
+            sign_in_first_paths=SIGN_IN_FIRST_PATHS,
+        ),
+        secret=lambda: settings.jwt_secret,
+    )
     metrics = Metrics()
     app.add_route("/metrics", metrics.endpoint, include_in_schema=False)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
@@ -136,6 +156,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["*"],
             allow_headers=["*"],
         )
+
+    install_openapi(app)
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 
 from app.admin.schemas import LogEntryResponse, LogListResponse, UserListResponse
 from app.deps import AdminUser, Session
-from app.schemas import PageParams, page_params
+from app.schemas import LineText, PageParams, page_params
 from app.users.schemas import ProfileResponse
 from db.repositories import logs as log_repo
 from db.repositories import users as user_repo
@@ -42,7 +42,9 @@ async def list_logs(
     paging: Paging,
     user_id: Annotated[uuid.UUID | None, Query(description="Only this user's rows.")] = None,
     project_id: Annotated[uuid.UUID | None, Query(description="Only this project's rows.")] = None,
-    action: Annotated[str | None, Query(max_length=255, description="e.g. project.create")] = None,
+    action: Annotated[
+        LineText | None, Query(max_length=255, description="e.g. project.create")
+    ] = None,
 ) -> LogListResponse:
     """The audit log, newest first, optionally filtered."""
     page = await log_repo.list_page(

@@ -77,7 +77,8 @@ async def queue_stage_job(
             user_id=user.id,
             project_id=project.id,
             credits=credits.film_cost(plan, minutes),
-            params={**params, "output_minutes": output_s / SECONDS_PER_MINUTE},
+            output_minutes=output_s / SECONDS_PER_MINUTE,
+            params=params,
         ),
     )
     await credits.debit_for_job(

@@ -89,7 +89,8 @@ async def queue_render(
             user_id=user.id,
             project_id=project.id,
             credits=cost,
-            params={"output_minutes": project.duration},
+            output_minutes=float(project.duration),
+            params={},
         ),
     )
     balance = await credits.debit_for_job(

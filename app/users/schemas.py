@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from app.schemas import LineText
 from app.security import BCRYPT_MAX_PASSWORD_BYTES
 from db.enums import PlanType, Role
 
@@ -31,7 +32,7 @@ class RegisterRequest(BaseModel):
         }
     )
 
-    name: str = Field(min_length=1, max_length=255)
+    name: LineText = Field(min_length=1, max_length=255)
     email: EmailStr = Field(max_length=255)
     password: str = Field(min_length=MIN_PASSWORD_CHARS)
 

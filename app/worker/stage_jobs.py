@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.jobs import lifecycle
 from app.storage import Storage
 from app.worker.job_warnings import log_warnings
+from app.worker.paid_length import PaidLengthBackends
 from app.worker.render_work import seed_for
 from db.models import Job
 from pipeline.audio_files import music_file, narration_file
@@ -20,6 +22,9 @@ from pipeline.models import ProgressCallback
 from pipeline.stage_backends import StageBackends
 
 M4A_TYPE = "audio/mp4"
+SECONDS_PER_MINUTE = 60
+PAID_ROUNDING_SLACK = 1e-9
+"""Keeps 2.0000000001 minutes (float noise) from counting as a third paid minute."""
 
 
 def stage_prefix(job: Job) -> str:
@@ -34,6 +39,8 @@ class StageInputs:
     job_id: uuid.UUID
     output_key: str
     params: dict[str, Any]
+    paid_s: float | None = None
+    """Seconds of output the job was charged for (whole started minutes)."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +62,16 @@ class _StageWork:
         self.backends = backends or BackendChoice()
 
     async def prepare(self, session: AsyncSession, job: Job) -> StageInputs:
-        return StageInputs(job.id, stage_prefix(job) + self.filename, dict(job.params))
+        paid_s = (
+            math.ceil(job.output_minutes - PAID_ROUNDING_SLACK) * SECONDS_PER_MINUTE
+            if job.output_minutes
+            else None
+        )
+        return StageInputs(job.id, stage_prefix(job) + self.filename, dict(job.params), paid_s)
+
+    def stage_backends(self, inputs: StageInputs) -> StageBackends:
+        """The backends this job runs with."""
+        return StageBackends(self.backends)
 
     def make(
         self, inputs: StageInputs, path: Path, progress: ProgressCallback, stages: StageBackends
@@ -67,7 +83,7 @@ class _StageWork:
     ) -> StageOutcome:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / self.filename
-        stages = StageBackends(self.backends)
+        stages = self.stage_backends(inputs)
         duration_s = self.make(inputs, path, progress, stages)
         storage.put_file(inputs.output_key, path, M4A_TYPE)
         return StageOutcome(
@@ -97,6 +113,12 @@ class AudioWork(_StageWork):
     """Narration of a text in a voice and language."""
 
     filename = "narration.m4a"
+
+    def stage_backends(self, inputs: StageInputs) -> StageBackends:
+        """Narration stops at the paid length, however long the text really speaks."""
+        if inputs.paid_s is None:
+            return StageBackends(self.backends)
+        return PaidLengthBackends(self.backends, max(inputs.paid_s, SECONDS_PER_MINUTE))
 
     def make(
         self, inputs: StageInputs, path: Path, progress: ProgressCallback, stages: StageBackends
