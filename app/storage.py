@@ -134,7 +134,8 @@ class LocalStorage:
     def verify_link(self, key: str, expires: int, signature: str) -> bool:
         """Whether a local link's signature is genuine and it has not expired."""
         expected = sign_local_link(self._secret, key, expires)
-        return hmac.compare_digest(expected, signature) and expires >= time.time()
+        given = signature.encode("utf-8", "replace")  # compare_digest refuses non-ASCII str
+        return hmac.compare_digest(expected.encode(), given) and expires >= time.time()
 
 
 class S3Storage:
