@@ -58,6 +58,12 @@ class Settings(BaseSettings):
 
     rate_limit_register: str = "10/minute"
     rate_limit_login: str = "20/minute"
+    """Failed sign-ins a minute from one client address (successes are not counted)."""
+    rate_limit_register_global: str = "300/minute"
+    """Sign-ups a minute across every client (a ceiling against address rotation)."""
+    forwarded_allow_ips: str = ""
+    """Proxies whose X-Forwarded-For/-Proto are believed (comma-separated addresses or
+    networks); empty: none, every client's own address is used."""
     max_json_body_bytes: int = 1024 * 1024
     """Largest JSON request body (a 100,000-character script fits with room to spare)."""
     max_request_bytes: int = 21 * 1024 * 1024

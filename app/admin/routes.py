@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from app.admin.schemas import LogEntryResponse, LogListResponse, UserListResponse
 from app.deps import AdminUser, Session
 from app.schemas import LineText, PageParams, page_params
+from app.users import service as user_service
 from app.users.schemas import ProfileResponse
 from db.repositories import logs as log_repo
 from db.repositories import users as user_repo
@@ -60,4 +61,28 @@ async def list_logs(
         total=page.total,
         page=paging.page,
         per_page=paging.per_page,
+    )
+
+
+@router.post(
+    "/users/{user_id}/disable",
+    response_model=ProfileResponse,
+    responses={404: {"description": "No such user"}, 409: {"description": "Your own account"}},
+)
+async def disable_user(user_id: uuid.UUID, admin: AdminUser, session: Session) -> ProfileResponse:
+    """Disable an account: it cannot sign in, and every session it has ends at once."""
+    return ProfileResponse.model_validate(
+        await user_service.set_disabled(session, admin, user_id, disabled=True)
+    )
+
+
+@router.post(
+    "/users/{user_id}/enable",
+    response_model=ProfileResponse,
+    responses={404: {"description": "No such user"}},
+)
+async def enable_user(user_id: uuid.UUID, admin: AdminUser, session: Session) -> ProfileResponse:
+    """Let a disabled account sign in again."""
+    return ProfileResponse.model_validate(
+        await user_service.set_disabled(session, admin, user_id, disabled=False)
     )

@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from app.config import Settings
 from app.context import AppContext
 from app.ui.auth_routes import router as auth_router
-from app.ui.cookies import session_user_id
+from app.ui.cookies import current_session_user_id
 from app.ui.paths import STUDIO_PATH
 from app.ui.redirect import LoginRedirect
 from app.ui.runtime import StudioRuntime
@@ -29,8 +29,8 @@ def mount_studio(app: FastAPI, settings: Settings) -> None:
         running: AppContext = app.state.context
         return running
 
-    def signed_in_user(request: Request) -> str | None:
-        return session_user_id(request, settings)
+    async def signed_in_user(request: Request) -> str | None:
+        return await current_session_user_id(request, context())
 
     studio = Studio(StudioRuntime(context), settings)
     gr.mount_gradio_app(

@@ -7,7 +7,7 @@ from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import Settings
-from app.ui.cookies import session_user_id
+from app.ui.cookies import current_session_user_id
 from app.ui.paths import LOGIN_PATH, STUDIO_PAGES
 
 PAGE_METHODS = frozenset({"GET", "HEAD"})
@@ -29,7 +29,8 @@ class LoginRedirect:
             scope["type"] == "http"
             and scope["method"] in PAGE_METHODS
             and scope["path"] in STUDIO_PAGES
-            and session_user_id(HTTPConnection(scope), self.settings) is None
+            and await current_session_user_id(HTTPConnection(scope), scope["app"].state.context)
+            is None
         ):
             await RedirectResponse(LOGIN_PATH, status_code=303)(scope, receive, send)
             return
