@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     """Failed sign-ins a minute from one client address (successes are not counted)."""
     rate_limit_register_global: str = "300/minute"
     """Sign-ups a minute across every client (a ceiling against address rotation)."""
+    metrics_token: str | None = None
+    """Bearer token /metrics asks for; required in production (unset there: /metrics is 404)."""
     forwarded_allow_ips: str = ""
     """Proxies whose X-Forwarded-For/-Proto are believed (comma-separated addresses or
     networks); empty: none, every client's own address is used."""
@@ -119,6 +121,7 @@ class Settings(BaseSettings):
         "secret_key",
         "secret_key_previous",
         "youtube_default_playlist_id",
+        "metrics_token",
         mode="before",
     )
     @classmethod

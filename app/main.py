@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,7 +18,7 @@ from fastapi.responses import RedirectResponse
 from app.admin.routes import router as admin_router
 from app.ai.routes import router as ai_router
 from app.body_limits import BodyLimitMiddleware, BodyLimits
-from app.config import Settings
+from app.config import Environment, Settings
 from app.context import AppContext
 from app.credits.routes import router as credits_router
 from app.embedded_db import resolve_database_url
@@ -29,6 +30,7 @@ from app.music.routes import router as music_router
 from app.openapi_errors import install_openapi
 from app.projects.routes import router as projects_router
 from app.ratelimit import RateLimiter
+from app.security_headers import SecurityHeadersMiddleware
 from app.storage import open_storage
 from app.ui import STUDIO_PATH, mount_studio
 from app.uploads.routes import router as uploads_router
@@ -55,6 +57,13 @@ serves the track picker too."""
 
 SIGN_IN_FIRST_PATHS = ("/api/uploads",)
 """Routes whose bearer token is checked before their (large) body is read."""
+
+
+def _metrics_token(settings: Settings) -> str | None:
+    """METRICS_TOKEN; in production without one, a random token nobody knows (so 404)."""
+    if settings.metrics_token is None and settings.environment is Environment.PRODUCTION:
+        return secrets.token_hex(32)
+    return settings.metrics_token
 
 
 async def build_context(settings: Settings) -> AppContext:
@@ -145,7 +154,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ),
         secret=lambda: settings.jwt_secret,
     )
-    metrics = Metrics()
+    metrics = Metrics(token=_metrics_token(settings))
     app.add_route("/metrics", metrics.endpoint, include_in_schema=False)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     if settings.cors_origins:
@@ -158,6 +167,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
 
     install_openapi(app)
+    app.add_middleware(
+        SecurityHeadersMiddleware, hsts=settings.environment is Environment.PRODUCTION
+    )
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:
