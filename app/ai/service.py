@@ -13,6 +13,7 @@ from app.config import Settings
 from app.credits import service as credits
 from app.errors import NotFound, Unprocessable
 from app.jobs.estimate import estimate
+from app.jobs.limits import queue_position
 from app.jobs.queueing import enqueue
 from app.jobs.schemas import JobQueuedResponse
 from app.music.catalogue import is_catalogue_style
@@ -52,6 +53,7 @@ async def _queued(
         estimate_basis=expected.basis,
         credits_charged=job.credits,
         project_id=job.project_id,
+        queue_position=await queue_position(session, job),
     )
 
 

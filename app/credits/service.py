@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.credits.schemas import BalanceResponse, TopupResponse
 from app.errors import PaymentRequired, Unprocessable
+from app.jobs.limits import check_active_jobs
 from db.enums import LedgerReason, PlanType
 from db.models import Job, Plan, User
 from db.repositories import credits as credit_repo
@@ -57,6 +58,7 @@ async def debit_for_job(session: AsyncSession, user: User, amount: int, job: Job
         project_id=job.project_id,
         job_id=job.id,
     )
+    await check_active_jobs(session, user)
     return balance
 
 

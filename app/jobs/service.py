@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.errors import NotFound
 from app.jobs import lifecycle
 from app.jobs.schemas import JobResponse
+from app.server_paths import scrub_paths
 from app.storage import Storage
 from db.enums import JobStatus
 from db.models import Job, User
@@ -23,8 +24,8 @@ async def owned(session: AsyncSession, user: User, job_id: uuid.UUID) -> Job:
     return job
 
 
-def describe(job: Job, storage: Storage) -> JobResponse:
-    """A job as the API shows it, with a fresh link to its output."""
+def describe(job: Job, storage: Storage, queue_position: int | None = None) -> JobResponse:
+    """A job as the API shows it, with a fresh link to its output (server paths removed)."""
     output_key = job.result.get("output_key") if job.status is JobStatus.COMPLETE else None
     return JobResponse(
         job_id=job.id,
@@ -34,11 +35,12 @@ def describe(job: Job, storage: Storage) -> JobResponse:
         stage=job.stage,
         eta_seconds=job.eta_s,
         attempts=job.attempts,
-        error=job.error,
+        error=scrub_paths(job.error) if job.error else None,
         credits=job.credits,
         project_id=job.project_id,
         output_url=storage.url(output_key) if output_key else None,
-        result=job.result,
+        result=scrub_paths(job.result),
+        queue_position=queue_position,
         created_at=job.created_at,
         started_at=job.started_at,
         finished_at=job.finished_at,

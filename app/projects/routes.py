@@ -26,7 +26,7 @@ router = APIRouter(prefix="/api/projects", tags=["projects"])
 ERRORS = {
     402: {"description": "Not enough credits (body has balance and cost)"},
     404: {"description": "No such project in your account"},
-    409: {"description": "The project's render is pending or running"},
+    409: {"description": "The render is pending or running, or too many jobs are active"},
     422: {"description": "Invalid settings, plan limit, or a script that cannot fit"},
 }
 
@@ -35,7 +35,7 @@ ERRORS = {
     "/create",
     status_code=status.HTTP_201_CREATED,
     response_model=CreateProjectResponse,
-    responses={code: ERRORS[code] for code in (402, 422)},
+    responses={code: ERRORS[code] for code in (402, 409, 422)},
 )
 async def create(
     body: CreateProjectRequest, request: Request, user: CurrentUser, session: Session
