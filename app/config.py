@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     """Largest request body of the audio upload routes (100 MB tracks plus overhead)."""
     max_upload_bytes: int = 20 * 1024 * 1024
     max_image_pixels: int = 40_000_000
+    max_image_decoded_bytes: int = 64 * 1024 * 1024
+    """Memory a character image may take to decode (width x height x channels x depth)."""
     max_audio_upload_bytes: int = 100 * 1024 * 1024
     max_track_minutes: int = 60
     db_pool_size: int = 10

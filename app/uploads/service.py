@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.context import AppContext
 from app.errors import BadRequest, PayloadTooLarge, Unprocessable
+from app.uploads.decoding import decoding_slot
 from app.uploads.filenames import safe_filename
+from app.uploads.image_guard import shrink_image
 from app.uploads.schemas import UploadResponse
 from db.enums import UploadKind
 from db.models import Upload, User
@@ -55,14 +57,24 @@ async def store_images(
         raise BadRequest("Attach at least one image in the `files` field.")
     if len(files) > MAX_FILES_PER_REQUEST:
         raise BadRequest(f"Upload at most {MAX_FILES_PER_REQUEST} images at once.")
+    settings = context.settings
     checked = []
     for file in files:
-        data = await read_limited(file, context.settings.max_upload_bytes)
+        data = await read_limited(file, settings.max_upload_bytes)
         label = file.filename or "upload"
         try:
-            info = await to_thread.run_sync(
-                inspect_image, data, label, context.settings.max_image_pixels
-            )
+            async with decoding_slot(user.id):
+                shrunk = await to_thread.run_sync(
+                    shrink_image,
+                    data,
+                    label,
+                    settings.max_image_pixels,
+                    settings.max_image_decoded_bytes,
+                )
+                data = shrunk.data
+                info = await to_thread.run_sync(
+                    inspect_image, data, label, settings.max_image_pixels
+                )
         except InputError as error:
             raise Unprocessable(str(error), code="bad_image", filename=label) from error
         checked.append((file, data, info))
