@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     """Sign-ups a minute across every client (a ceiling against address rotation)."""
     metrics_token: str | None = None
     """Bearer token /metrics asks for; required in production (unset there: /metrics is 404)."""
+    rate_limit_uploads: str = "30/minute"
+    """Upload requests (images or tracks) per user."""
     forwarded_allow_ips: str = ""
     """Proxies whose X-Forwarded-For/-Proto are believed (comma-separated addresses or
     networks); empty: none, every client's own address is used."""

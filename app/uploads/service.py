@@ -11,26 +11,52 @@ from fastapi import UploadFile
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.context import AppContext
-from app.errors import BadRequest, PayloadTooLarge, Unprocessable
+from app.errors import BadRequest, NotFound, PayloadTooLarge, Unprocessable
 from app.uploads.decoding import decoding_slot
 from app.uploads.filenames import safe_filename
 from app.uploads.image_guard import shrink_image
+from app.uploads.quotas import check_room
 from app.uploads.schemas import UploadResponse
+from app.uploads.track_guard import check_track
 from db.enums import UploadKind
 from db.models import Upload, User
 from db.repositories import logs as log_repo
 from db.repositories import uploads as upload_repo
 from pipeline.errors import InputError
 from pipeline.images import inspect_image
-from pipeline.music_track import inspect_track
 
 MAX_FILES_PER_REQUEST = 20
 READ_CHUNK_BYTES = 1024 * 1024
 
 
+async def check_upload_rate(context: AppContext, user: User) -> None:
+    """429 when the user has uploaded too often in the last minute."""
+    await context.limiter.check("upload", str(user.id), context.settings.rate_limit_uploads)
+
+
+async def delete_upload(
+    session: AsyncSession, context: AppContext, user: User, upload_id: uuid.UUID
+) -> None:
+    """Delete the user's upload and its file; 404 for anyone else's. Films already made keep
+    their copy; a render that still needs it fails and is refunded."""
+    upload = await upload_repo.get_any_owned(session, user.id, upload_id)
+    if upload is None:
+        raise NotFound("No upload with this id in your account.")
+    await upload_repo.delete(session, upload)
+    await to_thread.run_sync(context.storage.delete_prefix, upload_prefix(user.id, upload_id))
+    await log_repo.add(
+        session, f"upload.{upload.kind}.deleted", f"Deleted {upload.filename}", user_id=user.id
+    )
+
+
+def upload_prefix(user_id: uuid.UUID, upload_id: uuid.UUID) -> str:
+    """The storage folder of one upload."""
+    return f"users/{user_id}/uploads/{upload_id}/"
+
+
 def upload_key(user_id: uuid.UUID, upload_id: uuid.UUID, filename: str) -> str:
     """The storage key of an upload."""
-    return f"users/{user_id}/uploads/{upload_id}/{filename}"
+    return f"{upload_prefix(user_id, upload_id)}{filename}"
 
 
 async def read_limited(file: UploadFile, max_bytes: int) -> bytes:
@@ -58,6 +84,7 @@ async def store_images(
     if len(files) > MAX_FILES_PER_REQUEST:
         raise BadRequest(f"Upload at most {MAX_FILES_PER_REQUEST} images at once.")
     settings = context.settings
+    await check_upload_rate(context, user)
     checked = []
     for file in files:
         data = await read_limited(file, settings.max_upload_bytes)
@@ -78,6 +105,7 @@ async def store_images(
         except InputError as error:
             raise Unprocessable(str(error), code="bad_image", filename=label) from error
         checked.append((file, data, info))
+    await check_room(session, user, sum(len(data) for _, data, _ in checked), len(checked))
     stored = []
     for file, data, info in checked:
         upload = await _store(
@@ -159,17 +187,24 @@ SECONDS_PER_MINUTE = 60
 async def store_track(
     session: AsyncSession, context: AppContext, user: User, file: UploadFile
 ) -> UploadResponse:
-    """Check a music track by decoding it whole, then store it under the user's folder."""
+    """Check a music track from its headers and a short decoded slice (the worker decodes it
+    whole when a film uses it), then store it under the user's folder."""
     settings = context.settings
+    await check_upload_rate(context, user)
     data = await read_limited(file, settings.max_audio_upload_bytes)
     label = file.filename or "track"
+    await check_room(session, user, len(data), 1)
     with tempfile.TemporaryDirectory() as folder:
         probe_path = Path(folder) / (safe_filename(label, "", fallback="track") or "track")
         await to_thread.run_sync(probe_path.write_bytes, data)
         try:
-            info = await to_thread.run_sync(
-                inspect_track, probe_path, float(settings.max_track_minutes * SECONDS_PER_MINUTE)
-            )
+            async with decoding_slot(user.id):
+                info = await to_thread.run_sync(
+                    check_track,
+                    probe_path,
+                    label,
+                    float(settings.max_track_minutes * SECONDS_PER_MINUTE),
+                )
         except InputError as error:
             raise Unprocessable(str(error), code="bad_audio", filename=label) from error
     upload = await _store(

@@ -121,3 +121,31 @@ async def test_upload_filenames_cannot_escape_or_impersonate(client: httpx.Async
         headers=account.headers,
     )
     assert fake.status_code == 422
+
+
+async def test_lip_sync_refuses_a_still_image_as_the_video(
+    client: httpx.AsyncClient, context: AppContext
+) -> None:
+    account = await register(client)
+    project_id = (
+        await client.post("/api/projects/create", json=film(), headers=account.headers)
+    ).json()["id"]
+    upload = await client.post(
+        "/api/uploads/images",
+        files=[("files", ("face.png", image_bytes(), "image/png"))],
+        headers=account.headers,
+    )
+    storage = context.storage
+    assert isinstance(storage, LocalStorage)
+    ref = upload.json()["images"][0]["ref"]
+    still = storage.url(f"users/{account.id}/uploads/{ref}")
+    before = (await client.get("/api/credits/balance", headers=account.headers)).json()
+    response = await client.post(
+        "/api/ai/lip-sync",
+        json={"project_id": project_id, "video_url": still, "audio_url": still},
+        headers=account.headers,
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["code"] == "not_a_video"
+    after = (await client.get("/api/credits/balance", headers=account.headers)).json()
+    assert after["balance"] == before["balance"]
