@@ -54,7 +54,8 @@ class Settings(BaseSettings):
     model_dir: Path | None = None
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     redis_url: str | None = None
-    public_base_url: str = "http://localhost:8000"
+    public_base_url: str | None = None
+    """The address users reach the studio at; unset: each request's own address."""
 
     rate_limit_register: str = "10/minute"
     rate_limit_login: str = "20/minute"
@@ -126,6 +127,7 @@ class Settings(BaseSettings):
         "secret_key_previous",
         "youtube_default_playlist_id",
         "metrics_token",
+        "public_base_url",
         mode="before",
     )
     @classmethod

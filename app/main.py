@@ -30,6 +30,7 @@ from app.music.routes import router as music_router
 from app.openapi_errors import install_openapi
 from app.projects.routes import router as projects_router
 from app.ratelimit import RateLimiter
+from app.request_base import RequestBaseUrlMiddleware
 from app.security_headers import SecurityHeadersMiddleware
 from app.storage import open_storage
 from app.ui import STUDIO_PATH, mount_studio
@@ -167,6 +168,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
 
     install_openapi(app)
+    app.add_middleware(RequestBaseUrlMiddleware)
     app.add_middleware(
         SecurityHeadersMiddleware, hsts=settings.environment is Environment.PRODUCTION
     )

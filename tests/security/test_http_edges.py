@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from sqlalchemy import update
 
 from app.config import Environment, Settings
+from app.context import AppContext
 from app.main import create_app
+from db.enums import JobStatus
+from db.models import Job
+from tests.app.test_projects import film
 from tests.support.accounts import register
 
 MIB = 1024 * 1024
@@ -106,3 +113,22 @@ async def test_production_adds_hsts_and_hides_metrics_without_the_token(
                 "/metrics", headers={"Authorization": "Bearer metrics-token-1234"}
             )
             assert right.status_code == 200 and "http_requests_total" in right.text
+
+
+async def test_download_links_use_the_requests_own_address(
+    app: FastAPI, client: httpx.AsyncClient, context: AppContext
+) -> None:
+    account = await register(client)
+    created = await client.post("/api/projects/create", json=film(), headers=account.headers)
+    job_id = created.json()["job_id"]
+    async with context.sessions() as session, session.begin():
+        await session.execute(
+            update(Job)
+            .where(Job.id == uuid.UUID(job_id))
+            .values(status=JobStatus.COMPLETE, result={"output_key": "projects/x/film.mp4"})
+        )
+    transport = httpx.ASGITransport(app=app)
+    for base in ("http://127.0.0.1:9000", "https://studio.example"):
+        async with httpx.AsyncClient(transport=transport, base_url=base) as http:
+            job = await http.get(f"/api/ai/jobs/{job_id}", headers=account.headers)
+        assert job.json()["output_url"].startswith(f"{base}/api/files/projects/x/film.mp4?")
