@@ -14,6 +14,7 @@ from app.storage import Storage
 from db.enums import JobStatus
 from db.models import Job, User
 from db.repositories import jobs as job_repo
+from db.repositories import projects as project_repo
 
 
 async def owned(session: AsyncSession, user: User, job_id: uuid.UUID) -> Job:
@@ -48,7 +49,15 @@ def describe(job: Job, storage: Storage, queue_position: int | None = None) -> J
 
 
 async def cancel(session: AsyncSession, user: User, job_id: uuid.UUID) -> Job:
-    """Cancel the user's queued or running job (refunded); 409 when it already ended."""
+    """Cancel the user's queued or running job (refunded); 409 when it already ended.
+
+    Locks the job's project before the job, the order deleting a project uses, so a cancel
+    and a delete at once wait for each other instead of deadlocking; a job its project's
+    deletion removed meanwhile is a 404."""
     job = await owned(session, user, job_id)
+    if job.project_id is not None:
+        await project_repo.get_owned(session, job.project_id, user.id, lock=True)
+        session.expunge(job)
+        job = await owned(session, user, job_id)
     await lifecycle.cancel(session, job, "cancelled by the user")
     return job
