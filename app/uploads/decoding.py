@@ -1,4 +1,8 @@
-"""Heavy media decodes in the API, bounded: one at a time per user, a few at a time overall."""
+"""Heavy media decodes in the API, bounded: one at a time per user, a few at a time overall.
+
+Images take up to MAX_IMAGE_DECODED_BYTES each, so one decodes at a time in a process; audio
+checks decode a few seconds of sound, so two may run beside it.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +10,24 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Literal
 
-DECODES_AT_ONCE = 2
-"""Images or audio slices decoding at the same time in one API process (all users)."""
+MediaKind = Literal["image", "audio"]
 
-_slots: asyncio.Semaphore | None = None
+DECODES_AT_ONCE: dict[MediaKind, int] = {"image": 1, "audio": 2}
+"""Decodes of each kind running at the same time in one API process (all users)."""
+
+_slots: dict[MediaKind, asyncio.Semaphore] = {}
 _user_locks: dict[uuid.UUID, asyncio.Lock] = {}
 
 
 @asynccontextmanager
-async def decoding_slot(user_id: uuid.UUID) -> AsyncIterator[None]:
-    """Wait for this user's previous decode and for a free process-wide slot."""
-    global _slots
-    if _slots is None:
-        _slots = asyncio.Semaphore(DECODES_AT_ONCE)
+async def decoding_slot(user_id: uuid.UUID, kind: MediaKind) -> AsyncIterator[None]:
+    """Wait for this user's previous decode and for a free process-wide slot of the kind."""
+    slots = _slots.setdefault(kind, asyncio.Semaphore(DECODES_AT_ONCE[kind]))
     lock = _user_locks.setdefault(user_id, asyncio.Lock())
     try:
-        async with lock, _slots:
+        async with lock, slots:
             yield
     finally:
         if not lock.locked() and _user_locks.get(user_id) is lock:

@@ -98,7 +98,9 @@ def shrink_image(data: bytes, name: str, max_pixels: int, max_decoded_bytes: int
             ) from error
         changed = rotated or upright.size != (width, height)  # draft mode already shrank it
         if max(upright.size) > STORED_MAX_SIDE_PX:
-            upright.thumbnail((STORED_MAX_SIDE_PX, STORED_MAX_SIDE_PX), Image.Resampling.LANCZOS)
+            upright.thumbnail(  # reduce() by whole factors first: small intermediate copies
+                (STORED_MAX_SIDE_PX, STORED_MAX_SIDE_PX), Image.Resampling.LANCZOS, reducing_gap=2.0
+            )
             changed = True
         if not changed:
             return ShrunkImage(data, width, height)

@@ -90,7 +90,7 @@ async def store_images(
         data = await read_limited(file, settings.max_upload_bytes)
         label = file.filename or "upload"
         try:
-            async with decoding_slot(user.id):
+            async with decoding_slot(user.id, "image"):
                 shrunk = await to_thread.run_sync(
                     shrink_image,
                     data,
@@ -198,7 +198,7 @@ async def store_track(
         probe_path = Path(folder) / (safe_filename(label, "", fallback="track") or "track")
         await to_thread.run_sync(probe_path.write_bytes, data)
         try:
-            async with decoding_slot(user.id):
+            async with decoding_slot(user.id, "audio"):
                 info = await to_thread.run_sync(
                     check_track,
                     probe_path,
