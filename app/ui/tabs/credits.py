@@ -22,6 +22,7 @@ from db.repositories import plans as plan_repo
 PLAN_HEADERS = ["Plan", "Price / month", "Credits / month", "Credits / minute", "Longest film"]
 HISTORY_HEADERS = ["Date", "Change", "Balance", "Reason", "Note"]
 HISTORY_ROWS = 50
+MIB = 1024 * 1024
 PAID_PLANS = [plan for plan in PlanType if plan is not PlanType.FREE]
 
 
@@ -39,6 +40,15 @@ def balance_html(account: Account) -> str:
         ("Longest film", minutes_label(balance.max_video_length)),
         ("Subscription", window),
     ]
+    if account.storage is not None:
+        storage = account.storage
+        facts.append(
+            (
+                "Uploads",
+                f"{storage.bytes_used / MIB:.1f} of {storage.bytes_limit / MIB:.0f} MB, "
+                f"{storage.files_used} of {storage.files_limit} files",
+            )
+        )
     rows = "".join(f"<dt>{label}</dt><dd>{escape(value)}</dd>" for label, value in facts)
     return (
         f'<section class="balance-card" aria-label="Credit balance">'
