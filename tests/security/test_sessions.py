@@ -17,6 +17,7 @@ from db.models import LogEntry
 from tests.app.test_admin import _make_admin
 from tests.conftest import TEST_SECRET
 from tests.support.accounts import PASSWORD, register
+from tests.support.media import image_bytes
 
 NEW_PASSWORD = "Another-Strong-7731"
 
@@ -223,3 +224,21 @@ async def test_fullwidth_look_alike_email_is_the_same_account(client: httpx.Asyn
         "/api/users/login", json={"email": f"{fullwidth}@{domain}", "password": PASSWORD}
     )
     assert login.status_code == 200
+
+
+async def test_the_studio_upload_route_takes_only_the_studios_file_types(
+    browser_like: httpx.AsyncClient,
+) -> None:
+    email = f"up-{uuid.uuid4().hex[:10]}@example.com"
+    await browser_like.post(
+        "/studio/signup", data={"name": "Up", "email": email, "password": PASSWORD}
+    )
+    for name in ("page.html", "run.exe", "x.svg", "noext"):
+        refused = await browser_like.post(
+            "/studio/gradio_api/upload", files=[("files", (name, b"<html></html>", "text/html"))]
+        )
+        assert refused.status_code == 415, (name, refused.text)
+    accepted = await browser_like.post(
+        "/studio/gradio_api/upload", files=[("files", ("face.png", image_bytes(), "image/png"))]
+    )
+    assert accepted.status_code == 200, accepted.text
