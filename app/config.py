@@ -61,12 +61,31 @@ class Settings(BaseSettings):
     model_dir: Path | None = None
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     redis_url: str | None = None
-    public_base_url: str = "http://localhost:8000"
+    public_base_url: str | None = None
+    """The address users reach the studio at; unset: each request's own address."""
 
     rate_limit_register: str = "10/minute"
     rate_limit_login: str = "20/minute"
+    """Failed sign-ins a minute from one client address (successes are not counted)."""
+    rate_limit_register_global: str = "300/minute"
+    """Sign-ups a minute across every client (a ceiling against address rotation)."""
+    metrics_token: str | None = None
+    """Bearer token /metrics asks for; required in production (unset there: /metrics is 404)."""
+    rate_limit_uploads: str = "30/minute"
+    """Upload requests (images or tracks) per user."""
+    forwarded_allow_ips: str = ""
+    """Proxies whose X-Forwarded-For/-Proto are believed (comma-separated addresses or
+    networks); empty: none, every client's own address is used."""
+    max_json_body_bytes: int = 1024 * 1024
+    """Largest JSON request body (a 100,000-character script fits with room to spare)."""
+    max_request_bytes: int = 21 * 1024 * 1024
+    """Largest request body of any other route (image uploads: 20 MB files plus overhead)."""
+    max_audio_request_bytes: int = 101 * 1024 * 1024
+    """Largest request body of the audio upload routes (100 MB tracks plus overhead)."""
     max_upload_bytes: int = 20 * 1024 * 1024
     max_image_pixels: int = 40_000_000
+    max_image_decoded_bytes: int = 64 * 1024 * 1024
+    """Memory a character image may take to decode (width x height x channels x depth)."""
     max_audio_upload_bytes: int = 100 * 1024 * 1024
     max_track_minutes: int = 60
     db_pool_size: int = 10
@@ -148,6 +167,8 @@ class Settings(BaseSettings):
         "c2pa_cert_chain",
         "c2pa_private_key",
         "c2pa_trust_anchors",
+        "metrics_token",
+        "public_base_url",
         mode="before",
     )
     @classmethod

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.context import AppContext
 from app.errors import Forbidden, Unauthorized
 from app.security import InvalidToken, read_token
+from app.sessions import token_is_current
 from app.transaction import transaction
 from db.enums import Role
 from db.models import User
@@ -76,6 +77,10 @@ async def current_user(
     user = await user_repo.get(session, claims.user_id)
     if user is None:
         raise Unauthorized("The account for this token no longer exists.")
+    if user.disabled_at is not None:
+        raise Unauthorized("This account has been disabled by an administrator.")
+    if not token_is_current(user, claims):
+        raise Unauthorized("This session has ended (signed out or password changed); log in again.")
     return user
 
 

@@ -12,6 +12,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from pipeline.errors import InputError
+
 
 class AppError(Exception):
     """A failure the client can act on; subclasses fix the status code and machine code."""
@@ -155,9 +157,21 @@ async def _validation_error(_: Request, error: Exception) -> JSONResponse:
     )
 
 
+async def _input_error(_: Request, error: Exception) -> JSONResponse:
+    """A script or text the pipeline cannot use (only emoji, only punctuation...)."""
+    return JSONResponse(error_body(str(error), "invalid_input"), status_code=422)
+
+
 async def _http_error(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
-    codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized", 403: "forbidden"}
+    codes = {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "payload_too_large",
+    }
     return JSONResponse(
         error_body(str(error.detail), codes.get(error.status_code, "http_error")),
         status_code=error.status_code,
@@ -170,3 +184,4 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(InputError, _input_error)

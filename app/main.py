@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,7 +18,8 @@ from fastapi.responses import RedirectResponse
 from app.admin.routes import router as admin_router
 from app.ai.routes import router as ai_router
 from app.billing.routes import router as billing_router
-from app.config import Settings
+from app.body_limits import BodyLimitMiddleware, BodyLimits
+from app.config import Environment, Settings
 from app.consent.routes import router as consent_router
 from app.context import AppContext
 from app.credits.routes import router as credits_router
@@ -27,10 +29,13 @@ from app.files.routes import router as files_router
 from app.health import router as health_router
 from app.metrics import Metrics, MetricsMiddleware
 from app.music.routes import router as music_router
+from app.openapi_errors import install_openapi
 from app.projects.routes import router as projects_router
 from app.provenance.routes import router as provenance_router
 from app.quality.routes import router as quality_router
 from app.ratelimit import RateLimiter
+from app.request_base import RequestBaseUrlMiddleware
+from app.security_headers import SecurityHeadersMiddleware
 from app.storage import open_storage
 from app.ui import STUDIO_PATH, mount_studio
 from app.uploads.routes import router as uploads_router
@@ -50,6 +55,20 @@ API_DESCRIPTION = (
     "Turn a script, character images, a voice, a length and music into a narrated, "
     'subtitled film. Errors answer `{"detail": ..., "code": ...}`.'
 )
+
+AUDIO_UPLOAD_PATHS = ("/api/uploads/audio", f"{STUDIO_PATH}/gradio_api/upload")
+"""Routes that take music tracks (up to MAX_AUDIO_REQUEST_BYTES); the studio's upload route
+serves the track picker too."""
+
+SIGN_IN_FIRST_PATHS = ("/api/uploads",)
+"""Routes whose bearer token is checked before their (large) body is read."""
+
+
+def _metrics_token(settings: Settings) -> str | None:
+    """METRICS_TOKEN; in production without one, a random token nobody knows (so 404)."""
+    if settings.metrics_token is None and settings.environment is Environment.PRODUCTION:
+        return secrets.token_hex(32)
+    return settings.metrics_token
 
 
 async def build_context(settings: Settings) -> AppContext:
@@ -133,7 +152,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router)
 
-    metrics = Metrics()
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limits=BodyLimits(
+            json_bytes=settings.max_json_body_bytes,
+            default_bytes=settings.max_request_bytes,
+            audio_bytes=settings.max_audio_request_bytes,
+            audio_paths=AUDIO_UPLOAD_PATHS,
+            sign_in_first_paths=SIGN_IN_FIRST_PATHS,
+        ),
+        secret=lambda: settings.jwt_secret,
+    )
+    metrics = Metrics(token=_metrics_token(settings))
     app.add_route("/metrics", metrics.endpoint, include_in_schema=False)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     if settings.cors_origins:
@@ -144,6 +174,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_methods=["*"],
             allow_headers=["*"],
         )
+
+    install_openapi(app)
+    app.add_middleware(RequestBaseUrlMiddleware)
+    app.add_middleware(
+        SecurityHeadersMiddleware, hsts=settings.environment is Environment.PRODUCTION
+    )
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:

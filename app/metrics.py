@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import hmac
 import time
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import error_body
 
 LATENCY_BUCKETS_S = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
 class Metrics:
-    """The studio's own registry (so several apps in one process don't collide)."""
+    """The studio's own registry (so several apps in one process don't collide).
 
-    def __init__(self) -> None:
+    With a token, /metrics answers only `Authorization: Bearer <token>` (404 otherwise, so
+    the route's existence is not advertised); without one it is open (development, tests)."""
+
+    def __init__(self, token: str | None = None) -> None:
+        self.token = token
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "http_requests_total",
@@ -32,8 +39,12 @@ class Metrics:
             registry=self.registry,
         )
 
-    async def endpoint(self, _: Request) -> Response:
+    async def endpoint(self, request: Request) -> Response:
         """The Prometheus text exposition."""
+        if self.token is not None:
+            given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+            if not hmac.compare_digest(given.encode(), self.token.encode()):
+                return JSONResponse(error_body("Not found.", "not_found"), status_code=404)
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)
 
 

@@ -41,6 +41,24 @@ class RateLimiter:
             f"Too many attempts; try again in {retry_after_s} seconds.", retry_after_s
         )
 
+    async def ensure_room(self, scope: str, key: str, rate: str) -> None:
+        """Raise RateLimited when the key is already at its limit, without counting a hit."""
+        item = self._item(rate)
+        if await self._limiter.test(item, scope, key):
+            return
+        await self._refuse(item, scope, key)
+
+    async def count(self, scope: str, key: str, rate: str) -> None:
+        """Count one event (a failure) against the key's limit, without refusing anything."""
+        await self._limiter.hit(self._item(rate), scope, key)
+
+    async def _refuse(self, item: RateLimitItem, scope: str, key: str) -> None:
+        stats = await self._limiter.get_window_stats(item, scope, key)
+        retry_after_s = max(1, math.ceil(stats.reset_time - time.time()))
+        raise RateLimited(
+            f"Too many attempts; try again in {retry_after_s} seconds.", retry_after_s
+        )
+
     async def reset(self) -> None:
         """Forget every count (used by tests)."""
         await self._limiter.storage.reset()

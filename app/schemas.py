@@ -6,11 +6,14 @@ from collections.abc import Mapping
 from typing import Annotated, TypeVar
 
 from fastapi import Query
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 
+from app.text_rules import check_multiline, check_single_line
 from pipeline.speech.tts import LANGUAGES
 
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 1_000_000
+"""The highest page number a list accepts (a larger offset is never a real page)."""
 
 
 class PageParams(BaseModel):
@@ -26,7 +29,7 @@ class PageParams(BaseModel):
 
 
 def page_params(
-    page: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page number, from 1.")] = 1,
     per_page: Annotated[
         int, Query(ge=1, le=MAX_PAGE_SIZE, description="Rows per page (1-100).")
     ] = 20,
@@ -77,7 +80,23 @@ def from_row(model: type[ModelT], row: object, **values: object) -> ModelT:
     return model.model_validate(_RowWith(row, values), from_attributes=True)
 
 
-SpokenText = Annotated[str, AfterValidator(_has_words)]
+def _not_a_boolean(value: object) -> object:
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number, not true or false")
+    return value
+
+
+Count = Annotated[int, BeforeValidator(_not_a_boolean)]
+"""A whole number that refuses JSON booleans (pydantic would read true as 1)."""
+
+FreeText = Annotated[str, AfterValidator(check_multiline)]
+"""Multi-line free text (a script, a prompt): no control characters but tabs and line breaks."""
+
+LineText = Annotated[str, AfterValidator(check_single_line)]
+"""Single-line free text (a title, a name, a tag, a filter): no control or invisible
+characters."""
+
+SpokenText = Annotated[FreeText, AfterValidator(_has_words)]
 """Text that must hold more than white space (a script, a narration)."""
 
 LanguageCode = Annotated[

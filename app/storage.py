@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import shutil
 import time
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote, urlencode, urlparse
@@ -73,14 +74,34 @@ def sign_local_link(secret: str, key: str, expires: int) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-class LocalStorage:
-    """Files in a folder; links are signed with the app secret and served by the app."""
+REQUEST_BASE_URL: ContextVar[str | None] = ContextVar("request_base_url", default=None)
+"""The address the current request reached the studio at (set by RequestBaseUrlMiddleware)."""
 
-    def __init__(self, root: Path, secret: str, base_url: str) -> None:
+FALLBACK_BASE_URL = "http://localhost:8000"
+"""Links made outside any request (a worker) when PUBLIC_BASE_URL is not set."""
+
+
+def studio_base_url(fixed: str | None) -> str:
+    """Where links back to the studio point: PUBLIC_BASE_URL when set, else the address the
+    current request came in on, else FALLBACK_BASE_URL."""
+    return (fixed.rstrip("/") if fixed else None) or REQUEST_BASE_URL.get() or FALLBACK_BASE_URL
+
+
+class LocalStorage:
+    """Files in a folder; links are signed with the app secret and served by the app.
+
+    Links point at base_url (PUBLIC_BASE_URL) when set, else at the address the current
+    request came in on, so a studio on another port or host hands out links that work."""
+
+    def __init__(self, root: Path, secret: str, base_url: str | None) -> None:
         self.root = root.resolve()
         self.root.mkdir(parents=True, exist_ok=True)
         self._secret = secret
-        self._base_url = base_url.rstrip("/")
+        self._fixed_base_url = base_url.rstrip("/") if base_url else None
+
+    @property
+    def _base_url(self) -> str:
+        return studio_base_url(self._fixed_base_url)
 
     def path(self, key: str) -> Path:
         """The local file for a key (inside the root, whatever the key says)."""
@@ -136,7 +157,8 @@ class LocalStorage:
     def verify_link(self, key: str, expires: int, signature: str) -> bool:
         """Whether a local link's signature is genuine and it has not expired."""
         expected = sign_local_link(self._secret, key, expires)
-        return hmac.compare_digest(expected, signature) and expires >= time.time()
+        given = signature.encode("utf-8", "replace")  # compare_digest refuses non-ASCII str
+        return hmac.compare_digest(expected.encode(), given) and expires >= time.time()
 
 
 class S3Storage:
@@ -220,7 +242,7 @@ class S3Storage:
 
 
 def open_storage(
-    storage_url: str, secret: str, base_url: str, s3_endpoint_url: str | None = None
+    storage_url: str, secret: str, base_url: str | None, s3_endpoint_url: str | None = None
 ) -> Storage:
     """The storage named by STORAGE_URL: `file:///path` or `s3://bucket/prefix`."""
     parsed = urlparse(storage_url)

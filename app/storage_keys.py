@@ -46,9 +46,14 @@ class JobFile:
     name: str
 
 
+def upload_prefix(user_id: uuid.UUID, upload_id: uuid.UUID) -> str:
+    """The folder of one upload; deleting the upload deletes it."""
+    return f"{USERS}/{user_id}/uploads/{upload_id}/"
+
+
 def upload_key(user_id: uuid.UUID, upload_id: uuid.UUID, filename: str) -> str:
     """The key of an uploaded file."""
-    return f"{USERS}/{user_id}/uploads/{upload_id}/{filename}"
+    return upload_prefix(user_id, upload_id) + filename
 
 
 def project_prefix(project_id: uuid.UUID) -> str:

@@ -10,7 +10,9 @@ from starlette.requests import HTTPConnection
 from starlette.responses import Response
 
 from app.config import TOKEN_LIFETIME_S, Environment, Settings
+from app.context import AppContext
 from app.security import InvalidToken, read_token
+from app.sessions import SESSIONS
 
 SESSION_COOKIE = "filmstudio_session"
 """Name of the cookie holding the access token."""
@@ -47,8 +49,18 @@ def clear_session_cookie(response: Response, settings: Settings) -> None:
     )
 
 
+async def current_session_user_id(connection: HTTPConnection, context: AppContext) -> str | None:
+    """The user id of a valid session cookie whose session has not been ended (signed out,
+    password changed, account disabled or deleted); None otherwise."""
+    user_id = await SESSIONS.user_id(
+        connection.cookies.get(SESSION_COOKIE), context.settings.jwt_secret, context.read_sessions
+    )
+    return str(user_id) if user_id is not None else None
+
+
 def session_user_id(connection: HTTPConnection, settings: Settings) -> str | None:
-    """The user id in a valid, unexpired session cookie; None when there is none."""
+    """The user id in a validly signed, unexpired session cookie (not checked for revocation:
+    use current_session_user_id to admit a request); None when there is none."""
     token = connection.cookies.get(SESSION_COOKIE)
     if not token:
         return None

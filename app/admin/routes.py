@@ -16,7 +16,8 @@ from app.admin.schemas import (
     UserListResponse,
 )
 from app.deps import AdminUser, Session
-from app.schemas import PageParams, page_params
+from app.schemas import LineText, PageParams, page_params
+from app.users import service as user_service
 from app.users.schemas import ProfileResponse
 from db.repositories import logs as log_repo
 from db.repositories import users as user_repo
@@ -49,7 +50,9 @@ async def list_logs(
     paging: Paging,
     user_id: Annotated[uuid.UUID | None, Query(description="Only this user's rows.")] = None,
     project_id: Annotated[uuid.UUID | None, Query(description="Only this project's rows.")] = None,
-    action: Annotated[str | None, Query(max_length=255, description="e.g. project.create")] = None,
+    action: Annotated[
+        LineText | None, Query(max_length=255, description="e.g. project.create")
+    ] = None,
 ) -> LogListResponse:
     """The audit log, newest first, optionally filtered."""
     page = await log_repo.list_page(
@@ -82,3 +85,27 @@ async def adjust_credits(
 ) -> AdjustCreditsResponse:
     """Grant (positive delta) or remove (negative) a user's credits, with a required reason."""
     return await service.adjust_credits(session, admin, user_id, body.delta, body.reason)
+
+
+@router.post(
+    "/users/{user_id}/disable",
+    response_model=ProfileResponse,
+    responses={404: {"description": "No such user"}, 409: {"description": "Your own account"}},
+)
+async def disable_user(user_id: uuid.UUID, admin: AdminUser, session: Session) -> ProfileResponse:
+    """Disable an account: it cannot sign in, and every session it has ends at once."""
+    return ProfileResponse.model_validate(
+        await user_service.set_disabled(session, admin, user_id, disabled=True)
+    )
+
+
+@router.post(
+    "/users/{user_id}/enable",
+    response_model=ProfileResponse,
+    responses={404: {"description": "No such user"}},
+)
+async def enable_user(user_id: uuid.UUID, admin: AdminUser, session: Session) -> ProfileResponse:
+    """Let a disabled account sign in again."""
+    return ProfileResponse.model_validate(
+        await user_service.set_disabled(session, admin, user_id, disabled=False)
+    )

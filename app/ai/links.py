@@ -19,6 +19,9 @@ PROBE_KEY = "link-shape/probe"
 """A key whose link shows where keys sit in this storage's links."""
 
 
+WEB_SCHEMES = ("http", "https")
+
+
 @dataclass(frozen=True)
 class LinkShape:
     """Scheme, host and path prefix that every link to a key of this storage shares."""
@@ -45,8 +48,14 @@ def storage_key(storage: Storage, link: str, field: str) -> str:
     """The storage key a link issued by this studio points at; 422 for any other link, and
     for a local link whose signature is wrong or expired."""
     parts = urlsplit(link.strip())
+    local = isinstance(storage, LocalStorage)
     for shape in issued_shapes(storage):
-        if (parts.scheme.lower(), parts.netloc.lower()) != (shape.scheme, shape.netloc):
+        if local:
+            # Local links carry whichever address the request that made them came in on; the
+            # signature, not the host, proves the studio issued them (nothing is fetched).
+            if parts.scheme.lower() not in WEB_SCHEMES:
+                continue
+        elif (parts.scheme.lower(), parts.netloc.lower()) != (shape.scheme, shape.netloc):
             continue
         if not parts.path.startswith(shape.path_prefix):
             continue

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import storage_keys
 from app.ai.links import storage_key
 from app.ai.schemas import LipSyncRequest
-from app.ai.service import SECONDS_PER_MINUTE, owned_project, queue_stage_job
+from app.ai.service import owned_project, queue_stage_job
 from app.config import Settings
 from app.errors import Unprocessable
 from app.jobs.params import LipSyncParams
@@ -25,6 +25,22 @@ from db.repositories import jobs as job_repo
 from db.repositories import projects as project_repo
 from pipeline.errors import InputError
 from pipeline.media.probe import MediaFacts, probe
+
+MIN_VIDEO_FRAMES = 2
+MIN_VIDEO_S = 0.1
+IMAGE_CONTAINERS = ("image2", "_pipe", "gif", "apng", "webp")
+"""FFmpeg demuxers that read still (or image-sequence) pictures, never a film."""
+
+
+def _is_moving_video(facts: MediaFacts) -> bool:
+    """Whether the file is a real video: frames over time in a video container."""
+    video = facts.video
+    return (
+        video is not None
+        and video.frames >= MIN_VIDEO_FRAMES
+        and (video.duration_s or facts.duration_s) >= MIN_VIDEO_S
+        and not any(name in facts.container for name in IMAGE_CONTAINERS)
+    )
 
 
 async def lip_sync(
@@ -43,8 +59,14 @@ async def lip_sync(
     video_s = await _recorded_seconds(session, user, video_key)
     if video_s is None:
         facts = await to_thread.run_sync(_probe_stored, storage, video_key, "video_url")
-        if facts.video is None or facts.video.frames <= 0:
-            raise Unprocessable("video_url is not a video.", code="not_a_video", field="video_url")
+        if not _is_moving_video(facts):
+            raise Unprocessable(
+                "video_url is not a video (a still image or a single frame cannot be "
+                "lip-synced); use a film or a lip-sync output.",
+                code="not_a_video",
+                field="video_url",
+            )
+        assert facts.video is not None  # _is_moving_video checked it
         video_s = facts.video.duration_s or facts.duration_s
     if await _recorded_seconds(session, user, audio_key) is None:
         sound = await to_thread.run_sync(_probe_stored, storage, audio_key, "audio_url")
@@ -58,7 +80,6 @@ async def lip_sync(
         JobKind.LIPSYNC,
         video_s,
         LipSyncParams(
-            output_minutes=video_s / SECONDS_PER_MINUTE,
             video_key=video_key,
             audio_key=audio_key,
             video_s=round(video_s, 3),

@@ -20,6 +20,7 @@ from app.ai.schemas import (
 from app.deps import Context, CurrentUser, Session
 from app.idempotency import respond_once
 from app.jobs import service as jobs
+from app.jobs.limits import queue_position
 from app.jobs.schemas import JobQueuedResponse, JobResponse
 from db.models import User
 
@@ -149,8 +150,10 @@ async def lip_sync(
 async def get_job(
     job_id: uuid.UUID, user: CurrentUser, session: Session, context: Context
 ) -> JobResponse:
-    """A job's status, progress, stage, ETA and (when complete) its output link."""
-    return jobs.describe(await jobs.owned(session, user, job_id), context.storage)
+    """A job's status, progress, stage, ETA, place in the queue and (when complete) its
+    output link."""
+    job = await jobs.owned(session, user, job_id)
+    return jobs.describe(job, context.storage, await queue_position(session, job))
 
 
 @router.post(

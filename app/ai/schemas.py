@@ -7,7 +7,7 @@ import uuid
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.projects.schemas import FilmSettings
-from app.schemas import LanguageCode, SpokenText
+from app.schemas import Count, FreeText, LanguageCode, LineText, SpokenText
 from db.enums import Voice
 
 MAX_TEXT_CHARS = 20_000
@@ -48,16 +48,18 @@ class MusicGenerateRequest(BaseModel):
     """POST /api/ai/music-generate: a background music track."""
 
     project_id: uuid.UUID
-    prompt: str = Field(default="", max_length=MAX_PROMPT_CHARS)
-    duration: int = Field(
+    prompt: FreeText = Field(default="", max_length=MAX_PROMPT_CHARS)
+    duration: Count = Field(
         ge=MIN_MUSIC_SECONDS, le=MAX_MUSIC_SECONDS, description="Track length in seconds."
     )
-    style: str = Field(default="cinematic", description="A style from GET /api/music/catalogue.")
+    style: LineText = Field(
+        default="cinematic", description="A style from GET /api/music/catalogue."
+    )
 
 
 class LipSyncRequest(BaseModel):
     """POST /api/ai/lip-sync: make the face in a video speak an audio track."""
 
     project_id: uuid.UUID
-    video_url: str = Field(min_length=1, max_length=4000)
-    audio_url: str = Field(min_length=1, max_length=4000)
+    video_url: LineText = Field(min_length=1, max_length=4000)
+    audio_url: LineText = Field(min_length=1, max_length=4000)

@@ -12,7 +12,8 @@ from app.config import Settings
 from app.credits import service as credits
 from app.errors import NotFound, Unprocessable
 from app.jobs.estimate import estimate
-from app.jobs.params import MusicParams, NarrationParams, OutputParams
+from app.jobs.limits import check_active_jobs, queue_position
+from app.jobs.params import JobParams, MusicParams, NarrationParams
 from app.jobs.queueing import enqueue
 from app.jobs.schemas import JobQueuedResponse
 from app.music.catalogue import is_catalogue_style
@@ -53,6 +54,8 @@ async def _queued(
         estimated_seconds=round(expected.seconds, 1),
         estimate_basis=expected.basis,
         credits_charged=job.credits,
+        project_id=job.project_id,
+        queue_position=await queue_position(session, job),
     )
 
 
@@ -63,11 +66,11 @@ async def queue_stage_job(
     project: Project,
     kind: JobKind,
     output_s: float,
-    params: OutputParams,
+    params: JobParams,
 ) -> JobQueuedResponse:
     """Charge by the minute of output, create the job and queue it, all in one transaction.
 
-    output_s is the seconds of output the job makes (params.output_minutes in seconds)."""
+    output_s is the seconds of output the job makes (stored as jobs.output_minutes)."""
     plan = await credits.user_plan(session, user)
     minutes = billed_minutes(output_s)
     credits.check_plan_allows(plan, minutes)
@@ -80,12 +83,14 @@ async def queue_stage_job(
             user_id=user.id,
             project_id=project.id,
             credits=credits.film_cost(plan, minutes),
+            output_minutes=output_s / SECONDS_PER_MINUTE,
             params=params.to_column(),
         ),
     )
     await credits.debit_for_job(
         session, user, job.credits, job, note=f"{kind} job, {minutes} min for '{project.title}'"
     )
+    await check_active_jobs(session, user)  # under the user lock the debit took
     await enqueue(session, job)
     return await _queued(session, settings, job, output_s / SECONDS_PER_MINUTE)
 
@@ -113,7 +118,6 @@ async def audio_generate(
         JobKind.AUDIO,
         seconds,
         NarrationParams(
-            output_minutes=seconds / SECONDS_PER_MINUTE,
             text=request.text,
             voice=str(request.voice),
             language=request.language,
@@ -140,7 +144,6 @@ async def music_generate(
         JobKind.MUSIC,
         float(request.duration),
         MusicParams(
-            output_minutes=request.duration / SECONDS_PER_MINUTE,
             style=request.style,
             prompt=request.prompt,
             duration_s=request.duration,

@@ -40,7 +40,8 @@ class StripeConfig:
     prices: dict[PlanType, str]
     api_base: str | None
     webhook_tolerance_s: int
-    public_base_url: str
+    public_base_url: str | None
+    """PUBLIC_BASE_URL; None: links follow the request's own address."""
 
     def plan_for_price(self, price_id: str) -> PlanType | None:
         """The paid plan sold at this Stripe price, if any."""
@@ -84,5 +85,5 @@ def stripe_config(settings: Settings) -> StripeConfig:
         prices={PlanType.STANDARD: standard, PlanType.PRO: pro, PlanType.ENTERPRISE: enterprise},
         api_base=settings.stripe_api_base,
         webhook_tolerance_s=settings.stripe_webhook_tolerance_s,
-        public_base_url=settings.public_base_url.rstrip("/"),
+        public_base_url=settings.public_base_url,
     )

@@ -10,6 +10,7 @@ import stripe
 
 from app.billing.config import StripeConfig
 from app.errors import ServiceUnavailable
+from app.storage import studio_base_url
 from db.enums import PlanType
 
 MAX_NETWORK_RETRIES = 2
@@ -52,7 +53,7 @@ class StripeGateway:
 
     async def checkout_url(self, customer_id: str, user_id: str, plan: PlanType) -> str:
         """A Checkout Session subscribing the customer to the plan's monthly price; its URL."""
-        base = self.config.public_base_url
+        base = studio_base_url(self.config.public_base_url)
         session = await self._call(
             self.client.v1.checkout.sessions.create_async(
                 params={
@@ -77,7 +78,7 @@ class StripeGateway:
             self.client.v1.billing_portal.sessions.create_async(
                 params={
                     "customer": customer_id,
-                    "return_url": self.config.public_base_url + PORTAL_RETURN,
+                    "return_url": studio_base_url(self.config.public_base_url) + PORTAL_RETURN,
                 }
             )
         )

@@ -14,7 +14,15 @@ from app.storage import LocalStorage, StorageError
 router = APIRouter(prefix="/api/files", tags=["files"])
 
 
-@router.get("/{key:path}", response_class=FileResponse)
+@router.get(
+    "/{key:path}",
+    response_class=FileResponse,
+    responses={
+        200: {"description": "The file", "content": {"application/octet-stream": {}}},
+        403: {"description": "The link's signature is invalid or it has expired"},
+        404: {"description": "No such file"},
+    },
+)
 async def download(
     key: str,
     context: Context,

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.jobs.queueing import queue_for
 from db.enums import JobKind
 from db.repositories import job_stats
 from db.repositories import queue as queue_repo
+
+log = logging.getLogger(__name__)
 
 FALLBACK_SECONDS_PER_OUTPUT_MINUTE: dict[JobKind, float] = {
     JobKind.RENDER: 15.0,
@@ -44,11 +48,24 @@ class Estimate:
         return f"{max(1, math.floor(low / 60))}-{max(2, math.ceil(high / 60))} minutes"
 
 
+async def _measured_rate(session: AsyncSession, kind: JobKind) -> float | None:
+    """The measured speed, or None when there is none or it cannot be read: an estimate that
+    fails is no estimate, never a failed request (a savepoint keeps the transaction usable)."""
+    try:
+        async with session.begin_nested():
+            return await job_stats.seconds_per_output_minute(session, kind)
+    except SQLAlchemyError:
+        log.warning(
+            "The measured %s speed could not be read; using the default.", kind, exc_info=True
+        )
+        return None
+
+
 async def estimate(
     session: AsyncSession, kind: JobKind, output_minutes: float, heartbeat_within_s: float
 ) -> Estimate:
     """Expected seconds until a new job of this size finishes, and what the figure rests on."""
-    measured = await job_stats.seconds_per_output_minute(session, kind)
+    measured = await _measured_rate(session, kind)
     rate = measured if measured is not None else FALLBACK_SECONDS_PER_OUTPUT_MINUTE[kind]
     run_s = START_OVERHEAD_S + rate * output_minutes
     waiting = await queue_repo.waiting(session, queue_for(kind))

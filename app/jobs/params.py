@@ -1,8 +1,8 @@
 """What each kind of job needs: written by the services, validated by the workers.
 
-A job's `params` column holds one of these models as JSON. Every kind that produces media
-carries `output_minutes`, the minutes of output it makes (what it is billed on and what the
-time estimates divide by); the rest is what its worker needs and nothing more.
+A job's `params` column holds one of these models as JSON: what its worker needs and nothing
+more. The minutes of output a job makes (what it is billed on and what time estimates divide
+by) are a column of their own, `jobs.output_minutes`.
 """
 
 from __future__ import annotations
@@ -28,17 +28,11 @@ class JobParams(BaseModel):
         return self.model_dump(mode="json")
 
 
-class OutputParams(JobParams):
-    """A job that makes media, billed and estimated by its minutes of output."""
-
-    output_minutes: float = Field(ge=0)
-
-
-class RenderParams(OutputParams):
+class RenderParams(JobParams):
     """A project's film; everything else is read from the project when the job starts."""
 
 
-class NarrationParams(OutputParams):
+class NarrationParams(JobParams):
     """Narration of a text (POST /api/ai/audio-generate)."""
 
     text: str
@@ -46,7 +40,7 @@ class NarrationParams(OutputParams):
     language: str
 
 
-class MusicParams(OutputParams):
+class MusicParams(JobParams):
     """A music track (POST /api/ai/music-generate)."""
 
     style: str
@@ -54,7 +48,7 @@ class MusicParams(OutputParams):
     prompt: str | None = None
 
 
-class LipSyncParams(OutputParams):
+class LipSyncParams(JobParams):
     """A video lip-synced to an audio track, both stored files of the user
     (POST /api/ai/lip-sync)."""
 

@@ -21,6 +21,9 @@ class JobQueuedResponse(BaseModel):
     estimate_basis: str
     credits_charged: int
     project_id: uuid.UUID | None
+    queue_position: int | None = Field(
+        default=None, description="Jobs queued ahead of this one (0: next to start)."
+    )
 
 
 class JobResponse(BaseModel):
@@ -38,6 +41,9 @@ class JobResponse(BaseModel):
     project_id: uuid.UUID | None
     output_url: str | None = Field(description="Signed link to the job's output when complete.")
     result: dict[str, Any]
+    queue_position: int | None = Field(
+        default=None, description="Jobs queued ahead of this one; null once it has started."
+    )
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None

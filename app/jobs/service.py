@@ -10,11 +10,13 @@ from app.errors import NotFound
 from app.jobs import lifecycle
 from app.jobs.schemas import JobResponse
 from app.schemas import from_row
+from app.server_paths import scrub_paths
 from app.storage import Storage
 from app.storage_keys import film_keys
 from db.enums import JobKind, JobStatus
 from db.models import Job, User
 from db.repositories import jobs as job_repo
+from db.repositories import projects as project_repo
 
 
 async def owned(session: AsyncSession, user: User, job_id: uuid.UUID) -> Job:
@@ -35,8 +37,8 @@ def output_key(job: Job) -> str | None:
     return key if isinstance(key, str) else None
 
 
-def describe(job: Job, storage: Storage) -> JobResponse:
-    """A job as the API shows it, with a fresh link to its output."""
+def describe(job: Job, storage: Storage, queue_position: int | None = None) -> JobResponse:
+    """A job as the API shows it, with a fresh link to its output (server paths removed)."""
     key = output_key(job)
     return from_row(
         JobResponse,
@@ -45,11 +47,22 @@ def describe(job: Job, storage: Storage) -> JobResponse:
         progress=round(job.progress, 1),
         eta_seconds=job.eta_s,
         output_url=storage.url(key) if key else None,
+        error=scrub_paths(job.error) if job.error else None,
+        result=scrub_paths(job.result),
+        queue_position=queue_position,
     )
 
 
 async def cancel(session: AsyncSession, user: User, job_id: uuid.UUID) -> Job:
-    """Cancel the user's queued or running job (refunded); 409 when it already ended."""
+    """Cancel the user's queued or running job (refunded); 409 when it already ended.
+
+    Locks the job's project before the job, the order deleting a project uses, so a cancel
+    and a delete at once wait for each other instead of deadlocking; a job its project's
+    deletion removed meanwhile is a 404."""
     job = await owned(session, user, job_id)
+    if job.project_id is not None:
+        await project_repo.get_owned(session, job.project_id, user.id, lock=True)
+        session.expunge(job)
+        job = await owned(session, user, job_id)
     await lifecycle.cancel(session, job, "cancelled by the user")
     return job

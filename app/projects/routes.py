@@ -27,8 +27,8 @@ ERRORS = {
     402: {"description": "Not enough credits (body has balance and cost)"},
     404: {"description": "No such project in your account"},
     409: {
-        "description": "The project's render is pending or running, or a face image's "
-        "likeness consent was revoked (code `likeness_revoked`)"
+        "description": "The project's render is pending or running, too many jobs are active, "
+        "or a face image's likeness consent was revoked (code `likeness_revoked`)"
     },
     422: {"description": "Invalid settings, plan limit, or a script that cannot fit"},
 }

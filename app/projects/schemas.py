@@ -8,7 +8,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.schemas import LanguageCode, SpokenText
+from app.schemas import Count, LanguageCode, LineText, SpokenText
 from db.enums import JobStatus, ProjectStatus, Voice
 from pipeline.vocabulary import Aspect, Resolution
 
@@ -31,10 +31,10 @@ class FilmSettings(BaseModel):
     """The choices that shape a film, shared by project creation and the AI job service."""
 
     script: SpokenText = Field(min_length=1, max_length=MAX_SCRIPT_CHARS)
-    images: list[str] = Field(default_factory=list, max_length=MAX_IMAGES)
+    images: list[LineText] = Field(default_factory=list, max_length=MAX_IMAGES)
     voice: Voice = Voice.NEUTRAL
-    duration: int = Field(ge=1, le=MAX_FILM_MINUTES, description="Film length in minutes.")
-    music: str = Field(
+    duration: Count = Field(ge=1, le=MAX_FILM_MINUTES, description="Film length in minutes.")
+    music: LineText = Field(
         default="cinematic",
         min_length=1,
         max_length=255,
@@ -79,7 +79,7 @@ class CreateProjectRequest(FilmSettings):
         }
     )
 
-    title: str = Field(min_length=1, max_length=255)
+    title: LineText = Field(min_length=1, max_length=255)
 
     @field_validator("title")
     @classmethod

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.credits import service as credits
 from app.errors import Conflict, NotFound
 from app.jobs import lifecycle
+from app.jobs.limits import check_active_jobs
 from app.jobs.params import RenderParams
 from app.jobs.queueing import enqueue
 from app.projects.rules import check_film_settings
@@ -75,12 +76,14 @@ async def queue_render(
             user_id=user.id,
             project_id=project.id,
             credits=cost,
-            params=RenderParams(output_minutes=project.duration).to_column(),
+            output_minutes=float(project.duration),
+            params=RenderParams().to_column(),
         ),
     )
     balance = await credits.debit_for_job(
         session, user, cost, job, note=f"{project.duration}-minute film '{project.title}'"
     )
+    await check_active_jobs(session, user)  # under the user lock the debit took
     await enqueue(session, job)
     return job, balance
 

@@ -10,6 +10,8 @@ from app.credits.schemas import BalanceResponse
 from app.ui.formatting import minutes_label
 from app.ui.logo import LOGO_SVG
 from app.ui.runtime import SignedIn
+from app.uploads import quotas
+from app.uploads.schemas import StorageUsage
 from app.web_paths import LOGOUT_PATH
 from db.enums import Role
 
@@ -22,6 +24,8 @@ class Account:
     email: str
     is_admin: bool
     balance: BalanceResponse
+    storage: StorageUsage | None = None
+    """Uploads against the plan's storage quota."""
 
 
 async def load_account(signed: SignedIn) -> Account:
@@ -32,6 +36,7 @@ async def load_account(signed: SignedIn) -> Account:
         email=user.email,
         is_admin=user.role is Role.ADMIN,
         balance=await credits.balance(signed.session, user),
+        storage=await quotas.usage(signed.session, user),
     )
 
 

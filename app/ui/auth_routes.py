@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -14,17 +15,27 @@ from app.errors import AppError
 from app.transaction import transaction
 from app.ui.auth_page import AuthPage, Mode, render_auth_page
 from app.ui.messages import validation_message
+from app.ui.origin import same_origin
 from app.users import service
-from app.users.limits import check_login_rate, check_register_rate
+from app.users.limits import check_register_rate
 from app.users.schemas import LoginRequest, RegisterRequest
+from app.users.signin import sign_in
 from app.web_paths import LOGIN_PATH, LOGOUT_PATH, SIGNUP_PATH, STUDIO_HOME
-from app.web_session import clear_session_cookie, session_user_id, set_session_cookie
+from app.web_session import (
+    clear_session_cookie,
+    current_session_user_id,
+    session_user_id,
+    set_session_cookie,
+)
+from db.repositories import users as user_repo
 
 router = APIRouter(include_in_schema=False)
 
 FIELD_LABELS = {"name": "Name", "email": "Email", "password": "Password"}
 SIGNED_OUT = "You have signed out."
 VALIDATION_STATUS = 422
+CROSS_SITE_STATUS = 403
+CROSS_SITE = "This form was sent from another site; open the studio and sign in there."
 
 FormText = Annotated[str, Form()]
 
@@ -50,7 +61,7 @@ def _signed_in(context: AppContext, token: str) -> RedirectResponse:
 @router.get(LOGIN_PATH, response_class=HTMLResponse)
 async def login_page(request: Request, context: Context, signed_out: bool = False) -> Response:
     """The sign-in form (or the studio, for someone already signed in)."""
-    if session_user_id(request, context.settings) is not None:
+    if await current_session_user_id(request, context) is not None:
         return RedirectResponse(STUDIO_HOME, status_code=303)
     return _page("login", info=SIGNED_OUT if signed_out else None)
 
@@ -58,7 +69,7 @@ async def login_page(request: Request, context: Context, signed_out: bool = Fals
 @router.get(SIGNUP_PATH, response_class=HTMLResponse)
 async def signup_page(request: Request, context: Context) -> Response:
     """The sign-up form."""
-    if session_user_id(request, context.settings) is not None:
+    if await current_session_user_id(request, context) is not None:
         return RedirectResponse(STUDIO_HOME, status_code=303)
     return _page("signup")
 
@@ -69,15 +80,16 @@ async def login(
 ) -> Response:
     """Check the credentials like POST /api/users/login and start a cookie session."""
     values = {"email": email}
+    if not same_origin(request):
+        return _page("login", CROSS_SITE_STATUS, error=CROSS_SITE, values=values)
     try:
         body = LoginRequest(email=email, password=password)
     except ValidationError as error:
         message = validation_message(error, FIELD_LABELS)
         return _page("login", VALIDATION_STATUS, error=message, values=values)
     try:
-        await check_login_rate(context, client_address(request), str(body.email))
         async with transaction(context.sessions) as session:
-            token = await service.login(session, context.settings, body)
+            token = await sign_in(context, session, body, client_address(request))
     except AppError as error:
         return _page("login", error.status_code, error=error.message, values=values)
     return _signed_in(context, token.access_token)
@@ -93,6 +105,8 @@ async def signup(
 ) -> Response:
     """Register like POST /api/users/register, then sign the new creator in."""
     values = {"name": name, "email": email}
+    if not same_origin(request):
+        return _page("signup", CROSS_SITE_STATUS, error=CROSS_SITE, values=values)
     try:
         body = RegisterRequest(name=name, email=email, password=password)
     except ValidationError as error:
@@ -111,8 +125,16 @@ async def signup(
 
 
 @router.post(LOGOUT_PATH)
-async def logout(context: Context) -> RedirectResponse:
-    """End the session in this browser and show the sign-in page."""
+async def logout(request: Request, context: Context) -> Response:
+    """End the session on the server (every sign-in of this account) and in this browser."""
+    if not same_origin(request):
+        return _page("login", CROSS_SITE_STATUS, error=CROSS_SITE)
+    user_id = session_user_id(request, context.settings)
+    if user_id is not None:
+        async with transaction(context.sessions) as session:
+            user = await user_repo.get(session, uuid.UUID(user_id))
+            if user is not None:
+                await service.revoke_sessions(session, user)
     response = RedirectResponse(f"{LOGIN_PATH}?signed_out=true", status_code=303)
     clear_session_cookie(response, context.settings)
     return response

@@ -7,6 +7,7 @@ from html import escape
 
 from app.credits.schemas import BalanceResponse
 from app.ui.formatting import date_label, day_label, minutes_label
+from app.uploads.schemas import StorageUsage
 from db.enums import LedgerReason, PlanType
 from db.models import CreditLedgerEntry, Plan
 
@@ -24,6 +25,9 @@ REASON_LABELS: dict[LedgerReason, str] = {
 """What each ledger reason means to a creator."""
 
 LIVE_STATUSES = frozenset({"active", "trialing", "past_due"})
+
+MIB = 1024 * 1024
+"""Bytes in a mebibyte, for the storage line."""
 
 
 def reason_label(reason: LedgerReason) -> str:
@@ -48,14 +52,25 @@ def renewal_text(balance: BalanceResponse, plan_credits: int) -> str:
     return f"Renews on {when} with {plan_credits} credits"
 
 
-def balance_html(balance: BalanceResponse, plan_credits: int) -> str:
-    """The balance card, with a warning banner when the last payment failed."""
+def balance_html(
+    balance: BalanceResponse, plan_credits: int, storage: StorageUsage | None = None
+) -> str:
+    """The balance card (with the uploads' share of the storage quota when known), with a
+    warning banner when the last payment failed."""
     facts = [
         ("Plan", balance.plan_type.value),
         ("Cost", f"{balance.credits_per_minute} credits per minute of film"),
         ("Longest film", minutes_label(balance.max_video_length)),
         ("Renewal", renewal_text(balance, plan_credits)),
     ]
+    if storage is not None:
+        facts.append(
+            (
+                "Uploads",
+                f"{storage.bytes_used / MIB:.1f} of {storage.bytes_limit / MIB:.0f} MB, "
+                f"{storage.files_used} of {storage.files_limit} files",
+            )
+        )
     rows = "".join(f"<dt>{label}</dt><dd>{escape(value)}</dd>" for label, value in facts)
     banner = (
         '<div class="notice notice-warning" role="alert" id="payment-failed">Your last payment '

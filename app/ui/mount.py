@@ -12,8 +12,9 @@ from app.ui.redirect import LoginRedirect
 from app.ui.runtime import StudioRuntime
 from app.ui.studio import Studio
 from app.ui.theme import STYLESHEET, studio_theme
+from app.ui.upload_types import UploadTypeGuard
 from app.web_paths import STUDIO_PATH
-from app.web_session import session_user_id
+from app.web_session import current_session_user_id
 
 UPLOAD_HEADROOM_BYTES = 1024 * 1024
 """Gradio accepts files a little over the upload limit so the upload service, not Gradio,
@@ -24,13 +25,14 @@ def mount_studio(app: FastAPI, settings: Settings) -> None:
     """Add the sign-in pages and the studio at /studio; the session cookie guards both."""
     app.include_router(auth_router)
     app.add_middleware(LoginRedirect, settings=settings)
+    app.add_middleware(UploadTypeGuard, path=f"{STUDIO_PATH}/gradio_api/upload")
 
     def context() -> AppContext:
         running: AppContext = app.state.context
         return running
 
-    def signed_in_user(request: Request) -> str | None:
-        return session_user_id(request, settings)
+    async def signed_in_user(request: Request) -> str | None:
+        return await current_session_user_id(request, context())
 
     studio = Studio(StudioRuntime(context), settings)
     gr.mount_gradio_app(

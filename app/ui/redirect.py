@@ -8,7 +8,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import Settings
 from app.web_paths import LOGIN_PATH, STUDIO_PAGES
-from app.web_session import session_user_id
+from app.web_session import current_session_user_id
 
 PAGE_METHODS = frozenset({"GET", "HEAD"})
 
@@ -29,7 +29,8 @@ class LoginRedirect:
             scope["type"] == "http"
             and scope["method"] in PAGE_METHODS
             and scope["path"] in STUDIO_PAGES
-            and session_user_id(HTTPConnection(scope), self.settings) is None
+            and await current_session_user_id(HTTPConnection(scope), scope["app"].state.context)
+            is None
         ):
             await RedirectResponse(LOGIN_PATH, status_code=303)(scope, receive, send)
             return

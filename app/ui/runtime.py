@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.context import AppContext
 from app.errors import Unauthorized
+from app.request_base import base_url
+from app.storage import REQUEST_BASE_URL
 from app.transaction import transaction
 from db.models import User
 from db.repositories import users as user_repo
@@ -44,11 +46,22 @@ class StudioRuntime:
         """A transaction for the user named by the session (checked by the mount's auth
         dependency): committed when the block ends, rolled back if it raises."""
         user_id = _user_id(request)
-        async with transaction(self.context.sessions) as session:
-            user = await user_repo.get(session, user_id)
-            if user is None:
-                raise Unauthorized(ACCOUNT_GONE)
-            yield SignedIn(session, user)
+        link_base = REQUEST_BASE_URL.set(_request_base_url(request))
+        try:
+            async with transaction(self.context.sessions) as session:
+                user = await user_repo.get(session, user_id)
+                if user is None:
+                    raise Unauthorized(ACCOUNT_GONE)
+                yield SignedIn(session, user)
+        finally:
+            REQUEST_BASE_URL.reset(link_base)
+
+
+def _request_base_url(request: gr.Request) -> str | None:
+    """Where this browser reached the studio (download links in the UI point there)."""
+    inner = getattr(request, "request", None)
+    scope = getattr(inner, "scope", None)
+    return base_url(scope) if isinstance(scope, dict) else None
 
 
 def _user_id(request: gr.Request) -> uuid.UUID:

@@ -32,3 +32,12 @@ class ImageUploadResponse(BaseModel):
     """POST /api/uploads/images."""
 
     images: list[UploadResponse]
+
+
+class StorageUsage(BaseModel):
+    """GET /api/uploads/usage: what the account's uploads take against its plan's quota."""
+
+    bytes_used: int
+    bytes_limit: int
+    files_used: int
+    files_limit: int

@@ -13,21 +13,44 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.consent import service as consent_service
 from app.consent.faces import image_has_face
 from app.context import AppContext
-from app.errors import BadRequest, PayloadTooLarge, Unprocessable
+from app.errors import BadRequest, NotFound, PayloadTooLarge, Unprocessable
 from app.schemas import from_row
-from app.storage_keys import upload_key
+from app.storage_keys import upload_key, upload_prefix
+from app.uploads.decoding import decoding_slot
 from app.uploads.filenames import safe_filename
+from app.uploads.image_guard import shrink_image
+from app.uploads.quotas import check_room
 from app.uploads.schemas import UploadResponse
+from app.uploads.track_guard import check_track
 from db.enums import UploadKind
 from db.models import Upload, User
 from db.repositories import logs as log_repo
 from db.repositories import uploads as upload_repo
 from pipeline.errors import InputError
 from pipeline.media.images import inspect_image
-from pipeline.music.track import inspect_track
 
 MAX_FILES_PER_REQUEST = 20
 READ_CHUNK_BYTES = 1024 * 1024
+
+
+async def check_upload_rate(context: AppContext, user: User) -> None:
+    """429 when the user has uploaded too often in the last minute."""
+    await context.limiter.check("upload", str(user.id), context.settings.rate_limit_uploads)
+
+
+async def delete_upload(
+    session: AsyncSession, context: AppContext, user: User, upload_id: uuid.UUID
+) -> None:
+    """Delete the user's upload and its file; 404 for anyone else's. Films already made keep
+    their copy; a render that still needs it fails and is refunded."""
+    upload = await upload_repo.get_any_owned(session, user.id, upload_id)
+    if upload is None:
+        raise NotFound("No upload with this id in your account.")
+    await upload_repo.delete(session, upload)
+    await to_thread.run_sync(context.storage.delete_prefix, upload_prefix(user.id, upload_id))
+    await log_repo.add(
+        session, f"upload.{upload.kind}.deleted", f"Deleted {upload.filename}", user_id=user.id
+    )
 
 
 async def read_limited(file: UploadFile, max_bytes: int) -> bytes:
@@ -60,14 +83,25 @@ async def store_images(
         raise BadRequest("Attach at least one image in the `files` field.")
     if len(files) > MAX_FILES_PER_REQUEST:
         raise BadRequest(f"Upload at most {MAX_FILES_PER_REQUEST} images at once.")
+    settings = context.settings
+    await check_upload_rate(context, user)
     checked = []
     for file in files:
-        data = await read_limited(file, context.settings.max_upload_bytes)
+        data = await read_limited(file, settings.max_upload_bytes)
         label = file.filename or "upload"
         try:
-            info = await to_thread.run_sync(
-                inspect_image, data, label, context.settings.max_image_pixels
-            )
+            async with decoding_slot(user.id, "image"):
+                shrunk = await to_thread.run_sync(
+                    shrink_image,
+                    data,
+                    label,
+                    settings.max_image_pixels,
+                    settings.max_image_decoded_bytes,
+                )
+                data = shrunk.data
+                info = await to_thread.run_sync(
+                    inspect_image, data, label, settings.max_image_pixels
+                )
         except InputError as error:
             raise Unprocessable(str(error), code="bad_image", filename=label) from error
         face = await to_thread.run_sync(
@@ -76,6 +110,7 @@ async def store_images(
         if face:
             consent_service.require_consent(label, consent)
         checked.append((file, data, info, face))
+    await check_room(session, user, sum(len(data) for _, data, _, _ in checked), len(checked))
     stored = []
     for file, data, info, face in checked:
         upload = await _store(
@@ -155,17 +190,24 @@ SECONDS_PER_MINUTE = 60
 async def store_track(
     session: AsyncSession, context: AppContext, user: User, file: UploadFile
 ) -> UploadResponse:
-    """Check a music track by decoding it whole, then store it under the user's folder."""
+    """Check a music track from its headers and a short decoded slice (the worker decodes it
+    whole when a film uses it), then store it under the user's folder."""
     settings = context.settings
+    await check_upload_rate(context, user)
     data = await read_limited(file, settings.max_audio_upload_bytes)
     label = file.filename or "track"
+    await check_room(session, user, len(data), 1)
     with tempfile.TemporaryDirectory() as folder:
         probe_path = Path(folder) / (safe_filename(label, "", fallback="track") or "track")
         await to_thread.run_sync(probe_path.write_bytes, data)
         try:
-            info = await to_thread.run_sync(
-                inspect_track, probe_path, float(settings.max_track_minutes * SECONDS_PER_MINUTE)
-            )
+            async with decoding_slot(user.id, "audio"):
+                info = await to_thread.run_sync(
+                    check_track,
+                    probe_path,
+                    label,
+                    float(settings.max_track_minutes * SECONDS_PER_MINUTE),
+                )
         except InputError as error:
             raise Unprocessable(str(error), code="bad_audio", filename=label) from error
     upload = await _store(

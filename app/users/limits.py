@@ -1,17 +1,36 @@
-"""Rate limits on signing up and signing in, shared by the REST routes and the studio UI."""
+"""Rate limits on signing up and signing in, shared by the REST routes and the studio UI.
+
+Sign-in counts failures only: a correct password never uses up anyone's allowance, so an
+attacker's wrong guesses at a victim's email cannot keep the victim out for long (the email's
+failures back off in two tiers) and a client address that keeps failing is slowed down.
+"""
 
 from __future__ import annotations
 
 from app.context import AppContext
 
+EMAIL_FAILURES_SHORT = "5/minute"
+EMAIL_FAILURES_LONG = "30/hour"
+"""Per-email backoff: after 5 failures a minute, wait; after 30 an hour, wait longer."""
+
 
 async def check_register_rate(context: AppContext, client: str) -> None:
     """Count one sign-up attempt from this client address; 429 when over the limit."""
     await context.limiter.check("register", client, context.settings.rate_limit_register)
+    await context.limiter.check("register-all", "all", context.settings.rate_limit_register_global)
 
 
 async def check_login_rate(context: AppContext, client: str, email: str) -> None:
-    """Count one sign-in attempt per client address and per email; 429 when over either limit."""
-    rate = context.settings.rate_limit_login
-    await context.limiter.check("login-ip", client, rate)
-    await context.limiter.check("login-email", email, rate)
+    """429 when this client address or this email has failed too often recently."""
+    limiter = context.limiter
+    await limiter.ensure_room("login-ip", client, context.settings.rate_limit_login)
+    await limiter.ensure_room("login-email", email, EMAIL_FAILURES_SHORT)
+    await limiter.ensure_room("login-email-long", email, EMAIL_FAILURES_LONG)
+
+
+async def count_login_failure(context: AppContext, client: str, email: str) -> None:
+    """Count one failed sign-in against the client address and the email."""
+    limiter = context.limiter
+    await limiter.count("login-ip", client, context.settings.rate_limit_login)
+    await limiter.count("login-email", email, EMAIL_FAILURES_SHORT)
+    await limiter.count("login-email-long", email, EMAIL_FAILURES_LONG)

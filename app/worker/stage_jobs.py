@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from app.jobs.params import MusicParams, NarrationParams, Params, read_params
 from app.storage import Storage
 from app.storage_keys import job_prefix
 from app.worker.job_warnings import log_warnings
+from app.worker.paid_length import PaidLengthBackends
 from app.worker.render_work import seed_for
 from db.models import Job
 from pipeline.audio_files import music_file, narration_file
@@ -21,6 +23,9 @@ from pipeline.backends import BackendChoice, StageBackends
 from pipeline.types import ProgressCallback
 
 M4A_TYPE = "audio/mp4"
+SECONDS_PER_MINUTE = 60
+PAID_ROUNDING_SLACK = 1e-9
+"""Keeps 2.0000000001 minutes (float noise) from counting as a third paid minute."""
 
 
 def stage_prefix(job: Job) -> str:
@@ -36,6 +41,8 @@ class StageInputs(Generic[Params]):
     job_id: uuid.UUID
     output_key: str
     params: Params
+    paid_s: float | None = None
+    """Seconds of output the job was charged for (whole started minutes)."""
 
 
 @dataclass(frozen=True)
@@ -58,8 +65,17 @@ class _StageWork(Generic[Params]):
         self.backends = backends or BackendChoice()
 
     async def prepare(self, session: AsyncSession, job: Job) -> StageInputs[Params]:
+        paid_s = (
+            math.ceil(job.output_minutes - PAID_ROUNDING_SLACK) * SECONDS_PER_MINUTE
+            if job.output_minutes
+            else None
+        )
         params = read_params(job, self.params_model)
-        return StageInputs(job.id, stage_prefix(job) + self.filename, params)
+        return StageInputs(job.id, stage_prefix(job) + self.filename, params, paid_s)
+
+    def stage_backends(self, inputs: StageInputs[Params]) -> StageBackends:
+        """The backends this job runs with."""
+        return StageBackends(self.backends)
 
     def make(
         self,
@@ -79,7 +95,7 @@ class _StageWork(Generic[Params]):
     ) -> StageOutcome:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / self.filename
-        stages = StageBackends(self.backends)
+        stages = self.stage_backends(inputs)
         duration_s = self.make(inputs, path, progress, stages)
         storage.put_file(inputs.output_key, path, M4A_TYPE)
         return StageOutcome(
@@ -110,6 +126,12 @@ class AudioWork(_StageWork[NarrationParams]):
 
     filename = "narration.m4a"
     params_model = NarrationParams
+
+    def stage_backends(self, inputs: StageInputs[NarrationParams]) -> StageBackends:
+        """Narration stops at the paid length, however long the text really speaks."""
+        if inputs.paid_s is None:
+            return StageBackends(self.backends)
+        return PaidLengthBackends(self.backends, max(inputs.paid_s, SECONDS_PER_MINUTE))
 
     def make(
         self,

@@ -15,7 +15,7 @@ from app.errors import Unauthorized
 from app.idempotency import respond_once
 from app.schemas import PageParams, page_params
 from app.web_paths import STUDIO_HOME
-from app.web_session import cookie_is_secure, session_user_id
+from app.web_session import cookie_is_secure, current_session_user_id
 from app.youtube import connection, service
 from app.youtube.gateway import GoogleHttp, google_http
 from app.youtube.pending import PENDING_COOKIE, PENDING_COOKIE_PATH
@@ -52,7 +52,7 @@ async def browser_or_api_user(
     """The user of the Bearer token, or of the studio's session cookie (a browser's visit)."""
     if credentials is not None:
         return await current_user(session, context, credentials)
-    user_id = session_user_id(request, context.settings)
+    user_id = await current_session_user_id(request, context)
     user = await user_repo.get(session, uuid.UUID(user_id)) if user_id else None
     if user is None:
         raise Unauthorized("Sign in first: a Bearer token, or the studio's session in a browser.")

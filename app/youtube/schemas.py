@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from app.schemas import LineText
 from app.youtube.metadata import DEFAULT_PRIVACY, Privacy
 from db.enums import UploadStatus
 
@@ -15,9 +16,11 @@ MAX_TAGS = 50
 """Tags a request may carry; YouTube's 500-character budget usually keeps fewer."""
 MAX_TAG_CHARS = 100
 
-YouTubeId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+YouTubeId = Annotated[
+    LineText, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)
+]
 Tag = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TAG_CHARS)
+    LineText, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TAG_CHARS)
 ]
 
 

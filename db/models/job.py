@@ -39,6 +39,9 @@ class Job(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)
     queue_job_id: Mapped[int | None] = mapped_column(BigInteger)
+    output_minutes: Mapped[float | None] = mapped_column(
+        doc="Minutes of output the job was sized and charged for (estimates read it)."
+    )
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = created_at_column()

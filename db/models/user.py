@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, created_at_column, updated_at_column, uuid_pk
@@ -28,5 +28,9 @@ class User(Base):
     plan_type: Mapped[PlanType] = mapped_column(
         pg_enum(PlanType, "plan_type"), default=PlanType.FREE
     )
+    token_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Bumped to revoke every access token issued before (logout everywhere, new password)."""
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """Set by an administrator: the account cannot sign in or use its tokens."""
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()

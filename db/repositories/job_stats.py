@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Float, cast, extract, func, select
+from sqlalchemy import extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.enums import JobKind, JobStatus
@@ -13,7 +13,7 @@ RECENT_JOBS = 50
 
 async def seconds_per_output_minute(session: AsyncSession, kind: JobKind) -> float | None:
     """Median wall seconds per minute of output over the recent complete jobs of a kind."""
-    minutes = cast(Job.params["output_minutes"].as_float(), Float)
+    minutes = Job.output_minutes
     recent = (
         select((extract("epoch", Job.finished_at - Job.started_at) / minutes).label("rate"))
         .where(
@@ -21,6 +21,7 @@ async def seconds_per_output_minute(session: AsyncSession, kind: JobKind) -> flo
             Job.status == JobStatus.COMPLETE,
             Job.attempts == 1,
             Job.finished_at.is_not(None),
+            minutes.is_not(None),
             minutes > 0,
         )
         .order_by(Job.finished_at.desc())

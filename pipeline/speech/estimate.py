@@ -1,6 +1,8 @@
 """A fast estimate of how long espeak-ng takes to say a sentence, without synthesising it.
 
-The model: seconds at the default pace = (letters + half the combining marks) x a per-language
+The model counts the text as it will be spoken (:func:`spoken_form`: symbols and emoji become
+the words espeak reads for them), then: seconds at the default pace = (letters + half the
+combining marks) x a per-language
 constant + a pause per comma + a fixed time per digit and per word; other paces scale it by
 (default / pace) ** RATE_EXPONENT, and each voice by its own factor. The constants were fitted
 by least squares on ``pipeline.speech.samples.CALIBRATION_PASSAGES``;
@@ -53,6 +55,40 @@ VOICE_FACTORS: dict[str, float] = {"neutral": 1.0, "male": 0.988, "female": 1.01
 """Each voice's speech time relative to the neutral voice."""
 
 
+SILENT_PUNCTUATION = frozenset(
+    ".,!?;:'\"()-\u2010\u2013\u2014\u2026\u00ab\u00bb\u201c\u201d\u2018\u2019\u00a1\u00bf\u0964\u0965\u3001\u3002\uff0c\uff1b\u060c"
+)
+"""Punctuation espeak pauses at or skips. Symbols and other "Po" punctuation (%, &, @, #, *)
+are read aloud; brackets, quotes, dashes and connectors are not."""
+
+NAME_FILLER_WORDS = frozenset({"sign", "mark", "symbol", "character"})
+"""Words of a Unicode character name that espeak does not say ("percent sign" is "percent")."""
+
+
+def _read_aloud(char: str) -> bool:
+    category = unicodedata.category(char)
+    return category.startswith("S") or (category == "Po" and char not in SILENT_PUNCTUATION)
+
+
+def spoken_form(text: str) -> str:
+    """The text with each symbol, emoji or read-aloud punctuation mark replaced by its name.
+
+    espeak-ng says "%" as "percent" and an emoji as its name ("grinning face"): counting them
+    as nothing let a text of symbols speak for many times its estimate. The Unicode name is a
+    close, slightly long stand-in for what espeak says, so estimates err on the long side.
+    """
+    if not any(_read_aloud(char) for char in text):
+        return text
+    pieces: list[str] = []
+    for char in text:
+        if _read_aloud(char):
+            words = unicodedata.name(char, "symbol").lower().split()
+            pieces.append(" " + " ".join(w for w in words if w not in NAME_FILLER_WORDS) + " ")
+        else:
+            pieces.append(char)
+    return "".join(pieces)
+
+
 @dataclass(frozen=True)
 class TextCounts:
     """What the model counts in a sentence."""
@@ -64,7 +100,8 @@ class TextCounts:
 
 
 def count(text: str) -> TextCounts:
-    """Letters (+ weighted marks), pauses, digits and words of one sentence."""
+    """Letters (+ weighted marks), pauses, digits and words of one sentence, as spoken."""
+    text = spoken_form(text)
     units = 0.0
     pauses = digits = 0
     for char in text:

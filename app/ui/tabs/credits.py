@@ -31,6 +31,7 @@ from db.repositories import plans as plan_repo
 PLAN_HEADERS = ["Plan", "Price / month", "Credits / month", "Credits / minute", "Longest film"]
 HISTORY_HEADERS = ["Date", "Change", "Balance", "Reason", "Note"]
 HISTORY_ROWS = 50
+MIB = 1024 * 1024
 PAID_PLANS = [plan for plan in PlanType if plan is not PlanType.FREE]
 CONFIRM_POLL_S = 2.0
 """How often the tab asks whether a checkout's payment has landed."""
@@ -167,7 +168,7 @@ class CreditsTab:
         monthly = {plan.plan_type: plan.credits_per_month for plan in plans}
         renewing = balance.pending_plan or balance.plan_type
         updates: dict[Any, Any] = {
-            self.balance: balance_html(balance, monthly.get(renewing, 0)),
+            self.balance: balance_html(balance, monthly.get(renewing, 0), account.storage),
             self.plans: plan_rows(plans, balance.plan_type),
             self.history: history_rows(list(ledger.items)),
         }

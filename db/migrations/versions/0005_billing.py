@@ -1,7 +1,7 @@
 """Billing: Stripe events stored once, subscription state on the credits table, ledger sources.
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-05
 """
 
