@@ -13,7 +13,7 @@ Importing this module loads no model runtime.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,15 @@ from pipeline.picture.select import video_model_folder
 from pipeline.picture.shot_pictures import ShotPictures
 from pipeline.sound.clips import ClipStore
 from pipeline.speech.select import Narrator
-from pipeline.types import SpokenSentence, Timeline, VideoFormat
+from pipeline.types import (
+    AudioArray,
+    ProgressCallback,
+    Sentence,
+    SpokenSentence,
+    Timeline,
+    VideoFormat,
+    no_progress,
+)
 from pipeline.vocabulary import (
     DEFAULT_LIPSYNC_BACKEND,
     DEFAULT_MUSIC_BACKEND,
@@ -106,8 +114,29 @@ class StageBackends:
             self.log,
             choice.commercial_only,
         )
-        self.speak = self.narrator.speak
-        self.music_chunks = self.music.music_chunks
+
+    def speak(
+        self,
+        sentences: Sequence[Sentence],
+        voice: str,
+        language: str,
+        words_per_minute: int,
+        progress: ProgressCallback = no_progress,
+    ) -> list[SpokenSentence]:
+        """The sentences narrated by the chosen voice backend (see Narrator.speak)."""
+        return self.narrator.speak(sentences, voice, language, words_per_minute, progress)
+
+    def music_chunks(
+        self,
+        style: str,
+        duration_s: float,
+        sample_rate: int,
+        seed: int,
+        chunk_s: float,
+        prompt: str | None = None,
+    ) -> Iterator[AudioArray]:
+        """A style's music by the chosen music backend (see MusicMaker.music_chunks)."""
+        return self.music.music_chunks(style, duration_s, sample_rate, seed, chunk_s, prompt)
 
     @property
     def warnings(self) -> list[str]:

@@ -12,12 +12,22 @@ import pytest
 from tests.conftest import TEST_SECRET
 from tests.support.accounts import PASSWORD
 from tests.support.database import create_test_database, drop_test_database
+from tests.support.fake_stripe import SECRET_KEY, FakeStripe, fake_stripe_server
+from tests.support.stripe_events import PRICES, WEBHOOK_SECRET
 from tests.ui.browser.server import studio_server
 
 
 @pytest.fixture(scope="package")
-def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A running `uvicorn app.main:create_app` on a free loopback port (no worker)."""
+def live_stripe() -> Iterator[FakeStripe]:
+    """The local fake of Stripe's API the live studio's payments talk to."""
+    with fake_stripe_server() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="package")
+def live_url(tmp_path_factory: pytest.TempPathFactory, live_stripe: FakeStripe) -> Iterator[str]:
+    """A running `uvicorn app.main:create_app` on a free loopback port (no worker), with
+    payments on against the fake Stripe."""
     database_url = create_test_database(f"filmstudio_sec_{uuid.uuid4().hex[:10]}")
     workdir = tmp_path_factory.mktemp("security")
     environment = {
@@ -35,6 +45,13 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "GOOGLE_CLIENT_ID": "fuzz-client.apps.googleusercontent.com",
         "GOOGLE_CLIENT_SECRET": "fuzz-secret",
         "GOOGLE_REDIRECT_URI": "http://127.0.0.1/api/youtube/callback",
+        # Payments on (so billing routes answer as in production, not 503), against the fake.
+        "STRIPE_SECRET_KEY": SECRET_KEY,
+        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "STRIPE_PRICE_STANDARD": PRICES["Standard"],
+        "STRIPE_PRICE_PRO": PRICES["Pro"],
+        "STRIPE_PRICE_ENTERPRISE": PRICES["Enterprise"],
+        "STRIPE_API_BASE": live_stripe.base_url,
     }
     try:
         with studio_server(environment, workdir, Path(workdir) / "server.log") as url:

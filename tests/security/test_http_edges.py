@@ -13,6 +13,7 @@ from sqlalchemy import update
 from app.config import Environment, Settings
 from app.context import AppContext
 from app.main import create_app
+from app.storage_keys import film_keys
 from db.enums import JobStatus
 from db.models import Job
 from tests.app.test_projects import film
@@ -125,10 +126,11 @@ async def test_download_links_use_the_requests_own_address(
         await session.execute(
             update(Job)
             .where(Job.id == uuid.UUID(job_id))
-            .values(status=JobStatus.COMPLETE, result={"output_key": "projects/x/film.mp4"})
+            .values(status=JobStatus.COMPLETE, result={})
         )
+    film_key = film_keys(uuid.UUID(created.json()["id"]), uuid.UUID(job_id)).video
     transport = httpx.ASGITransport(app=app)
     for base in ("http://127.0.0.1:9000", "https://studio.example"):
         async with httpx.AsyncClient(transport=transport, base_url=base) as http:
             job = await http.get(f"/api/ai/jobs/{job_id}", headers=account.headers)
-        assert job.json()["output_url"].startswith(f"{base}/api/files/projects/x/film.mp4?")
+        assert job.json()["output_url"].startswith(f"{base}/api/files/{film_key}?")

@@ -53,9 +53,10 @@ async def test_subscribe_then_invoice_paid_grants_the_plan_once(
     assert sent["mode"] == "subscription"
     assert sent["client_reference_id"] == account.id
     assert sent["line_items"] == [{"price": "price_pro_test", "quantity": "1"}]
-    assert sent["success_url"].startswith("http://localhost:8000/studio/?checkout=success")
+    # PUBLIC_BASE_URL unset: the links follow the address the request came in on
+    assert sent["success_url"].startswith("http://testserver/studio/?checkout=success")
     assert "{CHECKOUT_SESSION_ID}" in sent["success_url"]
-    assert sent["cancel_url"] == "http://localhost:8000/studio/?checkout=cancelled"
+    assert sent["cancel_url"] == "http://testserver/studio/?checkout=cancelled"
 
     waiting = await client.get(f"/api/credits/checkout/{session_id}", headers=account.headers)
     assert waiting.json()["status"] == "waiting"
