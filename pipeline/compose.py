@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.media.encode import STAGE as ENCODE_STAGE
-from pipeline.media.encode import EncodeSettings, encode_audio, encode_frames, lower_priority, mux
+from pipeline.media.encode import (
+    AssBurnIn,
+    EncodeSettings,
+    encode_audio,
+    encode_frames,
+    lower_priority,
+    mux,
+)
 from pipeline.picture.shot_pictures import ShotPictures
 from pipeline.picture.visuals import FilmFrames
 from pipeline.sound.clips import ClipStore
@@ -135,6 +142,7 @@ def compose_film(
     work_dir: Path | None = None,
     clips: ClipStore | None = None,
     pictures: ShotPictures | None = None,
+    captions: AssBurnIn | None = None,
 ) -> ComposeReport:
     """Mix and encode the film described by timeline into out_path (an MP4).
 
@@ -144,7 +152,8 @@ def compose_film(
     is left at out_path then). An error in the sound (e.g. an unreadable music file) stops
     the pictures too and is raised here. clips holds the samples of spoken clips whose audio
     is a stand-in (see pipeline.sound.clips). pictures, when given, replaces image shots' pictures
-    (neural lip-sync and animation, see pipeline.picture.shot_pictures).
+    (neural lip-sync and animation, see pipeline.picture.shot_pictures). captions, an ASS
+    file (pipeline.picture.shorts_captions), is drawn by libass as the frames are encoded.
     """
     with tempfile.TemporaryDirectory(prefix="compose-", dir=work_dir) as scratch:
         folder = Path(scratch)
@@ -171,6 +180,7 @@ def compose_film(
                 settings=settings,
                 progress=lambda _stage, fraction: report(fraction),
                 faststart=False,
+                burn_in=captions,
             )
             seconds[ENCODE_STAGE] = time.perf_counter() - started
             while sound.is_alive():

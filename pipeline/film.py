@@ -27,11 +27,12 @@ from pipeline.compose import compose_film
 from pipeline.errors import InputError
 from pipeline.film_request import FilmRequest, check_request
 from pipeline.languages import get_language
-from pipeline.media.encode import EncodeSettings
+from pipeline.media.encode import AssBurnIn, EncodeSettings
 from pipeline.media.images import MAX_IMAGE_PIXELS, inspect_image
 from pipeline.media.probe import MediaFacts, probe
 from pipeline.music.styles import canonical_style
 from pipeline.music.track import track_chunks
+from pipeline.picture import shorts_captions
 from pipeline.progress import OverallProgress, StageClock, TimedChunks
 from pipeline.report import report_record, script_warnings
 from pipeline.script import scenes
@@ -187,6 +188,7 @@ def _render(
             warnings.extend(f"Subtitles: {problem}" for problem in problems)
             (scratch / SRT_NAME).write_text(subtitles.to_srt(cues), encoding="utf-8")
             (scratch / VTT_NAME).write_text(subtitles.to_vtt(cues), encoding="utf-8")
+            captions = _shorts_captions(request, timeline, fmt, scratch)
             progress("subtitles", 1.0)
 
         settings = EncodeSettings(preset=request.preset, crf=request.crf)
@@ -199,12 +201,13 @@ def _render(
             fmt,
             scratch / VIDEO_NAME,
             seed=request.seed,
-            burn_in=cues if request.burn_subtitles else (),
+            burn_in=cues if request.burned_captions == "subtitles" else (),
             settings=settings,
             progress=progress,
             work_dir=scratch,
             clips=clips,
             pictures=pictures,
+            captions=captions,
         )
     finally:
         clips.close()
@@ -256,6 +259,17 @@ def _render(
         settings=record["settings"],
         backends=record["backends"],
     )
+
+
+def _shorts_captions(
+    request: FilmRequest, timeline: Timeline, fmt: VideoFormat, scratch: Path
+) -> AssBurnIn | None:
+    """For captions="shorts": the karaoke ASS file (and its fonts) the encoder burns in."""
+    if request.burned_captions != "shorts":
+        return None
+    folder = scratch / "captions"
+    ass = shorts_captions.write_captions(timeline.speech, fmt.width, fmt.height, folder)
+    return AssBurnIn(folder, ass.name, shorts_captions.FONTS_FOLDER)
 
 
 def _speak(
