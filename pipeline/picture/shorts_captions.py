@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from pipeline.picture.fonts import family_name, font_file_for
 from pipeline.types import SpeechSpan
 
@@ -75,16 +77,17 @@ class CaptionGroup:
 
 
 def spoken_words(span: SpeechSpan) -> list[CaptionWord]:
-    """A sentence's words with their spoken times: the TTS's where known, else estimated in
-    proportion to the characters before them; never running backwards."""
+    """A sentence's words with their spoken times: the TTS's where known, else interpolated
+    by character position between the known ones; never running backwards."""
     text = span.sentence.text
     duration = max(0.0, span.end_s - span.start_s)
     known = dict(span.word_starts)
+    anchors = sorted({0: 0.0, **known, len(text): duration}.items())
     matches = list(re.finditer(r"\S+", text))
     starts: list[float] = []
     for match in matches:
         offset = match.start()
-        estimate = duration * offset / max(1, len(text))
+        estimate = float(np.interp(offset, [a for a, _ in anchors], [t for _, t in anchors]))
         time = span.start_s + known.get(offset, estimate)
         starts.append(max(time, starts[-1] if starts else span.start_s))
     ends = [*starts[1:], span.end_s]
