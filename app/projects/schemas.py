@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.schemas import LanguageCode, SpokenText
 from db.enums import JobStatus, ProjectStatus, Voice
-from pipeline.vocabulary import Aspect, Resolution
+from pipeline.vocabulary import Aspect, Captions, Resolution
 
 MAX_SCRIPT_CHARS = 100_000
 MAX_IMAGES = 20
@@ -43,6 +43,12 @@ class FilmSettings(BaseModel):
     language: LanguageCode = "en"
     aspect: Aspect = "16:9"
     resolution: Resolution = "720p"
+    captions: Captions = Field(
+        default="none",
+        description="Text burned into the picture: none (the SRT/WebVTT files only), "
+        "subtitles (two-line cues) or shorts (one to three large words at a time, the spoken "
+        "word highlighted, for 9:16 shorts).",
+    )
 
     @field_validator("images")
     @classmethod
@@ -116,6 +122,7 @@ class ProjectResponse(BaseModel):
     language: str
     aspect: str
     resolution: str
+    captions: str
     error: str | None
     job_id: uuid.UUID | None
     job_status: JobStatus | None

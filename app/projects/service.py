@@ -52,6 +52,7 @@ async def create(
             language=request.language,
             aspect=request.aspect,
             resolution=request.resolution,
+            captions=request.captions,
             status=ProjectStatus.PENDING,
         ),
     )
@@ -137,6 +138,7 @@ async def get(
         language=project.language,
         aspect=project.aspect,
         resolution=project.resolution,
+        captions=project.captions,
         error=project.error,
         job_id=job.id if job else None,
         job_status=job.status if job else None,

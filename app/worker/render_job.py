@@ -48,6 +48,7 @@ class RenderWork:
             music_track=track,
             aspect=project.aspect,
             resolution=project.resolution,
+            captions=project.captions,
         )
 
     def run(

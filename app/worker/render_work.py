@@ -41,6 +41,7 @@ class RenderInputs:
     aspect: str
     resolution: str
     size: tuple[int, int] | None = None
+    captions: str = "none"
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ def render_project(
         seed=seed_for(inputs.job_id),
         size=inputs.size,
         backends=backends or BackendChoice(),
+        captions=inputs.captions,
     )
     result = render_film(request, folder / "out", progress)
     prefix = output_prefix(inputs.project_id, inputs.job_id)

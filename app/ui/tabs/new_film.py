@@ -24,7 +24,7 @@ from db.enums import Voice
 from pipeline.errors import InputError
 from pipeline.languages import SUPPORTED_LANGUAGES
 from pipeline.speech.tts import LANGUAGES
-from pipeline.vocabulary import Aspect, Resolution
+from pipeline.vocabulary import Aspect, Captions, Resolution
 
 FIELD_LABELS = {
     "title": "Title",
@@ -36,9 +36,15 @@ FIELD_LABELS = {
     "language": "Narration language",
     "aspect": "Aspect ratio",
     "resolution": "Resolution",
+    "captions": "Captions",
 }
 ASPECT_NAMES = {"16:9": "16:9 landscape", "9:16": "9:16 vertical", "1:1": "1:1 square"}
 RESOLUTION_NAMES = {"360p": "360p draft", "720p": "720p HD", "1080p": "1080p Full HD"}
+CAPTION_NAMES = {
+    "none": "No captions",
+    "subtitles": "Subtitles",
+    "shorts": "Shorts captions (word by word)",
+}
 IMAGE_TYPES = [".png", ".jpg", ".jpeg", ".webp"]
 MIN_MINUTES = 1
 SCRIPT_PLACEHOLDER = (
@@ -135,6 +141,14 @@ class NewFilmTab:
                     choices=[(RESOLUTION_NAMES.get(r, r), r) for r in get_args(Resolution)],
                     value=_default("resolution"),
                 )
+                with gr.Accordion("Advanced", open=False):
+                    self.captions = gr.Radio(
+                        label="Captions",
+                        choices=[(CAPTION_NAMES.get(c, c), c) for c in get_args(Captions)],
+                        value=_default("captions"),
+                        info="Burned into the picture. Shorts captions show one to three large "
+                        "words at a time and highlight the spoken word (best in 9:16).",
+                    )
                 gr.HTML(
                     section_title(
                         "Music",
@@ -282,6 +296,7 @@ class NewFilmTab:
         language: str,
         aspect: str,
         resolution: str,
+        captions: str,
         request: gr.Request,
     ) -> tuple[str, uuid.UUID | None]:
         """Create the project and queue its film, exactly as POST /api/projects/create does."""
@@ -298,6 +313,7 @@ class NewFilmTab:
                         "language": language,
                         "aspect": aspect,
                         "resolution": resolution,
+                        "captions": captions,
                     }
                 )
                 created = await projects.create(signed.session, signed.user, body)
