@@ -118,5 +118,6 @@ def render_project(
             "height": result.facts.video.height if result.facts.video else None,
             "size_bytes": result.video.stat().st_size,
             "backends": result.backends,
+            "captions": result.settings.get("captions"),
         },
     )
