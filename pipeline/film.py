@@ -192,7 +192,8 @@ def _render(
             progress("subtitles", 1.0)
 
         settings = EncodeSettings(preset=request.preset, crf=request.crf)
-        music_timer = TimedChunks(_music_source(request, timeline.duration_s, stages))
+        with clock.stage("music"):  # loading a soundfont or model happens here, before compose
+            music_timer = TimedChunks(_music_source(request, timeline.duration_s, stages))
         pictures = stages.shot_pictures(timeline, spoken, fmt, request.seed, clips)
         report = compose_film(
             timeline,
@@ -213,7 +214,7 @@ def _render(
         clips.close()
     clock.seconds.update(report.seconds)
     # Music is synthesised (or decoded) while the mix reads it: count it as its own stage.
-    clock.seconds["music"] = music_timer.seconds
+    clock.seconds["music"] += music_timer.seconds
     clock.seconds["mix"] = max(0.0, clock.seconds["mix"] - music_timer.seconds)
     if report.mix.max_reduction_db > LIMITER_WARNING_DB:
         warnings.append(
