@@ -2,8 +2,10 @@
 
 A style's arrangement (pipeline.music.arrangements) is turned into note events in time
 order, bar by bar, and a TinySoundFont synthesiser renders the samples between events. The
-soundfont is read once per process and cloned per film (a clone shares the samples and has
-its own voices), so every film starts from the same state.
+soundfont is read once per process, cut down to the styles' instruments
+(pipeline.music.soundfont_subset: about 67 MB of samples in memory for Fluid R3 instead of
+285 MB), and cloned per film (a clone shares the samples and has its own voices), so every
+film starts from the same state.
 
 Why it is chunk-invariant and click-free: the synthesiser always renders the same stretches
 of samples, cut only at the note events (on their exact sample) and at a fixed grid of
@@ -21,7 +23,9 @@ fades in and out like the wavetable styles and is soft-clipped the same way.
 from __future__ import annotations
 
 import heapq
+import logging
 import math
+import struct
 import threading
 from collections.abc import Iterator
 from functools import cache
@@ -34,6 +38,7 @@ import numpy.typing as npt
 from pipeline.errors import BackendUnavailableError
 from pipeline.media.loudness import LoudnessMeter
 from pipeline.music.arrangements import ARRANGEMENTS, Arrangement
+from pipeline.music.soundfont_subset import subset_soundfont
 from pipeline.music.styles import DEFAULT_CHUNK_S, FADE_IN_S, FADE_OUT_S
 from pipeline.music.synth import fade_gain
 from pipeline.types import AudioArray
@@ -48,7 +53,11 @@ RENDER_BLOCK = 4096
 """Samples per synthesiser call at most; blocks are counted from the film's start."""
 MAX_VOICES = 128
 """Voices the synthesiser may sound at once (older ones are cut beyond that)."""
+DRUM_BANK = 128
+"""The soundfont bank of General MIDI drum kits."""
 _CHANNELS = 2
+
+logger = logging.getLogger(__name__)
 
 _LOAD_LOCK = threading.Lock()
 
@@ -73,11 +82,25 @@ def load_soundfont(path: Path) -> Any:
         return _load_cached(path.resolve())
 
 
+def style_presets() -> set[tuple[int, int]]:
+    """The (bank, program) of every instrument the styles play (drums: bank 128)."""
+    return {
+        (DRUM_BANK if part.drums else 0, part.program)
+        for arrange in ARRANGEMENTS.values()
+        for part in arrange(0).parts
+    }
+
+
 @cache
 def _load_cached(path: Path) -> Any:
     native = _tinysoundfont()
     try:
-        return native.SoundFont(str(path))
+        data = path.read_bytes()
+        try:
+            data = subset_soundfont(data, style_presets())
+        except (BackendUnavailableError, KeyError, IndexError, struct.error) as error:
+            logger.warning("Soundfont %s is loaded whole: it cannot be cut down (%s).", path, error)
+        return native.SoundFont(data)
     except (RuntimeError, OSError, ValueError) as error:
         raise BackendUnavailableError(
             f"The soundfont {path} cannot be read ({error}); install a General MIDI soundfont."
@@ -91,7 +114,7 @@ def _synth(loaded: Any, arrangement: Arrangement, sample_rate: int) -> Any:
     synth.set_output(native.OutputMode.StereoInterleaved, sample_rate, 0.0)
     synth.set_max_voices(MAX_VOICES)
     for part in arrangement.parts:
-        synth.channel_set_bank(part.channel, 128 if part.drums else 0)
+        synth.channel_set_bank(part.channel, DRUM_BANK if part.drums else 0)
         synth.channel_set_preset_number(part.channel, part.program, part.drums)
         synth.channel_set_volume(part.channel, part.volume)
         synth.channel_set_pan(part.channel, part.pan)
