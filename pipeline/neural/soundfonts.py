@@ -37,8 +37,8 @@ MUSESCORE_GENERAL_LITE = SoundFontSpec(
     licence_note=(
         "MuseScore_General by S. Christian Collins, built on Fluid (R3) GM (MIT, Frank Wen) "
         "and its mono version (MIT, Michael Cowgill); drumline samples CC0, grand piano "
-        "public domain. Ogg Vorbis compressed (SF3): decoded once per process (about 4 s, "
-        "about 490 MB of samples in memory)."
+        "public domain. Ogg Vorbis compressed (SF3): decoded once per process (the styles' "
+        "instruments: about 290 MB of samples in memory)."
     ),
 )
 FLUID_R3_GM = SoundFontSpec(
@@ -52,9 +52,10 @@ FLUID_R3_GM = SoundFontSpec(
 )
 
 SOUNDFONTS: tuple[SoundFontSpec, ...] = (FLUID_R3_GM, MUSESCORE_GENERAL_LITE)
-"""Looked for in this order. Fluid R3 first where both are installed: it loads in under a
-second and holds about 285 MB of samples in memory, where MuseScore_General_Lite (SF3, the
-small download CI installs) takes about 4 s to decode and holds about 490 MB."""
+"""Looked for in this order. Fluid R3 first where both are installed: cut down to the styles'
+instruments it loads in about a second and holds about 67 MB of samples in memory, where
+MuseScore_General_Lite (SF3, the small download CI installs) takes a few seconds to decode
+and holds about 290 MB."""
 
 
 def installed_soundfont() -> SoundFontSpec | None:
