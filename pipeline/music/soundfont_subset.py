@@ -36,35 +36,36 @@ _SIZES = {
 @dataclass
 class _Riff:
     info: bytes
-    smpl: bytes
+    smpl: memoryview
     tables: dict[str, list[bytes]]
 
 
-def _chunks(data: bytes) -> dict[str, bytes]:
-    found: dict[str, bytes] = {}
+def _chunks(data: memoryview) -> dict[str, memoryview]:
+    """The chunks in data by id (LIST chunks as LIST + their type), as views (no copies)."""
+    found: dict[str, memoryview] = {}
     position = 0
     while position + 8 <= len(data):
-        kind = data[position : position + 4].decode("latin-1")
+        kind = bytes(data[position : position + 4]).decode("latin-1")
         size = struct.unpack_from("<I", data, position + 4)[0]
         body = data[position + 8 : position + 8 + size]
-        key = kind + body[:4].decode("latin-1") if kind == "LIST" else kind
+        key = kind + bytes(body[:4]).decode("latin-1") if kind == "LIST" else kind
         found[key] = body[4:] if kind == "LIST" else body
         position += 8 + size
-        if size & 1 and not data[position : position + 4].isalpha():
+        if size & 1 and not bytes(data[position : position + 4]).isalpha():
             position += 1  # the pad byte RIFF asks for (some SF3 files leave it out)
     return found
 
 
-def _parse(data: bytes) -> _Riff:
-    if data[:4] != b"RIFF" or data[8:12] != b"sfbk":
+def _parse(data: memoryview) -> _Riff:
+    if bytes(data[:4]) != b"RIFF" or bytes(data[8:12]) != b"sfbk":
         raise BackendUnavailableError("The soundfont is not a SoundFont 2 (RIFF sfbk) file.")
     top = _chunks(data[12:])
     sdta, pdta = _chunks(top["LISTsdta"]), _chunks(top["LISTpdta"])
     tables = {}
     for name, size in _SIZES.items():
         body = pdta[name]
-        tables[name] = [body[i : i + size] for i in range(0, len(body), size)]
-    return _Riff(top["LISTINFO"], sdta["smpl"], tables)
+        tables[name] = [bytes(body[i : i + size]) for i in range(0, len(body), size)]
+    return _Riff(bytes(top["LISTINFO"]), sdta["smpl"], tables)
 
 
 def _u16(record: bytes, offset: int) -> int:
@@ -124,7 +125,7 @@ def _referenced(gens: list[bytes], operator: int) -> set[int]:
 
 def subset_soundfont(data: bytes, presets: Iterable[tuple[int, int]]) -> bytes:
     """The soundfont in data keeping only the (bank, program) presets given."""
-    riff = _parse(data)
+    riff = _parse(memoryview(data))
     tables = riff.tables
     wanted = set(presets)
     keep_presets = [
@@ -153,10 +154,11 @@ def subset_soundfont(data: bytes, presets: Iterable[tuple[int, int]]) -> bytes:
 
 
 def _samples(
-    smpl: bytes, samples: list[bytes], order: list[int], new_index: dict[int, int]
-) -> tuple[bytes, list[bytes]]:
-    """The kept samples' data, packed, and their headers with offsets and links remapped."""
-    parts: list[bytes] = []
+    smpl: memoryview, samples: list[bytes], order: list[int], new_index: dict[int, int]
+) -> tuple[list[bytes | memoryview], list[bytes]]:
+    """The kept samples' data (pieces, an even number of bytes in all) and their headers
+    with offsets and links remapped."""
+    parts: list[bytes | memoryview] = []
     headers: list[bytes] = []
     written = 0
     for old in order:
@@ -171,28 +173,34 @@ def _samples(
             written += len(blob)
         else:  # 16-bit frames; loops absolute
             blob = smpl[2 * start : 2 * (end + GUARD_POINTS)]  # with the file's guard points
-            blob += bytes(2 * (end + GUARD_POINTS - start) - len(blob))
+            short = 2 * (end + GUARD_POINTS - start) - len(blob)
             new_start = written // 2
             new_end = new_start + (end - start)
             loops = (loop_start - start + new_start, loop_end - start + new_start)
-            parts.append(blob)
-            written += len(blob)
+            parts.extend([blob, bytes(short)])
+            written += len(blob) + short
         link = _u16(header, 42)
         new_link = new_index.get(link, 0)
         packed = struct.pack("<IIII", new_start, new_end, *loops)
         header = header[:20] + packed + header[36:42] + struct.pack("<H", new_link) + header[44:]
         headers.append(header)
     headers.append(samples[-1])
-    packed = b"".join(parts)
-    return packed + bytes(len(packed) & 1), headers  # even: no chunk needs a pad byte
+    parts.append(bytes(written & 1))  # even: no chunk needs a pad byte
+    return parts, headers
 
 
-def _chunk(kind: bytes, body: bytes) -> bytes:
-    return kind + struct.pack("<I", len(body)) + body + bytes(len(body) & 1)
+def _header(kind: bytes, size: int) -> bytes:
+    return kind + struct.pack("<I", size)
 
 
-def _write(info: bytes, smpl: bytes, pdta: dict[str, list[bytes]]) -> bytes:
-    sdta = _chunk(b"LIST", b"sdta" + _chunk(b"smpl", smpl))
-    tables = b"".join(_chunk(name.encode(), b"".join(rows)) for name, rows in pdta.items())
-    body = b"sfbk" + _chunk(b"LIST", b"INFO" + info) + sdta + _chunk(b"LIST", b"pdta" + tables)
-    return b"RIFF" + struct.pack("<I", len(body)) + body
+def _write(info: bytes, smpl: list[bytes | memoryview], pdta: dict[str, list[bytes]]) -> bytes:
+    """The RIFF file, joined once (the sample data is the bulk of it)."""
+    smpl_size = sum(len(part) for part in smpl)
+    sdta = [_header(b"LIST", 4 + 8 + smpl_size), b"sdta", _header(b"smpl", smpl_size), *smpl]
+    tables = b"".join(
+        _header(name.encode(), sum(map(len, rows))) + b"".join(rows) for name, rows in pdta.items()
+    )
+    info_chunk = _header(b"LIST", 4 + len(info)) + b"INFO" + info
+    pdta_chunk = _header(b"LIST", 4 + len(tables)) + b"pdta" + tables
+    size = 4 + len(info_chunk) + sum(len(piece) for piece in sdta) + len(pdta_chunk)
+    return b"".join([_header(b"RIFF", size), b"sfbk", info_chunk, *sdta, pdta_chunk])
