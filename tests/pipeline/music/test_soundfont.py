@@ -21,6 +21,7 @@ from pipeline.music.soundfont import (
     TARGET_LUFS,
     _stream,
     _synth,
+    load_soundfont,
     soundfont_chunks,
     style_presets,
 )
@@ -90,6 +91,7 @@ def test_level_matches_the_wavetable_styles(style: str) -> None:
 
 
 def test_memory_stays_flat_for_a_long_film() -> None:
+    load_soundfont(_font())  # read once per process, whatever the film's length
     tracemalloc.start()
     count = sum(
         len(chunk)
