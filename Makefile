@@ -6,17 +6,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NOTEBOOK_METRICS := $(CURDIR)/notebooks/metrics
+# The packages pyproject.toml's [tool.filmstudio] no-deps lists, shell-quoted.
+NO_DEPS := import tomllib, shlex; print(*map(shlex.quote, tomllib.load(open('pyproject.toml', 'rb'))['tool']['filmstudio']['no-deps']))
+SOUNDFONT := /usr/share/sounds/sf3/MuseScore_General_Lite.sf3
 
-.PHONY: serve test lint install browser
+.PHONY: serve test lint install browser soundfont
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev,neural]"
+	$(BIN)/pip install --quiet --no-deps $$($(BIN)/python -c "$(NO_DEPS)")
 	$(BIN)/filmstudio models download 'mediapipe-*'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) soundfont
 
 serve: $(STAMP)
 	$(BIN)/filmstudio serve
@@ -33,8 +37,15 @@ browser:
 	test -x /usr/bin/chromium || (apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium)
 
+# The music styles play through Debian's small General MIDI soundfont (MIT, 40 MB) where apt
+# is available; without it they use the wavetable synthesiser.
+soundfont:
+	test -f $(SOUNDFONT) || ! command -v apt-get >/dev/null || (apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		musescore-general-soundfont-small)
+
 # The notebooks run first, at CI sizes, so tests/notebooks can check the metrics they record.
-test: lint browser
+test: lint browser soundfont
 	rm -rf $(NOTEBOOK_METRICS)
 	CI=1 NOTEBOOK_METRICS_DIR=$(NOTEBOOK_METRICS) $(BIN)/pytest --nbval-lax --nbval-current-env notebooks/
 	NOTEBOOK_METRICS_DIR=$(NOTEBOOK_METRICS) $(BIN)/pytest

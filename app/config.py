@@ -123,6 +123,9 @@ class Settings(BaseSettings):
     """auto: Wav2Lip when its weights are in MODEL_DIR, no lip-sync otherwise."""
     lipsync_detect_every: int = Field(default=3, ge=1, le=30)
     """Frames between face detections when lip-syncing a video (more: faster, laggier boxes)."""
+    music_soundfont: str = "auto"
+    """The music styles' instruments: auto (an installed General MIDI soundfont, else the
+    wavetable synthesiser), none (always the wavetable) or the path of an .sf2/.sf3 file."""
     video_model: Literal["svd-img2vid-xt", "svd-img2vid"] = "svd-img2vid-xt"
     video_steps: int = Field(default=25, ge=1, le=100)
     """Denoising steps per image-to-video clip (fewer: faster, rougher)."""
@@ -178,6 +181,7 @@ class Settings(BaseSettings):
     @field_validator(
         "tts_backend",
         "music_backend",
+        "music_soundfont",
         "video_backend",
         "lipsync_backend",
         "video_model",

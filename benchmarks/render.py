@@ -2,6 +2,8 @@
 
     python -m benchmarks.render                      # 1 and 10 minutes at 720p and 1080p
     python -m benchmarks.render --minutes 1 --resolutions 720p --repeat 3
+    python -m benchmarks.render --minutes 1 --resolutions 720p --soundfonts auto none
+    python -m benchmarks.render --minutes 1 --resolutions 720p --captions shorts
 
 For each film length and resolution it renders a real film (a generated script sized to the
 length, eight 1920x1280 photos, two character images, cinematic music, x264 veryfast CRF 23)
@@ -11,6 +13,8 @@ encoding the same number of ready-made raw frames of the same film held in memor
 FLOOR_MEMORY_BYTES of them, cycled for longer films). It prints a Markdown table with wall
 seconds per stage, x real time, peak RSS (render process and its ffmpeg), file size, floor
 seconds and the render / floor ratio; with --repeat, the min and median of repeats.
+--soundfonts renders each configuration once per choice (auto: the installed General MIDI
+soundfont, none: the wavetable synthesiser); --captions burns captions in (shorts: libass).
 """
 
 from __future__ import annotations
@@ -215,6 +219,7 @@ class ChildMemory(threading.Thread):
 
 def run_render(config: dict[str, Any]) -> dict[str, Any]:
     """Child process: render one film and report its numbers."""
+    from pipeline.backends import BackendChoice
     from pipeline.film import render_film
     from pipeline.film_request import FilmRequest
 
@@ -226,6 +231,8 @@ def run_render(config: dict[str, Any]) -> dict[str, Any]:
         duration_s=config["minutes"] * SECONDS_PER_MINUTE,
         music=MusicChoice.named("cinematic"),
         resolution=config["resolution"],
+        captions=config["captions"],
+        backends=BackendChoice(soundfont=config["soundfont"]),
     )
     children = ChildMemory()
     children.start()
@@ -246,6 +253,7 @@ def run_render(config: dict[str, Any]) -> dict[str, Any]:
         "ffmpeg_rss_mb": ffmpeg_mb,
         "lufs": result.mix.integrated_lufs,
         "dbtp": result.mix.true_peak_dbtp,
+        "instruments": result.backends.get("music_instruments"),
     }
 
 
@@ -291,7 +299,13 @@ def _child(mode: str, config: dict[str, Any]) -> dict[str, Any]:
 
 
 def bench(
-    minutes: float, resolution: str, repeat: int, folder: Path, images: list[Path]
+    minutes: float,
+    resolution: str,
+    repeat: int,
+    folder: Path,
+    images: list[Path],
+    soundfont: str = "auto",
+    captions: str = "none",
 ) -> dict[str, Any]:
     """Render and floor runs for one configuration; min/median over repeats."""
     script = folder / f"script-{minutes:g}.txt"
@@ -299,7 +313,7 @@ def bench(
         script.write_text(make_script(minutes), encoding="utf-8")
     renders, floors = [], []
     for run in range(repeat):
-        work = folder / f"{minutes:g}min-{resolution}-{run}"
+        work = folder / f"{minutes:g}min-{resolution}-{soundfont}-{run}"
         work.mkdir(parents=True, exist_ok=True)
         config = {
             "work": str(work),
@@ -307,6 +321,8 @@ def bench(
             "images": [str(path) for path in images],
             "minutes": minutes,
             "resolution": resolution,
+            "soundfont": soundfont,
+            "captions": captions,
         }
         renders.append(_child("render", config))
         floors.append(_child("floor", config))
@@ -315,7 +331,13 @@ def bench(
             f"floor {floors[-1]['floor_s']:.1f} s",
             file=sys.stderr,
         )
-    return {"minutes": minutes, "resolution": resolution, "renders": renders, "floors": floors}
+    return {
+        "minutes": minutes,
+        "resolution": resolution,
+        "captions": captions,
+        "renders": renders,
+        "floors": floors,
+    }
 
 
 def _spread(values: list[float], digits: int = 1) -> str:
@@ -331,7 +353,7 @@ def _stage_sum(run: dict[str, Any], names: tuple[str, ...]) -> float:
 def table(results: list[dict[str, Any]]) -> str:
     """The Markdown table of all configurations (min / median when repeated)."""
     header = (
-        "| film | prep s | sound s (music + mix + AAC, alongside) | encode s | mux + report s | "
+        "| film | music | prep s | sound s (music + mix + AAC, alongside) | encode s | mux + report s | "
         "render s | x real time | floor s | render / floor | CPU s render / floor | "
         "peak RSS MB python / ffmpeg | file MB | LUFS / dBTP |"
     )
@@ -354,8 +376,12 @@ def table(results: list[dict[str, Any]]) -> str:
         rss = f"{max(r['rss_mb'] for r in renders):.0f} / {max(r['ffmpeg_rss_mb'] for r in renders):.0f}"
         size = statistics.median(run["size_bytes"] for run in renders) / 1e6
         loud = f"{renders[0]['lufs']:.1f} / {renders[0]['dbtp']:.1f}"
+        instruments = renders[0].get("instruments") or "-"
+        captioned = (
+            f", {item['captions']} captions" if item.get("captions", "none") != "none" else ""
+        )
         lines.append(
-            f"| {item['minutes']:g} min {item['resolution']} | {prep} | {sound} | {encode} | "
+            f"| {item['minutes']:g} min {item['resolution']}{captioned} | {instruments} | {prep} | {sound} | {encode} | "
             f"{tail} | {_spread(walls)} | {speed} | {_spread(floor)} | {_spread(ratio, 2)} | "
             f"{cpu:.1f} / {floor_cpu:.1f} | {rss} | {size:.1f} | {loud} |"
         )
@@ -370,6 +396,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, nargs="+", default=[1.0, 10.0])
     parser.add_argument("--resolutions", nargs="+", default=["720p", "1080p"])
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument(
+        "--soundfonts", nargs="+", default=["auto"], help="auto (installed soundfont), none, a path"
+    )
+    parser.add_argument("--captions", default="none", help="none, subtitles or shorts")
     parser.add_argument("--work", type=Path, default=None, help="keep inputs and films here")
     parser.add_argument("--json", type=Path, default=None, help="also write the raw numbers here")
     parser.add_argument("--render", help=argparse.SUPPRESS)
@@ -386,9 +416,10 @@ def main(argv: list[str] | None = None) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         images = make_inputs(folder)
         results = [
-            bench(minutes, resolution, args.repeat, folder, images)
+            bench(minutes, resolution, args.repeat, folder, images, soundfont, args.captions)
             for minutes in args.minutes
             for resolution in args.resolutions
+            for soundfont in args.soundfonts
         ]
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

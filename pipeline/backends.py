@@ -21,7 +21,7 @@ from typing import Any
 from pipeline.lipsync import select as lipsync_select
 from pipeline.lipsync.wav2lip import LipSyncOptions, Wav2LipModel
 from pipeline.music.musicgen import MusicGenSettings
-from pipeline.music.select import MusicMaker
+from pipeline.music.select import AUTO_SOUNDFONT, MusicMaker
 from pipeline.neural.fallback import BackendLog
 from pipeline.neural_shots import NeuralShotOptions, NeuralShots, ShotRecords
 from pipeline.picture.image_to_video import VideoSettings
@@ -73,6 +73,9 @@ class BackendChoice:
     """Registry name of the image-to-video model (svd-img2vid-xt or svd-img2vid)."""
     video_settings: VideoSettings = field(default_factory=VideoSettings)
     music_settings: MusicGenSettings = field(default_factory=MusicGenSettings)
+    soundfont: str = AUTO_SOUNDFONT
+    """The styles' instruments: "auto" (an installed General MIDI soundfont, else the
+    wavetable), "none" (the wavetable) or the path of an .sf2/.sf3 file."""
     lipsync_options: LipSyncOptions = field(
         default_factory=lambda: LipSyncOptions(detect_every=DETECT_EVERY_FRAMES)
     )
@@ -112,7 +115,8 @@ class StageBackends:
             choice.device,
             choice.music_settings,
             self.log,
-            choice.commercial_only,
+            commercial_only=choice.commercial_only,
+            soundfont=choice.soundfont,
         )
 
     def speak(
@@ -157,6 +161,7 @@ class StageBackends:
         return {
             "chosen": self.choice.chosen(),
             "used": dict(self.log.used),
+            "music_instruments": self.music.instruments,
             "model_dir": str(self.choice.model_dir) if self.choice.model_dir else None,
             "device": self.choice.device or "auto",
             "shots": list(self.records.shots),

@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.media.encode import STAGE as ENCODE_STAGE
-from pipeline.media.encode import EncodeSettings, encode_audio, encode_frames, lower_priority, mux
+from pipeline.media.encode import (
+    AssBurnIn,
+    EncodeSettings,
+    encode_audio,
+    encode_frames,
+    lower_priority,
+    mux,
+)
 from pipeline.picture.focus import Focus
 from pipeline.picture.shot_pictures import ShotPictures
 from pipeline.picture.visuals import FilmFrames
@@ -138,6 +145,7 @@ def compose_film(
     pictures: ShotPictures | None = None,
     focus: Mapping[Path, Focus] | None = None,
     badge_s: float = 0.0,
+    captions: AssBurnIn | None = None,
 ) -> ComposeReport:
     """Mix and encode the film described by timeline into out_path (an MP4).
 
@@ -149,7 +157,8 @@ def compose_film(
     is a stand-in (see pipeline.sound.clips). pictures, when given, replaces image shots' pictures
     (neural lip-sync and animation, see pipeline.picture.shot_pictures). focus holds each
     picture's face, which its Ken Burns move keeps in view. badge_s > 0 shows the
-    "AI-generated" badge over the first badge_s seconds.
+    "AI-generated" badge over the first badge_s seconds. captions, an ASS file
+    (pipeline.picture.shorts_captions), is drawn by libass as the frames are encoded.
     """
     with tempfile.TemporaryDirectory(prefix="compose-", dir=work_dir) as scratch:
         folder = Path(scratch)
@@ -184,6 +193,7 @@ def compose_film(
                 settings=settings,
                 progress=lambda _stage, fraction: report(fraction),
                 faststart=False,
+                burn_in=captions,
             )
             seconds[ENCODE_STAGE] = time.perf_counter() - started
             while sound.is_alive():

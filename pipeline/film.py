@@ -27,11 +27,12 @@ from pipeline.compose import compose_film
 from pipeline.errors import InputError
 from pipeline.film_request import FilmRequest, check_request
 from pipeline.languages import get_language
-from pipeline.media.encode import EncodeSettings
+from pipeline.media.encode import AssBurnIn, EncodeSettings
 from pipeline.media.images import MAX_IMAGE_PIXELS, inspect_image
 from pipeline.media.probe import MediaFacts, probe
 from pipeline.music.styles import canonical_style
 from pipeline.music.track import track_chunks
+from pipeline.picture import shorts_captions
 from pipeline.picture.badge import AI_LABEL_SECONDS
 from pipeline.picture.focus import Focus, find_focus
 from pipeline.progress import OverallProgress, StageClock, TimedChunks
@@ -193,10 +194,12 @@ def _render(
             warnings.extend(f"Subtitles: {problem}" for problem in problems)
             (scratch / SRT_NAME).write_text(subtitles.to_srt(cues), encoding="utf-8")
             (scratch / VTT_NAME).write_text(subtitles.to_vtt(cues), encoding="utf-8")
+            captions = _shorts_captions(request, timeline, fmt, scratch)
             progress("subtitles", 1.0)
 
         settings = EncodeSettings(preset=request.preset, crf=request.crf)
-        music_timer = TimedChunks(_music_source(request, timeline.duration_s, stages))
+        with clock.stage("music"):  # loading a soundfont or model happens here, before compose
+            music_timer = TimedChunks(_music_source(request, timeline.duration_s, stages))
         pictures = stages.shot_pictures(timeline, spoken, fmt, request.seed, clips)
         report = compose_film(
             timeline,
@@ -205,7 +208,7 @@ def _render(
             fmt,
             scratch / VIDEO_NAME,
             seed=request.seed,
-            burn_in=cues if request.burn_subtitles else (),
+            burn_in=cues if request.burned_captions == "subtitles" else (),
             settings=settings,
             progress=progress,
             work_dir=scratch,
@@ -213,12 +216,13 @@ def _render(
             pictures=pictures,
             focus=focus,
             badge_s=AI_LABEL_SECONDS if request.ai_label else 0.0,
+            captions=captions,
         )
     finally:
         clips.close()
     clock.seconds.update(report.seconds)
     # Music is synthesised (or decoded) while the mix reads it: count it as its own stage.
-    clock.seconds["music"] = music_timer.seconds
+    clock.seconds["music"] += music_timer.seconds
     clock.seconds["mix"] = max(0.0, clock.seconds["mix"] - music_timer.seconds)
     if report.mix.max_reduction_db > LIMITER_WARNING_DB:
         warnings.append(
@@ -264,6 +268,17 @@ def _render(
         settings=record["settings"],
         backends=record["backends"],
     )
+
+
+def _shorts_captions(
+    request: FilmRequest, timeline: Timeline, fmt: VideoFormat, scratch: Path
+) -> AssBurnIn | None:
+    """For captions="shorts": the karaoke ASS file (and its fonts) the encoder burns in."""
+    if request.burned_captions != "shorts":
+        return None
+    folder = scratch / "captions"
+    ass = shorts_captions.write_captions(timeline.speech, fmt.width, fmt.height, folder)
+    return AssBurnIn(folder, ass.name, shorts_captions.FONTS_FOLDER)
 
 
 def _speak(

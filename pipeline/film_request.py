@@ -14,6 +14,7 @@ from pipeline.music.choice import MusicChoice
 from pipeline.picture.formats import video_format
 from pipeline.speech import tts
 from pipeline.types import DEFAULT_FPS, VideoFormat
+from pipeline.vocabulary import CAPTIONS
 
 MAX_DURATION_S = 60 * 60.0
 """Longest film rendered (one hour)."""
@@ -47,6 +48,16 @@ class FilmRequest:
     """Free text describing the music, for a neural music backend (with the style)."""
     backends: BackendChoice = field(default_factory=BackendChoice)
     """Which backend each AI stage uses (CPU defaults unless chosen; see pipeline.backends)."""
+    captions: str | None = None
+    """Text burned into the picture: "none", "subtitles" or "shorts" (pipeline.vocabulary);
+    None follows burn_subtitles."""
+
+    @property
+    def burned_captions(self) -> str:
+        """The captions drawn on the picture: captions, else "subtitles" when burn_subtitles."""
+        if self.captions is not None:
+            return self.captions
+        return "subtitles" if self.burn_subtitles else "none"
 
 
 def check_request(request: FilmRequest) -> VideoFormat:
@@ -60,6 +71,10 @@ def check_request(request: FilmRequest) -> VideoFormat:
     tts.check_voice(request.voice)
     get_language(request.language)
     request.music.check()
+    if request.burned_captions not in CAPTIONS:
+        raise InputError(
+            f"Captions {request.captions!r} are not known; choose one of: {', '.join(CAPTIONS)}."
+        )
     if request.fps <= 0:
         raise InputError("The frame rate must be positive.")
     fmt = video_format(request.aspect, request.resolution, request.fps)

@@ -29,6 +29,12 @@ STYLE_ALIASES: dict[str, str] = {"sloka": "devotional"}
 NO_MUSIC = "none"
 """The music choice for a film without music."""
 
+Captions = Literal["none", "subtitles", "shorts"]
+CAPTIONS: tuple[str, ...] = get_args(Captions)
+"""Text burned into the picture: none (the .srt/.vtt files only), subtitles (two-line cues,
+as in the files) or shorts (one to three large words at a time, the spoken word lit)."""
+DEFAULT_CAPTIONS: Captions = "none"
+
 TtsBackend = Literal["espeak", "piper"]
 MusicBackend = Literal["procedural", "musicgen"]
 VideoBackend = Literal["kenburns", "svd"]

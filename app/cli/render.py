@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.cli import CommandError
-from pipeline.vocabulary import ASPECT_RATIOS, SHORT_SIDE_PX
+from pipeline.vocabulary import ASPECT_RATIOS, CAPTIONS, SHORT_SIDE_PX
 
 if TYPE_CHECKING:
     from pipeline.backends import BackendChoice
@@ -68,7 +68,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--seed", type=int, default=0, help="seed for music and camera moves")
     parser.add_argument(
-        "--burn-subtitles", action="store_true", help="also draw the subtitles onto the picture"
+        "--captions",
+        choices=CAPTIONS,
+        default=None,
+        help="text burned into the picture: none (default), subtitles (two-line cues) or "
+        "shorts (one to three large words at a time, the spoken word highlighted)",
+    )
+    parser.add_argument(
+        "--burn-subtitles", action="store_true", help="the same as --captions subtitles"
     )
     parser.add_argument(
         "--ai-label",
@@ -138,6 +145,7 @@ def run_render(args: argparse.Namespace) -> int:
         seed=args.seed,
         burn_subtitles=args.burn_subtitles,
         ai_label=args.ai_label,
+        captions=args.captions,
         preset=args.preset,
         crf=args.crf,
         size=args.size,

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.schemas import Count, LanguageCode, LineText, SpokenText
 from db.enums import JobStatus, ProjectStatus, Voice
-from pipeline.vocabulary import Aspect, Resolution
+from pipeline.vocabulary import Aspect, Captions, Resolution
 
 MAX_SCRIPT_CHARS = 100_000
 MAX_IMAGES = 20
@@ -47,6 +47,12 @@ class FilmSettings(BaseModel):
         default=False,
         description='Show a visible "AI-generated" badge over the film\'s first seconds and '
         "say so in its YouTube description.",
+    )
+    captions: Captions = Field(
+        default="none",
+        description="Text burned into the picture: none (the SRT/WebVTT files only), "
+        "subtitles (two-line cues) or shorts (one to three large words at a time, the spoken "
+        "word highlighted, for 9:16 shorts).",
     )
 
     @field_validator("images")
@@ -121,6 +127,7 @@ class ProjectResponse(BaseModel):
     language: str
     aspect: str
     resolution: str
+    captions: str
     error: str | None
     ai_label: bool = False
     likeness_revoked: bool = Field(

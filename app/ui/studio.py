@@ -113,6 +113,7 @@ class Studio:
                 new_film.aspect,
                 new_film.resolution,
                 new_film.ai_label,
+                new_film.captions,
             ],
             outputs=[new_film.notice, new_film.created],
             preprocess=False,  # raw values: CreateProjectRequest and the service judge them

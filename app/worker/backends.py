@@ -20,6 +20,7 @@ def backend_choice(settings: Settings) -> BackendChoice:
         model_dir=settings.resolved_model_dir,
         device=None if settings.neural_device == "auto" else settings.neural_device,
         video_model=settings.video_model,
+        soundfont=settings.music_soundfont,
         video_settings=replace(VideoSettings(), steps=settings.video_steps),
         lipsync_options=LipSyncOptions(detect_every=settings.lipsync_detect_every),
         commercial_only=settings.commercial_only,

@@ -56,6 +56,7 @@ class RenderWork:
             aspect=project.aspect,
             resolution=project.resolution,
             ai_label=project.ai_label,
+            captions=project.captions,
         )
 
     def run(

@@ -44,6 +44,7 @@ class RenderInputs:
     size: tuple[int, int] | None = None
     ai_label: bool = False
     """Draw the visible "AI-generated" badge over the film's first seconds."""
+    captions: str = "none"
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def render_project(
         size=inputs.size,
         ai_label=inputs.ai_label,
         backends=backends or BackendChoice(),
+        captions=inputs.captions,
     )
     result = render_film(request, folder / "out", progress)
     provenance: dict[str, Any] = {"signed": False}
@@ -127,5 +129,6 @@ def render_project(
             "size_bytes": result.video.stat().st_size,
             "backends": result.backends,
             "provenance": provenance,
+            "captions": result.settings.get("captions"),
         },
     )

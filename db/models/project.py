@@ -40,6 +40,8 @@ class Project(Base):
     language: Mapped[str] = mapped_column(String(16), default="en")
     aspect: Mapped[str] = mapped_column(String(8), default="16:9")
     resolution: Mapped[str] = mapped_column(String(8), default="720p")
+    captions: Mapped[str] = mapped_column(String(16), default="none", server_default="none")
+    """Text burned into the film: none, subtitles or shorts (pipeline.vocabulary.CAPTIONS)."""
     error: Mapped[str | None] = mapped_column(Text)
     ai_label: Mapped[bool] = mapped_column(default=False, server_default="false")
     """Show the visible "AI-generated" badge in the film and say so in its YouTube description."""

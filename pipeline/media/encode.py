@@ -60,6 +60,21 @@ DrawFrame = Callable[[int, FrameBuffer], None]
 
 
 @dataclass(frozen=True)
+class AssBurnIn:
+    """An ASS subtitle file that ffmpeg's `ass` filter (libass) draws onto the frames before
+    they are encoded; fonts_folder holds the fonts it names. Both are named relative to
+    folder, where ffmpeg then runs (no filter-argument escaping of arbitrary paths)."""
+
+    folder: Path
+    ass_name: str
+    fonts_folder: str
+
+    def filter(self) -> str:
+        """The -vf filter that draws it (the frames stay yuv420p, BT.709, TV range)."""
+        return f"ass=filename={self.ass_name}:fontsdir={self.fonts_folder}"
+
+
+@dataclass(frozen=True)
 class EncodeSettings:
     """x264 and AAC settings."""
 
@@ -123,8 +138,10 @@ def ffmpeg_command(
     settings: EncodeSettings,
     audio_sample_rate: int = FILM_SAMPLE_RATE_HZ,
     faststart: bool = True,
+    burn_in: AssBurnIn | None = None,
 ) -> list[str]:
-    """The ffmpeg arguments that read raw frames on stdin (and raw f32le stereo audio)."""
+    """The ffmpeg arguments that read raw frames on stdin (and raw f32le stereo audio);
+    with burn_in, ffmpeg must run in burn_in.folder (see encode_frames)."""
     colour = ["-color_range", "tv", "-colorspace", "bt709"]
     colour += ["-color_primaries", "bt709", "-color_trc", "bt709"]
     command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
@@ -136,6 +153,8 @@ def ffmpeg_command(
     command += ["-map", "0:v:0"]
     if audio_path is not None:
         command += ["-map", "1:a:0"]
+    if burn_in is not None:
+        command += ["-vf", burn_in.filter()]
     gop = max(1, round(settings.gop_s * fmt.fps))
     command += _video_options(settings, gop)
     command += ["-flags", "+cgop", "-r", str(fmt.fps), "-fps_mode", "cfr", *colour]
@@ -217,17 +236,27 @@ def encode_frames(
     settings: EncodeSettings | None = None,
     progress: ProgressCallback = no_progress,
     faststart: bool = True,
+    burn_in: AssBurnIn | None = None,
 ) -> None:
     """Encode total_frames frames from draw(index, buffer) (and raw audio) into an MP4.
 
-    progress(STAGE, fraction) may raise to cancel: ffmpeg is stopped, the exception
-    propagates, and out_path is removed.
+    burn_in, when given, is drawn onto every frame by libass inside ffmpeg. progress(STAGE,
+    fraction) may raise to cancel: ffmpeg is stopped, the exception propagates, and
+    out_path is removed.
     """
     settings = settings or EncodeSettings()
-    command = ffmpeg_command(fmt, out_path, audio_path, settings, faststart=faststart)
+    out_path = out_path.resolve()
+    audio_path = audio_path.resolve() if audio_path is not None else None
+    command = ffmpeg_command(
+        fmt, out_path, audio_path, settings, faststart=faststart, burn_in=burn_in
+    )
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            cwd=burn_in.folder if burn_in is not None else None,
         )
         try:
             _feed(process, draw, total_frames, fmt, progress)

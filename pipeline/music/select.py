@@ -1,4 +1,10 @@
-"""Which music plays: MusicGen (style plus prompt) when chosen and present, else the styles."""
+"""Which music plays: MusicGen (style plus prompt) when chosen and present, else the styles.
+
+The styles play through a General MIDI soundfont (pipeline.music.soundfont) when one is
+installed or named, else through the wavetable synthesiser (pipeline.music.styles). A named
+soundfont that is missing or unreadable falls back to the wavetable with one warning; with
+"auto" and none installed the wavetable plays without one. `instruments` says which played.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,13 @@ from pathlib import Path
 
 from pipeline.errors import BackendUnavailableError
 from pipeline.music import musicgen, styles
+from pipeline.music.arrangements import ARRANGEMENTS
 from pipeline.music.musicgen import MusicGenSettings
+from pipeline.music.soundfont import soundfont_chunks
 from pipeline.neural.fallback import BackendLog, missing_weights, no_model_dir
 from pipeline.neural.licences import is_refused, refusal
 from pipeline.neural.registry import MUSICGEN_SMALL
+from pipeline.neural.soundfonts import installed_soundfont
 from pipeline.types import AudioArray
 from pipeline.vocabulary import MusicBackend
 
@@ -18,6 +27,13 @@ STAGE = "music"
 PROCEDURAL = "procedural"
 """The default music backend's name in render.json."""
 _DOWNLOAD = "`filmstudio models download musicgen-small` fetches it"
+AUTO_SOUNDFONT = "auto"
+"""Soundfont choice: the first known General MIDI soundfont installed, else the wavetable."""
+NO_SOUNDFONT = "none"
+"""Soundfont choice: always the wavetable synthesiser."""
+WAVETABLE = "wavetable"
+"""`instruments` when the wavetable synthesiser played the style."""
+SOUNDFONT_PREFIX = "soundfont:"
 
 
 class MusicMaker:
@@ -31,9 +47,13 @@ class MusicMaker:
         settings: MusicGenSettings,
         log: BackendLog,
         commercial_only: bool = False,
+        soundfont: str = AUTO_SOUNDFONT,
     ) -> None:
         self.backend = backend
         self.commercial_only = commercial_only
+        self.soundfont = soundfont
+        self.instruments: str | None = None
+        """What played a procedural style: "soundfont:<file name>" or "wavetable"."""
         self.model_dir = model_dir
         self.device = device
         self.settings = settings
@@ -72,7 +92,40 @@ class MusicMaker:
                 self.log.use(STAGE, f"musicgen:{folder.name}")
                 return chunks
         self.log.use(STAGE, PROCEDURAL)
+        return self.style_chunks(style, duration_s, sample_rate, seed, chunk_s)
+
+    def style_chunks(
+        self, style: str, duration_s: float, sample_rate: int, seed: int, chunk_s: float
+    ) -> Iterator[AudioArray]:
+        """A catalogue style through the soundfont when there is one, else the wavetable."""
+        key = styles.canonical_style(style)
+        path = self._soundfont_path() if key in ARRANGEMENTS else None
+        if path is not None:
+            try:
+                chunks = soundfont_chunks(path, key, duration_s, sample_rate, seed, chunk_s)
+            except BackendUnavailableError as error:
+                self.log.warn(f"Music: {error} The wavetable instruments play instead.")
+            else:
+                self.instruments = SOUNDFONT_PREFIX + path.name
+                return chunks
+        self.instruments = WAVETABLE
         return styles.music_chunks(style, duration_s, sample_rate, seed, chunk_s)
+
+    def _soundfont_path(self) -> Path | None:
+        choice = self.soundfont.strip()
+        if choice.lower() == NO_SOUNDFONT:
+            return None
+        if not choice or choice.lower() == AUTO_SOUNDFONT:
+            spec = installed_soundfont()
+            return spec.path if spec is not None else None
+        path = Path(choice).expanduser()
+        if not path.is_file():
+            self.log.warn(
+                f"Music: the soundfont {path} does not exist, so the wavetable instruments "
+                "play (install musescore-general-soundfont-small or fix MUSIC_SOUNDFONT)."
+            )
+            return None
+        return path
 
     def _musicgen_folder(self) -> Path | None:
         if self.backend != "musicgen":

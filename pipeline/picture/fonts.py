@@ -153,6 +153,11 @@ def _load(path: Path, size_px: int, weight: int) -> ImageFont.FreeTypeFont:
     return font
 
 
+def family_name(path: Path) -> str:
+    """The family name a font file declares (what libass matches, e.g. "Noto Sans")."""
+    return str(_load(path, 32, REGULAR_WEIGHT).getname()[0])
+
+
 def font_for(text: str, size_px: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     """A shaped-text font for text at size_px, bold for titles; cached per file and size."""
     weight = BOLD_WEIGHT if bold else REGULAR_WEIGHT

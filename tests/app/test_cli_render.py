@@ -54,6 +54,7 @@ def test_render_writes_the_film_and_its_sidecars(
             tmp_path,
             "--image", str(sea), str(maya), "--image", str(ravi),
             "--minutes", "1", "--voice", "female", "--music", "ambient", "--seed", "4",
+            "--captions", "shorts",
         )
     )  # fmt: skip
     captured = capsys.readouterr()
@@ -70,6 +71,7 @@ def test_render_writes_the_film_and_its_sidecars(
     assert record["settings"]["duration_s"] == 60.0
     assert record["settings"]["images"] == ["sea.jpg", "MAYA.png", "Ravi.jpg"]
     assert record["film"]["video"]["frames"] == 1800
+    assert record["settings"]["captions"] == "shorts"
     assert abs(record["loudness"]["integrated_lufs"] + 14) <= 1.0
     credentials = read_provenance(out / "film.mp4", (tmp_path / "data/c2pa/ca.pem").read_bytes())
     assert credentials.trusted

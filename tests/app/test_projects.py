@@ -71,6 +71,7 @@ async def test_create_answers_the_seed_contract_and_debits(
     assert project["video_url"] is None
     assert project["images"] == refs
     assert project["job_status"] == "queued"
+    assert project["captions"] == "none"  # the default: nothing burned in
     async with context.sessions() as session:
         jobs = (await session.scalars(select(Job))).all()
         actions = (
@@ -172,6 +173,7 @@ async def test_script_that_cannot_fit_is_422_with_numbers_before_any_debit(
         ({"duration": "two"}, "duration"),
         ({"language": "xx"}, "language"),
         ({"aspect": "4:3"}, "aspect"),
+        ({"captions": "giant"}, "captions"),
         ({"images": ["image1.jpg"]}, "images"),
         ({"images": ["x"] * 21}, "images"),
     ],
@@ -275,3 +277,18 @@ async def test_music_catalogue_lists_styles(client: httpx.AsyncClient) -> None:
     assert response.status_code == 200
     ids = [choice["id"] for choice in response.json()]
     assert {"cinematic", "ambient", "upbeat", "devotional", "sloka", "none"} <= set(ids)
+
+
+async def test_shorts_captions_are_kept_with_the_project(
+    client: httpx.AsyncClient, context: AppContext
+) -> None:
+    account = await register(client)
+    body = film(aspect="9:16", captions="shorts")
+    response = await client.post("/api/projects/create", json=body, headers=account.headers)
+    assert response.status_code == 201, response.text
+    project_id = response.json()["id"]
+    detail = (await client.get(f"/api/projects/{project_id}", headers=account.headers)).json()
+    assert (detail["captions"], detail["aspect"]) == ("shorts", "9:16")
+    async with context.sessions() as session:
+        stored = await session.get(Project, project_id)
+        assert stored is not None and stored.captions == "shorts"

@@ -14,6 +14,7 @@ from app.context import AppContext
 from app.storage import LocalStorage
 from db.models import CreditLedgerEntry, Job, LogEntry, Upload
 from pipeline.media.probe import probe
+from pipeline.neural.soundfonts import SOUNDFONTS
 from pipeline.subtitles import parse_cues
 from tests.app.test_credits import assert_balances_agree
 from tests.app.test_projects import _topup, _upload, film
@@ -41,7 +42,7 @@ async def test_a_film_renders_end_to_end(
     refs = await _upload(client, account, "Asha.png", "river.png")
     created = await client.post(
         "/api/projects/create",
-        json=film(images=refs, resolution="360p", music="devotional"),
+        json=film(images=refs, resolution="360p", music="devotional", captions="shorts"),
         headers=account.headers,
     )
     assert created.status_code == 201, created.text
@@ -93,6 +94,12 @@ async def test_a_film_renders_end_to_end(
         )
     assert actions[:2] == ["project.create", "job.queued"]
     assert actions[-2:] == ["job.started", "job.complete"]
+    async with context.sessions() as session:
+        job = (await session.scalars(select(Job).where(Job.project_id == project_id))).one()
+    assert job.result["captions"] == "shorts"
+    assert job.result["backends"]["music_instruments"] in {"wavetable"} | {
+        f"soundfont:{spec.path.name}" for spec in SOUNDFONTS
+    }
 
     expired = project["video_url"].replace("signature=", "signature=0")
     parts = httpx.URL(expired)

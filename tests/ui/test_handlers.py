@@ -93,12 +93,22 @@ async def test_the_estimate_and_create_use_the_project_rules(
     assert "Length:" in fractional
 
     notice, created = await tab.create_film(
-        "", ONE_MINUTE_SCRIPT, [], "neutral", 1, "cinematic", "en", "16:9", "360p", request
+        "", ONE_MINUTE_SCRIPT, [], "neutral", 1, "cinematic", "en", "16:9", "360p", "none", request
     )
     assert created is None
     assert "Title: String should have at least 1 character" in notice
     notice, created = await tab.create_film(
-        "Fine", ONE_MINUTE_SCRIPT, [], "neutral", 1, "cinematic", "en", "16:9", "360p", request
+        "Fine",
+        ONE_MINUTE_SCRIPT,
+        [],
+        "neutral",
+        1,
+        "cinematic",
+        "en",
+        "16:9",
+        "360p",
+        "none",
+        request,
     )
     assert created is not None, notice
     assert "3 credits charged, 0 left" in notice

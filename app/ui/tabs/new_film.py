@@ -27,7 +27,7 @@ from db.enums import Voice
 from pipeline.errors import InputError
 from pipeline.languages import SUPPORTED_LANGUAGES
 from pipeline.speech.tts import LANGUAGES
-from pipeline.vocabulary import Aspect, Resolution
+from pipeline.vocabulary import Aspect, Captions, Resolution
 
 FIELD_LABELS = {
     "title": "Title",
@@ -39,9 +39,15 @@ FIELD_LABELS = {
     "language": "Narration language",
     "aspect": "Aspect ratio",
     "resolution": "Resolution",
+    "captions": "Captions",
 }
 ASPECT_NAMES = {"16:9": "16:9 landscape", "9:16": "9:16 vertical", "1:1": "1:1 square"}
 RESOLUTION_NAMES = {"360p": "360p draft", "720p": "720p HD", "1080p": "1080p Full HD"}
+CAPTION_NAMES = {
+    "none": "No captions",
+    "subtitles": "Subtitles",
+    "shorts": "Shorts captions (word by word)",
+}
 IMAGE_TYPES = [".png", ".jpg", ".jpeg", ".webp"]
 MIN_MINUTES = 1
 SCRIPT_PLACEHOLDER = (
@@ -153,6 +159,14 @@ class NewFilmTab:
                     value=_default("ai_label"),
                     elem_id="ai-label",
                 )
+                with gr.Accordion("Advanced", open=False):
+                    self.captions = gr.Radio(
+                        label="Captions",
+                        choices=[(CAPTION_NAMES.get(c, c), c) for c in get_args(Captions)],
+                        value=_default("captions"),
+                        info="Burned into the picture. Shorts captions show one to three large "
+                        "words at a time and highlight the spoken word (best in 9:16).",
+                    )
                 gr.HTML(
                     section_title(
                         "Music",
@@ -328,6 +342,7 @@ class NewFilmTab:
         language: str,
         aspect: str,
         resolution: str,
+        captions: str,
         request: gr.Request,
         ai_label: object = False,
     ) -> tuple[str, uuid.UUID | None]:
@@ -346,6 +361,7 @@ class NewFilmTab:
                         "aspect": aspect,
                         "resolution": resolution,
                         "ai_label": ai_label,
+                        "captions": captions,
                     }
                 )
                 created = await projects.create(signed.session, signed.user, body)
