@@ -47,7 +47,7 @@ async def test_a_face_shows_the_consent_box_and_ticking_it_stores_the_image(
 
     notice, created = await tab.create_film(
         "Labelled", ONE_MINUTE_SCRIPT, [], "neutral", 1, "cinematic", "en", "16:9", "360p",
-        request, True,
+        True, "none", request,
     )  # fmt: skip
     assert created is not None, notice
     project = await client.get(f"/api/projects/{created}", headers=creator.headers)

@@ -93,8 +93,9 @@ async def test_the_estimate_and_create_use_the_project_rules(
     assert "Length:" in fractional
 
     notice, created = await tab.create_film(
-        "", ONE_MINUTE_SCRIPT, [], "neutral", 1, "cinematic", "en", "16:9", "360p", "none", request
-    )
+        "", ONE_MINUTE_SCRIPT, [], "neutral", 1, "cinematic", "en", "16:9", "360p", False, "none",
+        request,
+    )  # fmt: skip
     assert created is None
     assert "Title: String should have at least 1 character" in notice
     notice, created = await tab.create_film(
@@ -107,6 +108,7 @@ async def test_the_estimate_and_create_use_the_project_rules(
         "en",
         "16:9",
         "360p",
+        False,
         "none",
         request,
     )

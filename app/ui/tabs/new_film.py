@@ -342,9 +342,9 @@ class NewFilmTab:
         language: str,
         aspect: str,
         resolution: str,
+        ai_label: object,
         captions: str,
         request: gr.Request,
-        ai_label: object = False,
     ) -> tuple[str, uuid.UUID | None]:
         """Create the project and queue its film, exactly as POST /api/projects/create does."""
         try:
