@@ -87,6 +87,8 @@ class Settings(BaseSettings):
     """The SECRET_KEY before the last rotation: stored YouTube tokens still decrypt with it."""
 
     tts_backend: TtsBackend = DEFAULT_TTS_BACKEND
+    """auto: Kokoro in the languages where it measured better than espeak-ng (when the `voice`
+    extra is installed), espeak-ng elsewhere; espeak, piper or kokoro pin one engine."""
     music_backend: MusicBackend = DEFAULT_MUSIC_BACKEND
     video_backend: VideoBackend = DEFAULT_VIDEO_BACKEND
     lipsync_backend: LipSyncBackend = DEFAULT_LIPSYNC_BACKEND

@@ -29,7 +29,8 @@ STYLE_ALIASES: dict[str, str] = {"sloka": "devotional"}
 NO_MUSIC = "none"
 """The music choice for a film without music."""
 
-TtsBackend = Literal["espeak", "piper"]
+TtsBackend = Literal["auto", "espeak", "piper", "kokoro"]
+"""auto: Kokoro where it measured better than espeak-ng and is installed, else espeak-ng."""
 MusicBackend = Literal["procedural", "musicgen"]
 VideoBackend = Literal["kenburns", "svd"]
 LipSyncBackend = Literal["auto", "none", "wav2lip"]
@@ -41,7 +42,7 @@ MUSIC_BACKENDS: tuple[str, ...] = get_args(MusicBackend)
 VIDEO_BACKENDS: tuple[str, ...] = get_args(VideoBackend)
 LIPSYNC_BACKENDS: tuple[str, ...] = get_args(LipSyncBackend)
 
-DEFAULT_TTS_BACKEND: TtsBackend = "espeak"
+DEFAULT_TTS_BACKEND: TtsBackend = "auto"
 DEFAULT_MUSIC_BACKEND: MusicBackend = "procedural"
 DEFAULT_VIDEO_BACKEND: VideoBackend = "kenburns"
 DEFAULT_LIPSYNC_BACKEND: LipSyncBackend = "auto"

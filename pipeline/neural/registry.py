@@ -15,7 +15,9 @@ from pathlib import Path
 
 from pipeline.errors import UnknownModelError
 from pipeline.neural.model_spec import ModelFile, ModelSpec, Stage, hf_url
+from pipeline.neural.packaged import PackagedModel
 from pipeline.neural.piper_voices import PIPER_VOICES, piper_specs
+from pipeline.neural.speech_models import SPEECH_PACKAGED_MODELS
 from pipeline.neural.weight_files import is_nonempty_file
 
 # --- the known models ----------------------------------------------------------------------
@@ -124,7 +126,10 @@ REGISTRY: tuple[ModelSpec, ...] = (
     SVD_IMG2VID,
     *piper_specs(),
 )
-"""Every known model, in listing order."""
+"""Every known model that downloads into MODEL_DIR, in listing order."""
+
+PACKAGED_MODELS: tuple[PackagedModel, ...] = SPEECH_PACKAGED_MODELS
+"""Models that install from PyPI packages (extras) instead: never downloaded, never committed."""
 
 
 # --- queries --------------------------------------------------------------------------------
@@ -133,6 +138,11 @@ REGISTRY: tuple[ModelSpec, ...] = (
 def list_models(stage: Stage | None = None) -> list[ModelSpec]:
     """The known models, optionally only those of one stage."""
     return [spec for spec in REGISTRY if stage is None or spec.stage == stage]
+
+
+def list_packaged_models() -> list[PackagedModel]:
+    """The models that come from PyPI packages, with their licences and hashes."""
+    return list(PACKAGED_MODELS)
 
 
 def get_model(name: str) -> ModelSpec:
