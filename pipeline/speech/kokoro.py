@@ -15,8 +15,9 @@ speed = requested / natural, within MIN_SPEED..MAX_SPEED.
 
 Public API:
     tokenize(text, language, vocab) -> Tokens
-    style_table(model, language, voice) -> float32 [rows, 1, 256]
+    style_table(model, names) -> float32 [rows, 1, 256]    # one table, or a blend
     speak(model, text, language, voice, words_per_minute) -> SpokenText (trimmed)
+    speak_with(model, text, language, names, words_per_minute) -> SpokenText
     synthesize(model, sentences, voice, language, words_per_minute, progress)
         -> list[SpokenSentence]                   # same contract as pipeline.speech.tts
 """
@@ -101,14 +102,13 @@ def tokenize(text: str, language: str, vocab: Mapping[str, int]) -> Tokens:
     return Tokens(tuple(ids), tuple(words))
 
 
-def style_table(model: KokoroModel, language: str, voice: str) -> np.ndarray:
-    """The style rows of a studio voice in a language: one table, or the mean of two."""
-    check_voice(voice)
-    names = voice_vectors(language, voice)
+def style_table(model: KokoroModel, names: tuple[str, ...]) -> np.ndarray:
+    """The style rows of one voice table, or the mean of several (a blend)."""
     missing = [name for name in names if name not in model.voices]
-    if missing:
+    if missing or not names:
         raise InputError(
-            f"The Kokoro model has no voice {missing[0]!r}; it has {sorted(model.voices)}."
+            f"The Kokoro model has no voice {missing[0] if missing else ''!r}; "
+            f"it has {sorted(model.voices)}."
         )
     tables = [model.voices[name] for name in names]
     blended: np.ndarray = np.mean(np.stack(tables), axis=0).astype(np.float32)
@@ -153,11 +153,13 @@ def _render(
     return np.nan_to_num(audio, nan=0.0, posinf=0.0, neginf=0.0).astype(np.float32), token_starts
 
 
-def _speak_at(model: KokoroModel, text: str, language: str, voice: str, speed: float) -> SpokenText:
+def _speak_at(
+    model: KokoroModel, text: str, language: str, names: tuple[str, ...], speed: float
+) -> SpokenText:
     tokens = tokenize(text, language, model.vocab)
     if not tokens.words:
         raise InputError(f"Nothing speakable in the sentence {text[:60]!r}.")
-    audio, token_starts = _render(model, tokens, style_table(model, language, voice), speed)
+    audio, token_starts = _render(model, tokens, style_table(model, names), speed)
     peak = float(np.max(np.abs(audio))) if len(audio) else 0.0
     if peak > 1e-8:
         audio *= np.float32(PEAK_LEVEL / peak)
@@ -172,17 +174,18 @@ def _speak_at(model: KokoroModel, text: str, language: str, voice: str, speed: f
     return SpokenText(audio[start:end], SAMPLE_RATE, tuple(words))
 
 
-_natural: dict[tuple[int, str, str], float] = {}
+_natural: dict[tuple[int, str, tuple[str, ...]], float] = {}
 
 
-def natural_words_per_minute(model: KokoroModel, language: str, voice: str) -> float:
-    """How fast a voice speaks a language at speed 1, in words per minute (measured once)."""
+def natural_words_per_minute(model: KokoroModel, language: str, names: tuple[str, ...]) -> float:
+    """How fast a voice (its style tables) speaks a language at speed 1, in words per minute;
+    measured once per model, language and voice."""
     code = get_language(language).code
-    key = (id(model), code, voice)
+    key = (id(model), code, names)
     if key not in _natural:
         passage = CALIBRATION_PASSAGES.get(code, CALIBRATION_PASSAGES["en"])
         text = passage.split(". ")[0].split("। ")[0]
-        clip = _speak_at(model, text, code, voice, 1.0)
+        clip = _speak_at(model, text, code, names, 1.0)
         _natural[key] = len(text.split()) * 60.0 / max(clip.audio.size / SAMPLE_RATE, 1e-3)
     return _natural[key]
 
@@ -196,12 +199,21 @@ def speed_for(words_per_minute: float, natural_words_per_minute: float) -> float
     return float(min(MAX_SPEED, max(MIN_SPEED, words_per_minute / natural_words_per_minute)))
 
 
+def speak_with(
+    model: KokoroModel, text: str, language: str, names: tuple[str, ...], words_per_minute: float
+) -> SpokenText:
+    """One sentence with these style tables (blended when several) at a pace: trimmed mono
+    audio at 24 kHz with its word starts."""
+    natural = natural_words_per_minute(model, language, names)
+    return _speak_at(model, text, language, names, speed_for(words_per_minute, natural))
+
+
 def speak(
     model: KokoroModel, text: str, language: str, voice: str, words_per_minute: float
 ) -> SpokenText:
-    """One sentence at a pace: trimmed mono audio at 24 kHz with its word starts."""
-    natural = natural_words_per_minute(model, language, voice)
-    return _speak_at(model, text, language, voice, speed_for(words_per_minute, natural))
+    """One sentence in a studio voice (male, female or neutral) at a pace."""
+    check_voice(voice)
+    return speak_with(model, text, language, voice_vectors(language, voice), words_per_minute)
 
 
 def synthesize(

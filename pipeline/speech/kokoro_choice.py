@@ -19,19 +19,32 @@ FEMALE_VECTOR = "jf_alpha"
 """The female table used where the notebook measured no better one."""
 
 
+MAX_WER = 0.5
+"""A voice the recogniser misses half the words of is not chosen on that evidence (a
+recogniser that cannot follow the language at all scores every option near 1)."""
+STABILITY_SLACK = 0.05
+"""How much less steady (coefficient of variation of words per minute across sentences)
+Kokoro's voices may be than espeak-ng's and still count as better."""
+
+
 @dataclass(frozen=True)
 class KokoroLanguage:
-    """What the notebook measured for one language: word error rates (0..1) of the best
-    Kokoro voice mean and of espeak-ng's voices mean, and the female table it chose."""
+    """What the notebook measured for one language, each a mean over the three studio voices:
+    word error rates (0..1) and speaking-rate variation of Kokoro and of espeak-ng, and the
+    female table Kokoro's female and neutral voices use."""
 
     kokoro_wer: float
     espeak_wer: float
+    kokoro_rate_cv: float
+    espeak_rate_cv: float
     female: str = FEMALE_VECTOR
 
     @property
     def beats_espeak(self) -> bool:
-        """True when Kokoro's voices were understood better than espeak-ng's."""
-        return self.kokoro_wer < self.espeak_wer
+        """True when Kokoro's voices were understood better than espeak-ng's (and well at
+        all: under MAX_WER) and speak about as steadily."""
+        steady = self.kokoro_rate_cv <= self.espeak_rate_cv + STABILITY_SLACK
+        return self.kokoro_wer < min(self.espeak_wer, MAX_WER) and steady
 
 
 MEASURED: dict[str, KokoroLanguage] = {}

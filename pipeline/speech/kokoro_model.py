@@ -85,10 +85,20 @@ class KokoroModel:
 
 
 def expose_durations(model_bytes: bytes) -> tuple[bytes, bool]:
-    """The graph with DURATIONS_TENSOR added as an output, and whether it was found."""
-    import onnx
-
-    model = onnx.load_from_string(model_bytes)
+    """The graph with DURATIONS_TENSOR added as an output, and whether it was found;
+    BackendUnavailableError when onnx is missing or the bytes are not an ONNX model."""
+    try:
+        import onnx
+    except ImportError as error:
+        raise BackendUnavailableError(
+            "onnx is not installed; install the 'voice' or 'neural' extra."
+        ) from error
+    try:
+        model = onnx.load_from_string(model_bytes)
+    except Exception as error:  # protobuf raises its own DecodeError
+        raise BackendUnavailableError(
+            f"The Kokoro model is not a readable ONNX graph ({error})."
+        ) from error
     produced = {name for node in model.graph.node for name in node.output}
     if DURATIONS_TENSOR not in produced:
         return model_bytes, False
