@@ -153,7 +153,7 @@ def bench_kokoro(kind: str, model_dir: Path | None, language: str, voice: str) -
 
     started = time.perf_counter()
     model = kokoro_model.load(model_dir, onnx_providers(None), KOKORO_THREADS)
-    kokoro.speak(model, "Warm up.", language, voice, WORDS_PER_MINUTE)  # and the natural rate
+    kokoro.speak(model, "Warm up.", language, voice, WORDS_PER_MINUTE)  # and its length ratio
     load_s = time.perf_counter() - started
     sentences = [Sentence(index=i, scene_index=0, text=t) for i, t in enumerate(SENTENCES)]
 

@@ -9,9 +9,11 @@ so word starts come from the model's own predicted durations (frames per token, 
 kokoro_model); a graph without them spreads the clip evenly over the tokens instead.
 
 Voices (pipeline.speech.kokoro_choice): female and male are one style table each; neutral is
-the average of the two. The pace: a voice's natural rate is measured once (the first sentence
-of the language's calibration passage at speed 1), and the requested words per minute become
-speed = requested / natural, within MIN_SPEED..MAX_SPEED.
+the average of the two. The pace: the fit-to-length step plans with espeak-ng's length
+estimate (pipeline.speech.estimate), so a voice's length at speed 1 is measured once against
+that estimate (the first sentence of the language's calibration passage), and a requested
+pace becomes the speed at which Kokoro takes as long as the estimate says espeak-ng would
+(within MIN_SPEED..MAX_SPEED): the plan's lengths hold whichever engine speaks.
 
 Public API:
     tokenize(text, language, vocab) -> Tokens
@@ -24,6 +26,7 @@ Public API:
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -34,6 +37,7 @@ import numpy as np
 from pipeline.errors import InputError
 from pipeline.languages import get_language
 from pipeline.speech import espeak
+from pipeline.speech import estimate as speech_estimate
 from pipeline.speech.kokoro_choice import voice_vectors
 from pipeline.speech.kokoro_model import SAMPLE_RATE, SAMPLES_PER_FRAME, KokoroModel
 from pipeline.speech.samples import CALIBRATION_PASSAGES
@@ -48,6 +52,8 @@ sentences are spoken in pieces split between words."""
 MIN_SPEED = 0.5
 MAX_SPEED = 2.0
 """Kokoro speeds the pace mapping may ask for (half and twice the natural rate)."""
+ESTIMATE_VOICE = "neutral"
+"""The espeak-ng voice whose estimated length Kokoro's voices are matched to."""
 PEAK_LEVEL = 10 ** (-1.0 / 20)
 """Each sentence is peak-normalised to -1 dBFS, as piper's are."""
 PUNCTUATION_MAP: Mapping[str, str] = {"।": ".", "॥": ".", "、": ",", "，": ",", "。": ".", "،": ","}
@@ -174,29 +180,36 @@ def _speak_at(
     return SpokenText(audio[start:end], SAMPLE_RATE, tuple(words))
 
 
-_natural: dict[tuple[int, str, tuple[str, ...]], float] = {}
+_scales: dict[tuple[int, str, tuple[str, ...]], float] = {}
 
 
-def natural_words_per_minute(model: KokoroModel, language: str, names: tuple[str, ...]) -> float:
-    """How fast a voice (its style tables) speaks a language at speed 1, in words per minute;
-    measured once per model, language and voice."""
+def length_ratio(model: KokoroModel, language: str, names: tuple[str, ...]) -> float:
+    """How much longer a voice (its style tables) speaks at speed 1 than the fit-to-length
+    estimate of espeak-ng at the calibration pace predicts; measured once per model,
+    language and voice on the first sentence of the language's calibration passage."""
     code = get_language(language).code
     key = (id(model), code, names)
-    if key not in _natural:
+    if key not in _scales:
         passage = CALIBRATION_PASSAGES.get(code, CALIBRATION_PASSAGES["en"])
         text = passage.split(". ")[0].split("। ")[0]
         clip = _speak_at(model, text, code, names, 1.0)
-        _natural[key] = len(text.split()) * 60.0 / max(clip.audio.size / SAMPLE_RATE, 1e-3)
-    return _natural[key]
+        estimated = speech_estimate.speech_seconds(
+            text, code, ESTIMATE_VOICE, speech_estimate.CALIBRATION_WORDS_PER_MINUTE
+        )
+        _scales[key] = (clip.audio.size / SAMPLE_RATE) / estimated
+    return _scales[key]
 
 
-def speed_for(words_per_minute: float, natural_words_per_minute: float) -> float:
-    """Kokoro's speed that turns the voice's natural rate into the requested one."""
+def speed_for(words_per_minute: float, ratio: float) -> float:
+    """Kokoro's speed that makes a voice with this length ratio take as long as espeak-ng at
+    the requested pace (so the fit-to-length plan holds)."""
     if words_per_minute <= 0:
         raise InputError(
             f"The speaking rate must be positive, got {words_per_minute} words per minute."
         )
-    return float(min(MAX_SPEED, max(MIN_SPEED, words_per_minute / natural_words_per_minute)))
+    pace = words_per_minute / speech_estimate.CALIBRATION_WORDS_PER_MINUTE
+    speed = ratio * math.pow(pace, speech_estimate.RATE_EXPONENT)
+    return float(min(MAX_SPEED, max(MIN_SPEED, speed)))
 
 
 def speak_with(
@@ -204,8 +217,8 @@ def speak_with(
 ) -> SpokenText:
     """One sentence with these style tables (blended when several) at a pace: trimmed mono
     audio at 24 kHz with its word starts."""
-    natural = natural_words_per_minute(model, language, names)
-    return _speak_at(model, text, language, names, speed_for(words_per_minute, natural))
+    ratio = length_ratio(model, language, names)
+    return _speak_at(model, text, language, names, speed_for(words_per_minute, ratio))
 
 
 def speak(

@@ -13,6 +13,7 @@ from pipeline.errors import BackendUnavailableError, InputError
 from pipeline.neural.packaged import PackagedFile, PackagedModel, is_installed, read_file
 from pipeline.neural.registry import list_packaged_models
 from pipeline.neural.speech_models import KOKORO_82M_INT8
+from pipeline.speech import estimate as speech_estimate
 from pipeline.speech import kokoro, kokoro_model
 from pipeline.speech.kokoro_choice import FEMALE_VECTOR, MALE_VECTOR, voice_vectors
 from pipeline.testing.tiny_kokoro import tiny_kokoro_graph, tiny_vocab, write_tiny_kokoro
@@ -91,13 +92,14 @@ def test_neutral_blends_the_male_and_female_tables(model: kokoro_model.KokoroMod
 
 
 def test_the_requested_pace_reaches_the_model(model: kokoro_model.KokoroModel) -> None:
-    natural = kokoro.natural_words_per_minute(model, "en", (MALE_VECTOR,))
-    slow = kokoro.speak(model, TEXT, "en", "male", natural * 0.8)
-    fast = kokoro.speak(model, TEXT, "en", "male", natural * 1.25)
-    assert len(fast.audio) < 0.75 * len(slow.audio)
-    assert kokoro.speed_for(10_000, natural) == kokoro.MAX_SPEED
+    ratio = kokoro.length_ratio(model, "en", (MALE_VECTOR,))
+    slow = kokoro.speak(model, TEXT, "en", "male", 128)
+    fast = kokoro.speak(model, TEXT, "en", "male", 200)
+    assert len(fast.audio) < 0.85 * len(slow.audio)  # frames per token are rounded
+    assert kokoro.speed_for(160, ratio) == pytest.approx(min(2.0, max(0.5, ratio)))
+    assert kokoro.speed_for(10_000, ratio) == kokoro.MAX_SPEED
     with pytest.raises(InputError, match="positive"):
-        kokoro.speed_for(0, natural)
+        kokoro.speed_for(0, ratio)
 
 
 def test_synthesize_keeps_the_sentence_order_and_reports_progress(
@@ -118,7 +120,7 @@ def test_synthesize_keeps_the_sentence_order_and_reports_progress(
 def test_long_sentences_are_spoken_in_pieces(
     model: kokoro_model.KokoroModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    kokoro.natural_words_per_minute(model, "en", (MALE_VECTOR,))  # measured before the cut
+    kokoro.length_ratio(model, "en", (MALE_VECTOR,))  # measured before the cut
     sizes: list[int] = []
     run = kokoro_model.KokoroModel.run
 
@@ -189,4 +191,5 @@ def test_the_packaged_model_speaks_with_word_timings() -> None:
     text = "The fisherman was a kind man."
     clip = kokoro.speak(model, text, "en", "neutral", 160)
     _check_word_starts(clip, text)
-    assert 1.0 < len(clip.audio) / clip.sample_rate < 4.0
+    estimated = speech_estimate.speech_seconds(text, "en", "neutral", 160)
+    assert len(clip.audio) / clip.sample_rate == pytest.approx(estimated, rel=0.3)
