@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.speech.kokoro_choice import FEMALE_VECTOR, MALE_VECTOR
+from pipeline.speech.kokoro_choice import PACKAGED_TABLES
 from pipeline.speech.kokoro_model import (
     DURATIONS_TENSOR,
     FOLDER,
@@ -136,8 +136,8 @@ def tiny_kokoro_graph(vocab_size: int, seed: int = 0) -> bytes:
 
 
 def write_tiny_kokoro(model_dir: Path, seed: int = 0) -> Path:
-    """Write MODEL_DIR/kokoro with the tiny graph, its vocabulary and two seeded voices
-    (named like the packaged male and female tables); returns the folder."""
+    """Write MODEL_DIR/kokoro with the tiny graph, its vocabulary and seeded voice tables
+    named like the packaged ones; returns the folder."""
     folder = model_dir / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     vocab = tiny_vocab()
@@ -146,7 +146,7 @@ def write_tiny_kokoro(model_dir: Path, seed: int = 0) -> Path:
     rng = np.random.default_rng(seed + 1)
     voices = {
         name: rng.normal(0, 1.0, (STYLE_ROWS, 1, STYLE_SIZE)).astype(np.float32)
-        for name in (MALE_VECTOR, FEMALE_VECTOR)
+        for name in PACKAGED_TABLES
     }
     with (folder / VOICES_FILE).open("wb") as handle:
         np.savez(handle, **voices)  # type: ignore[arg-type]

@@ -14,6 +14,7 @@ from pipeline.film import render_film
 from pipeline.film_request import FilmRequest
 from pipeline.media.probe import probe
 from pipeline.music.choice import MusicChoice
+from pipeline.speech.kokoro_choice import voice_vectors
 from pipeline.testing.tiny_kokoro import write_tiny_kokoro
 from tests.pipeline.render_media import write_picture
 
@@ -49,7 +50,7 @@ def test_a_film_narrated_by_kokoro(tmp_path: Path) -> None:
     assert result.warnings == ()
     record = json.loads(result.report.read_text(encoding="utf-8"))
     assert record["backends"]["chosen"]["tts"] == "kokoro"
-    assert record["backends"]["used"]["tts"] == "kokoro:jf_alpha"
+    assert record["backends"]["used"]["tts"] == "kokoro:" + voice_vectors("en", "female")[0]
     # The long first sentence is cut into several cues at the model's word starts.
     cues = result.cues
     assert len(cues) >= 3

@@ -83,9 +83,10 @@ def test_each_voice_speaks_with_monotonic_word_starts_inside_the_clip(
 
 
 def test_neutral_blends_the_male_and_female_tables(model: kokoro_model.KokoroModel) -> None:
-    assert voice_vectors("en", "neutral") == (MALE_VECTOR, FEMALE_VECTOR)
-    blend = kokoro.style_table(model, (MALE_VECTOR, FEMALE_VECTOR))
-    expected = (model.voices[MALE_VECTOR] + model.voices[FEMALE_VECTOR]) / 2
+    male, female = voice_vectors("en", "neutral")
+    assert (male,) == voice_vectors("en", "male") and (female,) == voice_vectors("en", "female")
+    blend = kokoro.style_table(model, (male, female))
+    expected = (model.voices[male] + model.voices[female]) / 2
     np.testing.assert_allclose(blend, expected, rtol=1e-6)
     with pytest.raises(InputError, match="no voice 'af_heart'"):
         kokoro.style_table(model, ("af_heart",))

@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.backends import BackendChoice, StageBackends
 from pipeline.speech import kokoro_choice, kokoro_model
-from pipeline.speech.kokoro_choice import KokoroLanguage, kokoro_is_default
+from pipeline.speech.kokoro_choice import KokoroLanguage, kokoro_is_default, voice_vectors
 from pipeline.testing.tiny_kokoro import write_tiny_kokoro
 from pipeline.types import Sentence
 
@@ -46,7 +46,7 @@ def not_installed(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_kokoro_narrates_when_chosen_with_word_timings(model_dir: Path) -> None:
     stages = StageBackends(BackendChoice(tts="kokoro", model_dir=model_dir, device="cpu"))
     spoken = stages.speak(SENTENCES, "neutral", "en", 160)
-    assert stages.used["tts"] == "kokoro:jm_kumo+jf_alpha"
+    assert stages.used["tts"] == "kokoro:" + "+".join(voice_vectors("en", "neutral"))
     assert stages.warnings == []
     for clip in spoken:
         starts = [seconds for _, seconds in clip.word_starts]
