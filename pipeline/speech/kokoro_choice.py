@@ -54,6 +54,7 @@ MEASURED: dict[str, KokoroLanguage] = {
     # Whisper base writes Hindi speech in Urdu script, so neither engine scores under
     # MAX_WER: Hindi keeps espeak-ng (see the README on what the transcripts show).
     "hi": KokoroLanguage(1.0152, 1.0657, 0.0373, 0.0685, "jf_alpha"),
+    "es": KokoroLanguage(0.1038, 0.4973, 0.0505, 0.0940, "jf_alpha"),
 }
 """Per language code, the notebook's numbers (languages it could not measure are absent)."""
 
