@@ -56,6 +56,7 @@ MEASURED: dict[str, KokoroLanguage] = {
     "hi": KokoroLanguage(1.0152, 1.0657, 0.0373, 0.0685, "jf_alpha"),
     "es": KokoroLanguage(0.1038, 0.4973, 0.0505, 0.0940, "jf_alpha"),
     "fr": KokoroLanguage(0.5811, 0.6847, 0.0928, 0.0675, "jf_nezumi"),
+    "it": KokoroLanguage(0.2634, 0.7796, 0.0599, 0.0320, "jf_alpha"),
 }
 """Per language code, the notebook's numbers (languages it could not measure are absent)."""
 
