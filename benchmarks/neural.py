@@ -7,12 +7,14 @@
 
 Two kinds of rows:
 
-- "tiny": the seeded tiny models the tests build in code (a piper-shaped voice, a MusicGen
+- "tiny": the seeded tiny models the tests build in code (a piper-shaped voice, a
+  Kokoro-shaped graph, a MusicGen
   with 16-wide layers, a 2-step SVD at 64x32, a Wav2Lip-shaped graph). They produce noise;
   their numbers are the plumbing cost of each backend (phonemes, windows and crossfades,
   resizing to the film size, face detection, mel features, blending), not model speed.
 - "real": every model of the registry whose weights are in MODEL_DIR, with the settings a
-  render uses (SVD 25 steps at 1024x576, MusicGen 30 s windows, Wav2Lip 96x96 in batches).
+  render uses (SVD 25 steps at 1024x576, MusicGen 30 s windows, Wav2Lip 96x96 in batches),
+  and Kokoro-82M when the `voice` extra is installed (ONNX Runtime on KOKORO_THREADS threads).
 
 Models are loaded (and warmed up) before the clock starts; load time is its own column.
 Prints a Markdown table, and the rows as JSON with --json.
@@ -53,7 +55,7 @@ from pipeline.neural.registry import (
 )
 from pipeline.picture import image_to_video
 from pipeline.picture.image_to_video import VideoSettings
-from pipeline.speech import piper_tts
+from pipeline.speech import kokoro, kokoro_model, piper_tts
 from pipeline.types import FILM_SAMPLE_RATE_HZ, Frame, Sentence, VideoFormat
 
 DEFAULT_SECONDS = 10.0
@@ -66,6 +68,8 @@ TINY_VIDEO = VideoSettings(steps=2, pixel_area=64 * 32, size_multiple=16, decode
 TINY_MUSIC = MusicGenSettings(window_s=4.0, context_s=1.0, crossfade_s=0.2)
 TINY_PIPER_VOICE = "en_US-lessac-medium"
 """The name the tiny voice is saved under (the registry's English neutral voice)."""
+KOKORO_THREADS = 2
+"""ONNX Runtime threads for Kokoro (a small CPU instance's share)."""
 LIPSYNC_DETECT_EVERY = 3
 """As a render does (pipeline.backends.DETECT_EVERY_FRAMES)."""
 
@@ -142,6 +146,24 @@ def bench_piper(kind: str, voices_dir: Path, language: str, voice: str) -> Row:
 
     wall_s, output_s = timed(run)
     return Row(kind, "tts", f"piper {choice.model}", onnx_device(), output_s, wall_s, load_s)
+
+
+def bench_kokoro(kind: str, model_dir: Path | None, language: str, voice: str) -> Row:
+    from pipeline.neural.onnx import onnx_providers
+
+    started = time.perf_counter()
+    model = kokoro_model.load(model_dir, onnx_providers(None), KOKORO_THREADS)
+    kokoro.speak(model, "Warm up.", language, voice, WORDS_PER_MINUTE)  # and its length ratio
+    load_s = time.perf_counter() - started
+    sentences = [Sentence(index=i, scene_index=0, text=t) for i, t in enumerate(SENTENCES)]
+
+    def run() -> float:
+        spoken = kokoro.synthesize(model, sentences, voice, language, WORDS_PER_MINUTE)
+        return sum(clip.duration_s for clip in spoken)
+
+    wall_s, output_s = timed(run)
+    detail = f"kokoro {language} {voice} ({KOKORO_THREADS} threads)"
+    return Row(kind, "tts", detail, onnx_device(), output_s, wall_s, load_s)
 
 
 def bench_musicgen(kind: str, folder: Path, seconds: float, settings: MusicGenSettings) -> Row:
@@ -228,17 +250,20 @@ def _speech(seconds: float) -> np.ndarray:
 
 def tiny_rows(seconds: float, fmt: VideoFormat, folder: Path) -> list[Row]:
     """Every backend with the tiny seeded models the tests build (plumbing cost)."""
+    from pipeline.testing.tiny_kokoro import write_tiny_kokoro
     from pipeline.testing.tiny_musicgen import write_tiny_musicgen
     from pipeline.testing.tiny_piper import write_tiny_voice
     from pipeline.testing.tiny_video import write_tiny_video_pipeline
     from pipeline.testing.tiny_wav2lip import build_tiny_wav2lip
 
     write_tiny_voice(folder / "piper", TINY_PIPER_VOICE)
+    write_tiny_kokoro(folder)
     music = write_tiny_musicgen(folder / "musicgen-tiny")
     video = write_tiny_video_pipeline(folder / "svd-tiny")
     wav2lip = build_tiny_wav2lip(folder / "wav2lip-tiny.onnx")
     return [
         bench_piper("tiny", folder / "piper", "en", "neutral"),
+        bench_kokoro("tiny", folder, "en", "neutral"),
         bench_musicgen("tiny", music, seconds, TINY_MUSIC),
         bench_svd("tiny", video, seconds, fmt, TINY_VIDEO),
         *bench_wav2lip("tiny", wav2lip, seconds, fmt),
@@ -256,6 +281,8 @@ def real_rows(model_dir: Path, seconds: float, fmt: VideoFormat) -> list[Row]:
         if voice is not None:
             rows.append(bench_piper("real", voices, language, voice))
             break
+    if kokoro_model.packaged_installed():
+        rows += [bench_kokoro("real", None, language, "neutral") for language in ("en", "hi")]
     if is_available(MUSICGEN_SMALL, model_dir):
         rows.append(
             bench_musicgen(

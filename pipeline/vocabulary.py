@@ -35,7 +35,8 @@ CAPTIONS: tuple[str, ...] = get_args(Captions)
 as in the files) or shorts (one to three large words at a time, the spoken word lit)."""
 DEFAULT_CAPTIONS: Captions = "none"
 
-TtsBackend = Literal["espeak", "piper"]
+TtsBackend = Literal["auto", "espeak", "piper", "kokoro"]
+"""auto: Kokoro where it measured better than espeak-ng and is installed, else espeak-ng."""
 MusicBackend = Literal["procedural", "musicgen"]
 VideoBackend = Literal["kenburns", "svd"]
 LipSyncBackend = Literal["auto", "none", "wav2lip"]
@@ -47,7 +48,7 @@ MUSIC_BACKENDS: tuple[str, ...] = get_args(MusicBackend)
 VIDEO_BACKENDS: tuple[str, ...] = get_args(VideoBackend)
 LIPSYNC_BACKENDS: tuple[str, ...] = get_args(LipSyncBackend)
 
-DEFAULT_TTS_BACKEND: TtsBackend = "espeak"
+DEFAULT_TTS_BACKEND: TtsBackend = "auto"
 DEFAULT_MUSIC_BACKEND: MusicBackend = "procedural"
 DEFAULT_VIDEO_BACKEND: VideoBackend = "kenburns"
 DEFAULT_LIPSYNC_BACKEND: LipSyncBackend = "auto"

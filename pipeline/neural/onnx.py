@@ -40,26 +40,28 @@ def choose_providers(available: Sequence[str], prefer_gpu: bool = True) -> list[
 
 
 def create_session(
-    model_path: Path,
+    model_path: Path | bytes,
     providers: Sequence[str] | None = None,
     intra_op_threads: int | None = None,
 ) -> Any:
-    """An onnxruntime.InferenceSession for a model file; providers default to
-    choose_providers(available_providers()). Raises BackendUnavailableError when the file is
-    missing or is not a loadable ONNX model."""
+    """An onnxruntime.InferenceSession for a model file (or a serialised model in memory);
+    providers default to choose_providers(available_providers()). Raises
+    BackendUnavailableError when the file is missing or is not a loadable ONNX model."""
     ort = _onnxruntime()
-    if not model_path.is_file():
+    if isinstance(model_path, Path) and not model_path.is_file():
         raise BackendUnavailableError(f"Model file {model_path} does not exist.")
+    where = model_path if isinstance(model_path, Path) else "(in memory)"
     options = ort.SessionOptions()
     if intra_op_threads is not None:
         options.intra_op_num_threads = intra_op_threads
     chosen = list(providers) if providers is not None else choose_providers(available_providers())
     try:
-        return ort.InferenceSession(str(model_path), sess_options=options, providers=chosen)
+        source = str(model_path) if isinstance(model_path, Path) else model_path
+        return ort.InferenceSession(source, sess_options=options, providers=chosen)
     except Exception as error:  # onnxruntime raises its own Fail/InvalidGraph types
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error)
         raise BackendUnavailableError(
-            f"Model file {model_path} could not be loaded by onnxruntime: {first_line}"
+            f"Model file {where} could not be loaded by onnxruntime: {first_line}"
         ) from error
 
 

@@ -22,7 +22,9 @@ from pipeline.neural.model_spec import (
     hf_url,
     packaged_models_dir,
 )
+from pipeline.neural.packaged import PackagedModel
 from pipeline.neural.piper_voices import PIPER_VOICES, piper_specs
+from pipeline.neural.speech_models import SPEECH_PACKAGED_MODELS
 from pipeline.neural.weight_files import is_nonempty_file
 
 # --- the known models ----------------------------------------------------------------------
@@ -160,7 +162,10 @@ REGISTRY: tuple[ModelSpec, ...] = (
     *piper_specs(),
     FACE_DETECTION,
 )
-"""Every known model, in listing order."""
+"""Every known model that downloads into MODEL_DIR, in listing order."""
+
+PACKAGED_MODELS: tuple[PackagedModel, ...] = SPEECH_PACKAGED_MODELS
+"""Models that install from PyPI packages (extras) instead: never downloaded, never committed."""
 
 
 # --- queries --------------------------------------------------------------------------------
@@ -169,6 +174,11 @@ REGISTRY: tuple[ModelSpec, ...] = (
 def list_models(stage: Stage | None = None) -> list[ModelSpec]:
     """The known models, optionally only those of one stage."""
     return [spec for spec in REGISTRY if stage is None or spec.stage == stage]
+
+
+def list_packaged_models() -> list[PackagedModel]:
+    """The models that come from PyPI packages, with their licences and hashes."""
+    return list(PACKAGED_MODELS)
 
 
 def get_model(name: str) -> ModelSpec:

@@ -26,6 +26,9 @@ _EE_OK = 0
 _EVENT_LIST_TERMINATED = 0
 _EVENT_WORD = 1
 
+_PHONEMES_IPA = 0x02
+"""espeak_TextToPhonemes' phonememode bit for IPA (UTF-8) instead of espeak's ASCII names."""
+
 _PARAM_RATE = 1
 _PARAM_VOLUME = 2
 _PARAM_PITCH = 3
@@ -130,6 +133,12 @@ class _Engine:
         lib.espeak_Synchronize.restype = ctypes.c_int
         lib.espeak_ng_SetRandSeed.argtypes = (ctypes.c_long,)
         lib.espeak_ng_SetRandSeed.restype = None
+        lib.espeak_TextToPhonemes.argtypes = (
+            ctypes.POINTER(ctypes.c_void_p),
+            ctypes.c_int,
+            ctypes.c_int,
+        )
+        lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
 
     def _collect(
         self,
@@ -189,6 +198,22 @@ class _Engine:
         samples /= np.float32(_INT16_FULL_SCALE)
         return Utterance(samples, self.sample_rate, words)
 
+    def phonemes(self, text: str, voice_name: str) -> str:
+        """The IPA phonemes espeak-ng reads text with, clause by clause, joined by spaces."""
+        self._settings = None  # the voice changes under the synthesis settings
+        if self._lib.espeak_SetVoiceByName(voice_name.encode()) != _EE_OK:
+            raise EspeakError(f"espeak-ng has no voice named {voice_name!r}.")
+        buffer = ctypes.create_string_buffer(text.encode("utf-8") + b"\0")
+        pointer = ctypes.c_void_p(ctypes.addressof(buffer))
+        clauses: list[str] = []
+        while pointer.value:
+            chunk = self._lib.espeak_TextToPhonemes(
+                ctypes.byref(pointer), _CHARS_UTF8, _PHONEMES_IPA
+            )
+            if chunk:
+                clauses.append(chunk.decode("utf-8", errors="replace").strip())
+        return " ".join(clause for clause in clauses if clause)
+
 
 _lock = threading.Lock()
 _engine: _Engine | None = None
@@ -211,3 +236,9 @@ def speak(text: str, settings: VoiceSettings) -> Utterance:
     """Synthesise one utterance with its word positions. Thread-safe."""
     with _lock:
         return _get_engine().speak(text, settings)
+
+
+def phonemes(text: str, voice_name: str) -> str:
+    """IPA phonemes of text as espeak-ng reads it with a voice ("en-us", "hi"). Thread-safe."""
+    with _lock:
+        return _get_engine().phonemes(text, voice_name)

@@ -1,4 +1,10 @@
-"""Which voice narrates: piper when chosen and its voice is in MODEL_DIR, else espeak-ng."""
+"""Which voice narrates: Kokoro or piper when chosen and present, else espeak-ng.
+
+auto (the default) narrates with Kokoro in the languages where notebooks/10_voices.ipynb
+measured it better than espeak-ng (pipeline.speech.kokoro_choice) when the model is installed
+(the `voice` extra, or a MODEL_DIR/kokoro folder), and with espeak-ng everywhere else, quietly.
+An explicit kokoro or piper that cannot serve falls back to espeak-ng with one warning.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +16,18 @@ from pipeline.errors import BackendUnavailableError
 from pipeline.languages import get_language
 from pipeline.neural.fallback import BackendLog, no_model_dir
 from pipeline.neural.licences import is_refused, refusal
-from pipeline.neural.onnx import onnx_uses_cuda
+from pipeline.neural.onnx import onnx_providers, onnx_uses_cuda
 from pipeline.neural.registry import piper_voice_model
-from pipeline.speech import piper_tts, tts
+from pipeline.speech import kokoro, kokoro_model, piper_tts, tts
+from pipeline.speech.kokoro_choice import kokoro_is_default, voice_vectors
 from pipeline.types import ProgressCallback, Sentence, SpokenSentence, no_progress
 from pipeline.vocabulary import TtsBackend
 
 STAGE = "tts"
 ESPEAK = "espeak-ng"
 """The default narration backend's name in render.json."""
+KOKORO_INSTALL = "pip install 'ai-film-studio[voice]'; `make serve` installs it"
+"""How to get the Kokoro model, as the fallback warning says it."""
 
 
 class Narrator:
@@ -38,6 +47,8 @@ class Narrator:
         self.device = device
         self.log = log
         self._piper: dict[tuple[str, str], Path | None] = {}
+        self._kokoro: kokoro_model.KokoroModel | None = None
+        self._kokoro_failed = False
 
     def speak(
         self,
@@ -47,8 +58,12 @@ class Narrator:
         words_per_minute: int,
         progress: ProgressCallback = no_progress,
     ) -> list[SpokenSentence]:
-        """Narrate the sentences with piper when chosen and its voice is present, else espeak-ng;
-        each clip is trimmed to its sound, as espeak-ng's are."""
+        """Narrate the sentences with Kokoro or piper when chosen (or auto) and present, else
+        espeak-ng; each clip is trimmed to its sound, as espeak-ng's are."""
+        model = self._kokoro_model(language)
+        if model is not None:
+            self.log.use(STAGE, "kokoro:" + "+".join(voice_vectors(language, voice)))
+            return kokoro.synthesize(model, sentences, voice, language, words_per_minute, progress)
         voices_dir = self._piper_voices(language, voice)
         if voices_dir is None:
             return tts.synthesize(sentences, voice, language, words_per_minute, progress)
@@ -108,3 +123,30 @@ class Narrator:
             return None
         self.log.use(STAGE, f"piper:{choice.model}")
         return voices_dir
+
+    def _kokoro_model(self, language: str) -> kokoro_model.KokoroModel | None:
+        """The Kokoro model when it narrates this language, else None (with a warning when
+        kokoro was chosen, or when auto found it installed but unusable)."""
+        wanted = self.backend == "kokoro" or (
+            self.backend == "auto" and kokoro_is_default(language)
+        )
+        if not wanted or self._kokoro_failed:
+            return None
+        if self._kokoro is not None:
+            return self._kokoro
+        if not kokoro_model.available(self.model_dir):
+            if self.backend == "kokoro":
+                self._fail(
+                    f"Narration: Kokoro is not installed ({KOKORO_INSTALL}), so espeak-ng spoke it."
+                )
+            self._kokoro_failed = True
+            return None
+        try:
+            self._kokoro = kokoro_model.load(self.model_dir, onnx_providers(self.device))
+        except BackendUnavailableError as error:
+            self._fail(f"Narration: {error} So espeak-ng spoke it.")
+        return self._kokoro
+
+    def _fail(self, message: str) -> None:
+        self._kokoro_failed = True
+        self.log.fall_back(STAGE, ESPEAK, message)

@@ -32,7 +32,7 @@ def test_defaults_are_the_cpu_backends_with_lipsync_when_present(tmp_path: Path)
     settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
     choice = backend_choice(settings)
     assert choice.chosen() == {
-        "tts": "espeak",
+        "tts": "auto",
         "music": "procedural",
         "video": "kenburns",
         "lipsync": "auto",

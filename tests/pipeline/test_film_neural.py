@@ -21,6 +21,8 @@ from pipeline.music.choice import MusicChoice
 from pipeline.music.musicgen import MusicGenSettings
 from pipeline.neural.registry import MUSICGEN_SMALL, SVD_IMG2VID_XT, WAV2LIP, model_path
 from pipeline.picture.image_to_video import VideoSettings, clip_seed, shot_seed
+from pipeline.speech import kokoro_model
+from pipeline.speech.kokoro_choice import kokoro_is_default, voice_vectors
 from pipeline.testing.faces import draw_face
 from pipeline.testing.tiny_musicgen import write_tiny_musicgen
 from pipeline.testing.tiny_piper import write_tiny_voice
@@ -204,8 +206,10 @@ def test_cpu_defaults_say_nothing_and_record_what_ran(
     result = render_film(_request(images, BackendChoice()), tmp_path / "out")
     assert result.warnings == ()
     assert result.backends["chosen"]["lipsync"] == "auto"
+    # TTS_BACKEND=auto: Kokoro narrates English only where it measured better and is installed.
+    kokoro_speaks = kokoro_is_default("en") and kokoro_model.available(None)
     assert result.backends["used"] == {
-        "tts": "espeak-ng",
+        "tts": "kokoro:" + voice_vectors("en", "female")[0] if kokoro_speaks else "espeak-ng",
         "music": "procedural",
         "video": "kenburns",
         "lipsync": "none",
