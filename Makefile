@@ -8,8 +8,8 @@ STAMP := $(VENV)/.installed
 VOICE_STAMP := $(VENV)/.voice-installed
 MEASURE_STAMP := $(VENV)/.measure-installed
 NOTEBOOK_METRICS := $(CURDIR)/notebooks/metrics
-# The packages pyproject.toml's [tool.filmstudio] no-deps lists, shell-quoted.
-NO_DEPS := import tomllib, shlex; print(*map(shlex.quote, tomllib.load(open('pyproject.toml', 'rb'))['tool']['filmstudio']['no-deps']))
+# The packages pyproject.toml's [tool.filmstudio] no-deps lists, one requirement a line.
+NO_DEPS := import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['tool']['filmstudio']['no-deps'], sep=chr(10))
 SOUNDFONT := /usr/share/sounds/sf3/MuseScore_General_Lite.sf3
 
 .PHONY: serve test lint install browser soundfont voices
@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev,neural]"
-	$(BIN)/pip install --quiet --no-deps $$($(BIN)/python -c "$(NO_DEPS)")
+	$(BIN)/python -c "$(NO_DEPS)" > $(VENV)/no-deps.txt
+	$(BIN)/pip install --quiet --no-deps -r $(VENV)/no-deps.txt
 	$(BIN)/filmstudio models download 'mediapipe-*'
 	touch $(STAMP)
 
