@@ -72,20 +72,35 @@ class LocalCacheStore:
 
     def get(self, key: str) -> Path | None:
         """The entry's file when it is present and intact (its use time refreshed), else None;
-        a damaged entry is removed."""
+        a damaged entry is removed. A mismatch seen while another worker replaces the entry is
+        checked again under the lock before anything is removed."""
         data, record = self._data(key), self._record(key)
-        try:
-            expected = json.loads(record.read_text(encoding="utf-8"))
-            size = data.stat().st_size
-        except (OSError, ValueError):
+        intact = self._intact(data, record)
+        if intact is None:
             return None
-        if size != expected.get("size") or file_sha256(data) != expected.get("sha256"):
-            self.remove(key)
-            return None
+        if not intact:
+            with self._locked():
+                intact = self._intact(data, record)
+                if not intact:
+                    self.remove(key)
+                    return None
         now = time.time()
         with contextlib.suppress(OSError):
             os.utime(record, (now, now))
         return data
+
+    @staticmethod
+    def _intact(data: Path, record: Path) -> bool | None:
+        """Whether the entry's bytes match its record; None when it has no complete entry."""
+        try:
+            expected = json.loads(record.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        try:
+            size = data.stat().st_size
+        except OSError:
+            return False
+        return bool(size == expected.get("size") and file_sha256(data) == expected.get("sha256"))
 
     def put(self, key: str, source: Path) -> Path:
         """Store a copy of source under key (atomically) and return the stored file; then
