@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from db.enums import LedgerReason, PlanType
 from db.models import CreditAccount, CreditLedgerEntry, User
@@ -179,24 +180,20 @@ async def record(
 ) -> uuid.UUID | None:
     """Append a ledger row and return its id; None (nothing written) if this job already has
     a row of this reason."""
-    inserted = await session.scalar(
-        insert(CreditLedgerEntry)
-        .values(
-            id=uuid.uuid4(),
-            user_id=user_id,
-            delta=delta,
-            balance_after=balance_after,
-            reason=reason,
-            note=note,
-            project_id=project_id,
-            job_id=job_id,
-        )
-        .on_conflict_do_nothing(
-            index_elements=["job_id", "reason"], index_where=CreditLedgerEntry.job_id.is_not(None)
-        )
-        .returning(CreditLedgerEntry.id)
+    return await _insert_once(
+        session,
+        {
+            "user_id": user_id,
+            "delta": delta,
+            "balance_after": balance_after,
+            "reason": reason,
+            "note": note,
+            "project_id": project_id,
+            "job_id": job_id,
+        },
+        ["job_id", "reason"],
+        CreditLedgerEntry.job_id,
     )
-    return inserted
 
 
 async def record_sourced(
@@ -210,22 +207,34 @@ async def record_sourced(
 ) -> uuid.UUID | None:
     """Append a ledger row caused by `source_id` (a Stripe object, a renewed period); None
     (nothing written) when that source already has a row of this reason."""
-    inserted = await session.scalar(
+    return await _insert_once(
+        session,
+        {
+            "user_id": user_id,
+            "delta": delta,
+            "balance_after": balance_after,
+            "reason": reason,
+            "note": note[:255],
+            "source_id": source_id[:255],
+            "created_at": func.clock_timestamp(),
+        },
+        ["reason", "source_id"],
+        CreditLedgerEntry.source_id,
+    )
+
+
+async def _insert_once(
+    session: AsyncSession,
+    values: dict[str, Any],
+    unique: list[str],
+    key_column: InstrumentedAttribute[Any],
+) -> uuid.UUID | None:
+    """Insert a ledger row unless one with the same unique key (where key_column is set)
+    exists; the new row's id, or None when nothing was written."""
+    inserted: uuid.UUID | None = await session.scalar(
         insert(CreditLedgerEntry)
-        .values(
-            id=uuid.uuid4(),
-            user_id=user_id,
-            delta=delta,
-            balance_after=balance_after,
-            reason=reason,
-            note=note[:255],
-            source_id=source_id[:255],
-            created_at=func.clock_timestamp(),
-        )
-        .on_conflict_do_nothing(
-            index_elements=["reason", "source_id"],
-            index_where=CreditLedgerEntry.source_id.is_not(None),
-        )
+        .values(id=uuid.uuid4(), **values)
+        .on_conflict_do_nothing(index_elements=unique, index_where=key_column.is_not(None))
         .returning(CreditLedgerEntry.id)
     )
     return inserted
