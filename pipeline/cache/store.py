@@ -21,8 +21,10 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from pipeline.cache.keys import file_sha256
 
@@ -33,6 +35,23 @@ PIN_TTL_S = 6 * 60 * 60.0
 """A pin older than this belongs to a render that died; eviction ignores it."""
 DEFAULT_MAX_BYTES = 20 * 1024**3
 """The default size cap of an installation's cache (20 GiB)."""
+
+
+class CacheStore(Protocol):
+    """Where a render keeps and finds stage outputs by key (a local folder, or S3 with a
+    database index on the app side)."""
+
+    def get(self, key: str) -> Path | None:
+        """A local file holding the entry when it is present and intact, else None."""
+        ...
+
+    def put(self, key: str, source: Path) -> Path:
+        """Store a copy of source under key atomically; a local file holding the entry."""
+        ...
+
+    def pinned(self, keys: list[str]) -> AbstractContextManager[None]:
+        """Keep these entries from eviction while the block runs."""
+        ...
 
 
 @dataclass(frozen=True)
