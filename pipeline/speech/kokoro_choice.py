@@ -57,6 +57,7 @@ MEASURED: dict[str, KokoroLanguage] = {
     "es": KokoroLanguage(0.1038, 0.4973, 0.0505, 0.0940, "jf_alpha"),
     "fr": KokoroLanguage(0.5811, 0.6847, 0.0928, 0.0675, "jf_nezumi"),
     "it": KokoroLanguage(0.2634, 0.7796, 0.0599, 0.0320, "jf_alpha"),
+    "pt": KokoroLanguage(0.3750, 0.9271, 0.0607, 0.1145, "jf_nezumi"),
 }
 """Per language code, the notebook's numbers (languages it could not measure are absent)."""
 
