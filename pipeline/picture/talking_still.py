@@ -47,7 +47,7 @@ BROW_SHARE = 0.9
 
 ENVELOPE_WINDOW_S = 0.04
 """Loudness is measured over windows this long around each frame."""
-SILENCE_BELOW_DB = 30.0
+SILENCE_BELOW_DB = 26.0
 """Speech this far under the line's loud level keeps the mouth shut."""
 OPEN_RANGE_DB = 24.0
 """From the silence level, this many decibels open the mouth fully."""
