@@ -136,13 +136,18 @@ def _curve(points: Points, indices: tuple[int, ...], columns: npt.NDArray[np.flo
     return curve
 
 
-def _inverse_rows(forward: Points, rows: npt.NDArray[np.float32]) -> Points:
+def _inverse_rows(forward: Points, rows: Points) -> Points:
     """Per column, the source row each output row comes from, given forward[row, column] (the
-    output row of each source row; non-decreasing down a column)."""
-    inverse = np.empty_like(forward)
-    for column in range(forward.shape[1]):
-        inverse[:, column] = np.interp(rows, forward[:, column], rows)
-    return inverse
+    output row of each source row; non-decreasing down a column). All columns are inverted
+    in one interpolation: each is shifted into its own band of values."""
+    height, width = forward.shape
+    band = 4.0 * height + 4.0  # forward stays within [-height, 2 * height] of its column
+    offsets = np.arange(width, dtype=np.float64) * band
+    known = (forward.astype(np.float64) + offsets[None, :]).T.ravel()
+    wanted = (rows.astype(np.float64)[:, None] + offsets[None, :]).T.ravel()
+    inverse = np.interp(wanted, known, np.tile(rows.astype(np.float64), width))
+    result: Points = inverse.reshape(width, height).T.astype(np.float32)
+    return result
 
 
 def _mouth_region(rgb: Frame, points: Points) -> _Region:
@@ -160,6 +165,7 @@ def _mouth_region(rgb: Frame, points: Points) -> _Region:
     )
     crop = np.ascontiguousarray(rgb[y0:y1, x0:x1])
     rows = np.arange(y1 - y0, dtype=np.float32)
+    map_x = np.tile(np.arange(x1 - x0, dtype=np.float32), (y1 - y0, 1))
     columns = np.arange(x0, x1, dtype=np.float32)
     upper = _curve(points, UPPER_INNER_LIP, columns) - y0
     lower = _curve(points, LOWER_INNER_LIP, columns) - y0
@@ -181,7 +187,7 @@ def _mouth_region(rgb: Frame, points: Points) -> _Region:
         down = JAW_DROP * reach * amount * jaw
         forward = np.where(below < 0, source - up * rise, source + down * soft * hold)
         map_y = _inverse_rows(forward.astype(np.float32), rows)
-        warped = _remap(crop, map_y)
+        warped = _remap(crop, map_y, map_x)
         gap_top, gap = line - up, up + down * split
         _paint_inside(warped, rows, gap_top, gap)
         levels.append(rgb_to_yuv(warped))
@@ -189,21 +195,24 @@ def _mouth_region(rgb: Frame, points: Points) -> _Region:
 
 
 def _paint_inside(warped: Frame, rows: Points, gap_top: Points, gap: Points) -> None:
-    """Paint the opened mouth (dark, with teeth at its top when wide) with soft edges."""
+    """Paint the opened mouth (dark, with teeth at its top when wide) with soft edges, over
+    the band of rows the gap spans."""
     if float(gap.max()) < 0.5:
         return
-    inside = np.clip(
-        np.minimum(rows[:, None] - gap_top + 0.5, gap_top + gap - rows[:, None] + 0.5), 0.0, 1.0
-    )
+    first = max(0, int(np.floor(float(gap_top.min()))) - 1)
+    last = min(len(rows), int(np.ceil(float((gap_top + gap).max()))) + 2)
+    band = rows[first:last, None]
+    inside = np.clip(np.minimum(band - gap_top + 0.5, gap_top + gap - band + 0.5), 0.0, 1.0)
     inside = np.minimum(inside, np.clip(gap, 0.0, 1.0))
     teeth_depth = np.where(gap >= TEETH_MIN_GAP_PX, gap * TEETH_SHARE, 0.0)
-    teeth = np.clip(gap_top + teeth_depth - rows[:, None], 0.0, 1.0) * inside
-    colour = warped.astype(np.float32)
+    teeth = np.clip(gap_top + teeth_depth - band, 0.0, 1.0) * inside
+    part = warped[first:last]
+    colour = part.astype(np.float32)
     dark = np.array(MOUTH_INSIDE_RGB, np.float32)
     white = np.array(TEETH_RGB, np.float32)
     colour += (dark - colour) * inside[:, :, None]
     colour += (white - colour) * teeth[:, :, None]
-    warped[...] = np.clip(colour + 0.5, 0, 255).astype(np.uint8)
+    part[...] = np.clip(colour + 0.5, 0, 255).astype(np.uint8)
 
 
 def _eye_region(
@@ -220,6 +229,7 @@ def _eye_region(
     )
     crop = np.ascontiguousarray(rgb[y0:y1, x0:x1])
     rows = np.arange(y1 - y0, dtype=np.float32)
+    map_x = np.tile(np.arange(x1 - x0, dtype=np.float32), (y1 - y0, 1))
     columns = np.arange(x0, x1, dtype=np.float32)
     ends = (np.float32(points[outer][1]), np.float32(points[inner][1]))
     upper = _lid(points, (outer, *upper_ids, inner), columns, left, right, ends) - y0
@@ -235,7 +245,7 @@ def _eye_region(
         between = upper + shift + (source - upper) * (1.0 - amount)
         forward = np.where(source < upper, above, np.where(source < lower, between, source))
         map_y = _inverse_rows(forward.astype(np.float32), rows)
-        levels.append(rgb_to_yuv(_remap(crop, map_y)))
+        levels.append(rgb_to_yuv(_remap(crop, map_y, map_x)))
     return _Region(y0, x0, tuple(levels))
 
 
@@ -260,11 +270,8 @@ def _raised_cosine(distance: Points, flat: float, zero: float) -> Points:
     return eased
 
 
-def _remap(crop: Frame, map_y: Points) -> Frame:
+def _remap(crop: Frame, map_y: Points, map_x: Points) -> Frame:
     """The crop resampled along its columns: output pixel (r, c) from (map_y[r, c], c)."""
-    map_x = np.ascontiguousarray(
-        np.broadcast_to(np.arange(crop.shape[1], dtype=np.float32), map_y.shape)
-    )
     warped = cv2.remap(crop, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     return np.asarray(warped, dtype=np.uint8)
 
