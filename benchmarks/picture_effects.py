@@ -5,7 +5,7 @@
 
 Rows: the plain Ken Burns frame (the baseline every image frame pays), the opening and end
 cards (only over their few seconds), a dip to black (only over its frames), a talking still's
-frame (two region copies) and its set-up (face mesh and the warped regions, once per
+frame (two region copies), the optional parallax frame and its layers, and the set-up (face mesh and the warped regions, once per
 portrait), and blink scheduling. The last column is each effect's cost spread over a film minute
 at 30 fps with the share of frames it covers in a typical one-minute film.
 """
@@ -22,6 +22,7 @@ import argparse
 import time
 from collections.abc import Callable
 
+import cv2
 import numpy as np
 
 from pipeline.media.yuv import FrameBuffer
@@ -29,6 +30,8 @@ from pipeline.neural.face_landmarks import find_mesh, landmarks_available
 from pipeline.notebook_metrics import markdown_table
 from pipeline.picture.blinks import blink_amount, blink_key
 from pipeline.picture.cards import END_S, OPENING_S, FilmCards
+from pipeline.picture.parallax import draw_parallax, person_layers
+from pipeline.picture.shot_plan import KenBurns
 from pipeline.picture.talking_still import TalkingStill
 from pipeline.picture.visuals import _toward_black, prepare_image, prepare_rgb, warp_into
 from pipeline.testing.face_mesh import drawn_face_mesh
@@ -39,6 +42,8 @@ FILM_FRAMES = 1800
 """One minute at 30 fps."""
 SPEAKING_SHARE = 0.3
 """Share of a typical film's frames showing a speaking character."""
+PEOPLE_SHARE = 0.4
+"""Share of a typical film's frames showing (non-speaking) pictures of people: parallax."""
 PORTRAITS = 3
 """Speaking characters' pictures in a typical one-minute film (each set up once)."""
 DIP_FRAMES = 2 * 18
@@ -86,18 +91,40 @@ def main() -> None:
     key = blink_key(0, "p.png")
     talking = _time(lambda i: still.frame((i % 24) / 23, blink_amount(i / 30, key)), frames)
 
+    person = rgb.copy()
+    mask = np.zeros(rgb.shape[:2], np.float32)
+    centre = (rgb.shape[1] // 2, int(rgb.shape[0] * 0.6))
+    cv2.ellipse(mask, centre, (rgb.shape[1] // 6, rgb.shape[0] // 3), 0, 0, 360, 1.0, -1)
+    started = time.process_time()
+    layers = person_layers(person, mask)
+    layers_ms = (time.process_time() - started) * 1000.0
+    assert layers is not None
+    move = KenBurns(1.02, 1.08, 0.4, 0.6, 0.5, 0.5)
+    parallax = _time(lambda i: draw_parallax(layers, move, (i % 100) / 99, out), frames)
+
     card_frames = round((OPENING_S + END_S) * 30)
     rows = [
         _row("Ken Burns frame (baseline)", plain, FILM_FRAMES),
         _row("opening card frame", opening, round(OPENING_S * 30)),
         _row("end card frame", ending, round(END_S * 30)),
         _row("dip to black frame", dip, 3 * DIP_FRAMES),
+        _row(
+            "parallax frame (person a third of the frame)",
+            parallax,
+            round(PEOPLE_SHARE * FILM_FRAMES),
+        ),
         _row("talking still frame (+ blink)", talking, round(SPEAKING_SHARE * FILM_FRAMES)),
         {
             "effect": "talking still set-up, per portrait",
             "ms": setup_ms,
             "frames a minute": 0,
             "CPU s a film minute": setup_ms * PORTRAITS / 1000.0,
+        },
+        {
+            "effect": "parallax layers (cut-out, inpainting), per picture",
+            "ms": layers_ms,
+            "frames a minute": 0,
+            "CPU s a film minute": layers_ms * PORTRAITS / 1000.0,
         },
         {
             "effect": "face mesh, per picture",

@@ -24,6 +24,7 @@ from pipeline.music.musicgen import MusicGenSettings
 from pipeline.music.select import AUTO_SOUNDFONT, MusicMaker
 from pipeline.neural.fallback import BackendLog
 from pipeline.neural_shots import NeuralShotOptions, NeuralShots, ShotRecords
+from pipeline.parallax_shots import ParallaxShots
 from pipeline.picture.image_to_video import VideoSettings
 from pipeline.picture.select import video_model_folder
 from pipeline.picture.shot_pictures import ShotPictures
@@ -85,6 +86,9 @@ class BackendChoice:
     talking_stills: bool = True
     """Speaking characters without neural lip-sync move their mouth with the speech and blink
     (pipeline.talking_shots), when the face mesh model is installed and finds their face."""
+    parallax: bool = False
+    """Other pictures of people get a two-layer parallax (pipeline.parallax_shots): off by
+    default, it about doubles those frames' drawing cost."""
 
     def chosen(self) -> dict[str, str]:
         """The choice per stage, as recorded in render.json."""
@@ -211,6 +215,9 @@ class StageBackends:
             neural = NeuralShots(
                 options, self.log, self.records, timeline, spoken, clips, fmt, seed, model, folder
             )
+        hook = neural
         if has_speakers and model is None and choice.talking_stills:
-            return TalkingShots(timeline, spoken, clips, fmt, seed, neural)
-        return neural
+            hook = TalkingShots(timeline, spoken, clips, fmt, seed, hook)
+        if choice.parallax:
+            hook = ParallaxShots(fmt, hook)
+        return hook

@@ -24,10 +24,11 @@ from pipeline.picture.talking_still import TalkingStill, mouth_track
 from pipeline.picture.visuals import prepare_rgb
 from pipeline.sound.clips import ClipStore
 from pipeline.sound.speaker_audio import speaker_audio
-from pipeline.types import FILM_SAMPLE_RATE_HZ, Frame, SpokenSentence, Timeline, VideoFormat
+from pipeline.types import FILM_SAMPLE_RATE_HZ, SpokenSentence, Timeline, VideoFormat
 
-TALKING_STILL = "talking-still"
-"""render.json's name for the CPU mouth and blink warp."""
+MIN_FACE_PX = 48
+"""A face smaller than this (box height in the prepared still) keeps the plain move: its
+mouth would move by a pixel or two, too little to read and enough to shimmer."""
 
 
 @dataclass
@@ -57,7 +58,7 @@ class TalkingShots:
         self._fmt = fmt
         self._seed = seed
         self._inner = inner
-        self._stills: dict[Path, tuple[Frame, TalkingStill] | None] = {}
+        self._stills: dict[Path, TalkingStill | None] = {}
         self._shots: dict[int, _Talking | None] = {}
         self.talking_shots = 0
         """Shots drawn as talking stills so far."""
@@ -85,9 +86,10 @@ class TalkingShots:
         if image not in self._stills:
             rgb = prepare_rgb(load_rgb(image, image.name), self._fmt)
             mesh = find_mesh(rgb)
-            self._stills[image] = None if mesh is None else (rgb, TalkingStill(rgb, mesh.points))
-        made = self._stills[image]
-        if made is None:
+            usable = mesh is not None and mesh.box.height >= MIN_FACE_PX
+            self._stills[image] = TalkingStill(rgb, mesh.points) if mesh and usable else None
+        still = self._stills[image]
+        if still is None:
             return None
         fps = self._fmt.fps
         frames = span.end - span.first
@@ -102,7 +104,7 @@ class TalkingShots:
         )
         self.talking_shots += 1
         return _Talking(
-            still=made[1],
+            still=still,
             opening=mouth_track(audio, rate, fps, frames),
             key=blink_key(self._seed, image.name),
             end=span.end,

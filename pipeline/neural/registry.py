@@ -179,6 +179,29 @@ FACE_LANDMARKS = ModelSpec(
     wheel=MEDIAPIPE_WHEEL,
 )
 
+PERSON_SEGMENTATION = ModelSpec(
+    name="mediapipe-selfie-segmentation",
+    stage="faces",
+    backend="selfie-segmentation-litert",
+    source=f"pypi:{MEDIAPIPE_WHEEL} mediapipe/modules/selfie_segmentation/",
+    folder="mediapipe",
+    files=(
+        ModelFile(
+            "selfie_segmentation.tflite",
+            (
+                f"{WHEEL_MEMBER_PREFIX}mediapipe/modules/selfie_segmentation/selfie_segmentation.tflite",
+            ),
+            sha256="9ee168ec7c8f2a16c56fe8e1cfbc514974cbbb7e434051b455635f1bd1462f5c",
+        ),
+    ),
+    entry="selfie_segmentation.tflite",
+    approx_size_mb=1,
+    licence=_MEDIAPIPE_LICENCE,
+    commercial_use="yes",
+    notes="Selfie segmentation (general, 256x256): a person's mask, for the parallax layers.",
+    wheel=MEDIAPIPE_WHEEL,
+)
+
 REGISTRY: tuple[ModelSpec, ...] = (
     WAV2LIP,
     MUSICGEN_SMALL,
@@ -187,6 +210,7 @@ REGISTRY: tuple[ModelSpec, ...] = (
     *piper_specs(),
     FACE_DETECTION,
     FACE_LANDMARKS,
+    PERSON_SEGMENTATION,
 )
 """Every known model that downloads into MODEL_DIR, in listing order."""
 
