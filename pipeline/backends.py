@@ -24,11 +24,13 @@ from pipeline.music.musicgen import MusicGenSettings
 from pipeline.music.select import AUTO_SOUNDFONT, MusicMaker
 from pipeline.neural.fallback import BackendLog
 from pipeline.neural_shots import NeuralShotOptions, NeuralShots, ShotRecords
+from pipeline.parallax_shots import ParallaxShots
 from pipeline.picture.image_to_video import VideoSettings
 from pipeline.picture.select import video_model_folder
 from pipeline.picture.shot_pictures import ShotPictures
 from pipeline.sound.clips import ClipStore
 from pipeline.speech.select import Narrator
+from pipeline.talking_shots import TalkingShots
 from pipeline.types import (
     AudioArray,
     ProgressCallback,
@@ -81,6 +83,12 @@ class BackendChoice:
     )
     commercial_only: bool = False
     """Refuse models whose weights do not allow selling the output (pipeline.neural.licences)."""
+    talking_stills: bool = True
+    """Speaking characters without neural lip-sync move their mouth with the speech and blink
+    (pipeline.talking_shots), when the face mesh model is installed and finds their face."""
+    parallax: bool = False
+    """Other pictures of people get a two-layer parallax (pipeline.parallax_shots): off by
+    default, it about doubles those frames' drawing cost."""
 
     def chosen(self) -> dict[str, str]:
         """The choice per stage, as recorded in render.json."""
@@ -199,9 +207,17 @@ class StageBackends:
         folder = video_model_folder(
             choice.video, choice.video_model, choice.model_dir, self.log, choice.commercial_only
         )
-        if model is None and folder is None:
-            return None
-        options = NeuralShotOptions(choice.lipsync_options, choice.video_settings, choice.device)
-        return NeuralShots(
-            options, self.log, self.records, timeline, spoken, clips, fmt, seed, model, folder
-        )
+        neural: ShotPictures | None = None
+        if model is not None or folder is not None:
+            options = NeuralShotOptions(
+                choice.lipsync_options, choice.video_settings, choice.device
+            )
+            neural = NeuralShots(
+                options, self.log, self.records, timeline, spoken, clips, fmt, seed, model, folder
+            )
+        hook = neural
+        if has_speakers and model is None and choice.talking_stills:
+            hook = TalkingShots(timeline, spoken, clips, fmt, seed, hook)
+        if choice.parallax:
+            hook = ParallaxShots(fmt, hook)
+        return hook

@@ -146,6 +146,7 @@ def compose_film(
     focus: Mapping[Path, Focus] | None = None,
     badge_s: float = 0.0,
     captions: AssBurnIn | None = None,
+    title: str | None = None,
 ) -> ComposeReport:
     """Mix and encode the film described by timeline into out_path (an MP4).
 
@@ -172,6 +173,7 @@ def compose_film(
             pictures=pictures,
             focus=focus,
             badge_s=badge_s,
+            title=title,
         )
         video_path = folder / "pictures.mp4"
         seconds: dict[str, float] = {}

@@ -217,6 +217,7 @@ def _render(
             focus=focus,
             badge_s=AI_LABEL_SECONDS if request.ai_label else 0.0,
             captions=captions,
+            title=request.title,
         )
     finally:
         clips.close()

@@ -51,6 +51,8 @@ class FilmRequest:
     captions: str | None = None
     """Text burned into the picture: "none", "subtitles" or "shorts" (pipeline.vocabulary);
     None follows burn_subtitles."""
+    title: str | None = None
+    """The film's title, shown over its first picture and on its end card (None: no cards)."""
 
     @property
     def burned_captions(self) -> str:

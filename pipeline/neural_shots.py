@@ -7,7 +7,6 @@ render.json records each neural shot (kind, seeds, face found) and the seconds s
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.signal import resample_poly
 
 from pipeline.errors import BackendUnavailableError
 from pipeline.lipsync.mel import MEL_SAMPLE_RATE_HZ
@@ -30,6 +28,7 @@ from pipeline.picture.shot_pictures import ShotPicture
 from pipeline.picture.shot_plan import ShotSpan
 from pipeline.picture.visuals import prepare_rgb
 from pipeline.sound.clips import ClipStore
+from pipeline.sound.speaker_audio import speaker_audio
 from pipeline.types import AudioArray, Frame, SpokenSentence, Timeline, VideoFormat
 
 
@@ -173,36 +172,15 @@ class NeuralShots:
     def _speaker_audio(self, span: ShotSpan) -> tuple[AudioArray, int]:
         """The speaker's own lines during the span, mono, placed from the span's first frame."""
         fps = self._fmt.fps
-        origin = span.first / fps
-        length_s = (span.end - span.first) / fps
-        lines = [
-            speech
-            for speech in self._timeline.speech
-            if speech.sentence.speaker == span.shot.speaker
-            and speech.end_s > origin
-            and speech.start_s < origin + length_s
-        ]
-        rate = self._spoken[lines[0].sentence.index].sample_rate if lines else MEL_SAMPLE_RATE_HZ
-        audio = np.zeros(math.ceil(length_s * rate), dtype=np.float32)
-        for speech in lines:
-            clip = self._clip_audio(speech.sentence.index, rate)
-            start = round((speech.start_s - origin) * rate)
-            first = max(0, -start)
-            stop = min(len(clip), len(audio) - start)
-            if stop > first:
-                audio[start + first : start + stop] += clip[first:stop]
-        return audio, rate
-
-    def _clip_audio(self, sentence_index: int, rate: int) -> AudioArray:
-        clip = self._spoken[sentence_index]
-        if self._clips is not None and sentence_index in self._clips:
-            samples = self._clips.load(sentence_index)
-        else:
-            samples = np.asarray(clip.audio, dtype=np.float32)
-        if clip.sample_rate != rate:
-            common = math.gcd(clip.sample_rate, rate)
-            samples = resample_poly(samples, rate // common, clip.sample_rate // common)
-        return np.asarray(samples, dtype=np.float32)
+        return speaker_audio(
+            self._timeline.speech,
+            self._spoken,
+            self._clips,
+            span.shot.speaker,
+            span.first / fps,
+            (span.end - span.first) / fps,
+            MEL_SAMPLE_RATE_HZ,
+        )
 
     # --- image-to-video ---------------------------------------------------------------------
 

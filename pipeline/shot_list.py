@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from pathlib import Path
 
@@ -58,7 +59,19 @@ def build_shots(
                 _shot(first, last, fps, scene.index, image, title if image is None else None)
             )
     shots.sort(key=lambda shot: shot.start_s)
-    return shots
+    return _mark_breaks(script, shots)
+
+
+def _mark_breaks(script: Script, shots: list[Shot]) -> list[Shot]:
+    """The first shot of each scene that opens with a stage direction gets scene_break."""
+    breaks = {scene.index for scene in script.scenes if scene.opens_with_direction}
+    marked: list[Shot] = []
+    for shot in shots:
+        if shot.scene_index in breaks:
+            breaks.discard(shot.scene_index)
+            shot = dataclasses.replace(shot, scene_break=True)
+        marked.append(shot)
+    return marked
 
 
 def _shot(

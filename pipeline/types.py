@@ -47,6 +47,9 @@ class Scene:
     index: int
     sentences: tuple[Sentence, ...]
     images: tuple[Path, ...] = ()
+    opens_with_direction: bool = False
+    """True when a stage direction line (``[Night falls.]``) comes before the scene's first
+    spoken line: a big break in the story."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,8 @@ class Shot:
     image: Path | None = None
     title: str | None = None
     speaker: str | None = None
+    scene_break: bool = False
+    """True on the first shot of a scene that opens with a stage direction."""
 
     @property
     def duration_s(self) -> float:

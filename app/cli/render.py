@@ -68,6 +68,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--seed", type=int, default=0, help="seed for music and camera moves")
     parser.add_argument(
+        "--title", default=None, help="the film's title, over its first picture and at its end"
+    )
+    parser.add_argument(
         "--captions",
         choices=CAPTIONS,
         default=None,
@@ -150,6 +153,7 @@ def run_render(args: argparse.Namespace) -> int:
         crf=args.crf,
         size=args.size,
         backends=backends,
+        title=args.title,
     )
     bar = _ProgressBar(disabled=args.quiet)
     try:

@@ -57,6 +57,7 @@ class RenderWork:
             resolution=project.resolution,
             ai_label=project.ai_label,
             captions=project.captions,
+            title=project.title,
         )
 
     def run(

@@ -45,6 +45,8 @@ class RenderInputs:
     ai_label: bool = False
     """Draw the visible "AI-generated" badge over the film's first seconds."""
     captions: str = "none"
+    title: str | None = None
+    """The project's title, for the film's opening and end cards."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ def render_project(
         ai_label=inputs.ai_label,
         backends=backends or BackendChoice(),
         captions=inputs.captions,
+        title=inputs.title,
     )
     result = render_film(request, folder / "out", progress)
     provenance: dict[str, Any] = {"signed": False}

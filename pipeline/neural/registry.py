@@ -154,6 +154,54 @@ FACE_DETECTION = ModelSpec(
     wheel=MEDIAPIPE_WHEEL,
 )
 
+FACE_LANDMARKS = ModelSpec(
+    name="mediapipe-face-landmarks",
+    stage="faces",
+    backend="face-mesh-litert",
+    source=f"pypi:{MEDIAPIPE_WHEEL} mediapipe/modules/face_landmark/",
+    folder="mediapipe",
+    files=(
+        ModelFile(
+            "face_landmark.tflite",
+            (f"{WHEEL_MEMBER_PREFIX}mediapipe/modules/face_landmark/face_landmark.tflite",),
+            sha256="1055cb9d4a9ca8b8c688902a3a5194311138ba256bcc94e336d8373a5f30c814",
+        ),
+    ),
+    entry="face_landmark.tflite",
+    approx_size_mb=1,
+    licence=_MEDIAPIPE_LICENCE,
+    commercial_use="yes",
+    notes=(
+        "Face mesh: 468 landmarks from a 192x192 face crop. The 478-point variant "
+        "(face_landmark_with_attention, iris included) needs mediapipe's custom "
+        "Landmarks2TransformMatrix op, which LiteRT lacks."
+    ),
+    wheel=MEDIAPIPE_WHEEL,
+)
+
+PERSON_SEGMENTATION = ModelSpec(
+    name="mediapipe-selfie-segmentation",
+    stage="faces",
+    backend="selfie-segmentation-litert",
+    source=f"pypi:{MEDIAPIPE_WHEEL} mediapipe/modules/selfie_segmentation/",
+    folder="mediapipe",
+    files=(
+        ModelFile(
+            "selfie_segmentation.tflite",
+            (
+                f"{WHEEL_MEMBER_PREFIX}mediapipe/modules/selfie_segmentation/selfie_segmentation.tflite",
+            ),
+            sha256="9ee168ec7c8f2a16c56fe8e1cfbc514974cbbb7e434051b455635f1bd1462f5c",
+        ),
+    ),
+    entry="selfie_segmentation.tflite",
+    approx_size_mb=1,
+    licence=_MEDIAPIPE_LICENCE,
+    commercial_use="yes",
+    notes="Selfie segmentation (general, 256x256): a person's mask, for the parallax layers.",
+    wheel=MEDIAPIPE_WHEEL,
+)
+
 REGISTRY: tuple[ModelSpec, ...] = (
     WAV2LIP,
     MUSICGEN_SMALL,
@@ -161,6 +209,8 @@ REGISTRY: tuple[ModelSpec, ...] = (
     SVD_IMG2VID,
     *piper_specs(),
     FACE_DETECTION,
+    FACE_LANDMARKS,
+    PERSON_SEGMENTATION,
 )
 """Every known model that downloads into MODEL_DIR, in listing order."""
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.picture.focus import Focus
+from pipeline.picture.transitions import Transition
 from pipeline.types import Shot
 
 MAX_ZOOM = 1.12
@@ -148,6 +149,10 @@ class ShotSpan:
     fade_in_frames: int
     fade_out_frames: int
     move: KenBurns
+    dip_in_frames: int = 0
+    """Frames at the start that fade up from black (a dip-to-black transition)."""
+    dip_out_frames: int = 0
+    """Frames at the end that fade down to black."""
 
 
 def plan_spans(
@@ -157,20 +162,29 @@ def plan_spans(
     seed: int,
     focus: Mapping[Path, Focus] | None = None,
     frame_aspect: float = DEFAULT_FRAME_ASPECT,
+    transitions: Sequence[Transition] | None = None,
 ) -> list[ShotSpan]:
-    """Frame ranges of every shot, overlapping by a crossfade at each cut; moves hold each
-    picture's focus (its face) when one is known."""
+    """Frame ranges of every shot, overlapping by a crossfade at each cut (or, with
+    transitions, one per cut: none at a hard cut, a dip to black without overlap); moves
+    hold each picture's focus (its face) when one is known."""
     known = focus or {}
     bounds = [
         (min(total_frames, round(shot.start_s * fps)), min(total_frames, round(shot.end_s * fps)))
         for shot in shots
     ]
     fades = [0] * (len(shots) + 1)
+    dips = [0] * (len(shots) + 1)
     for cut in range(1, len(shots)):
         before = bounds[cut - 1][1] - bounds[cut - 1][0]
         after = bounds[cut][1] - bounds[cut][0]
-        half = min(round(CROSSFADE_S * fps / 2), before // 3, after // 3)
-        fades[cut] = max(0, half)
+        kind, length_s = ("dissolve", CROSSFADE_S)
+        if transitions is not None:
+            kind, length_s = transitions[cut - 1].kind, transitions[cut - 1].length_s
+        half = max(0, min(round(length_s * fps / 2), before // 3, after // 3))
+        if kind == "dissolve":
+            fades[cut] = half
+        elif kind == "dip":
+            dips[cut] = half
     spans: list[ShotSpan] = []
     for index, shot in enumerate(shots):
         start, end = bounds[index]
@@ -186,6 +200,8 @@ def plan_spans(
                 end=last,
                 fade_in_frames=2 * fades[index],
                 fade_out_frames=2 * fades[index + 1],
+                dip_in_frames=dips[index],
+                dip_out_frames=dips[index + 1],
                 move=plan_move(
                     shot,
                     index,

@@ -2,8 +2,10 @@
 
 Each image shot is cover-fitted to the frame with a slow Ken Burns zoom and pan: a sub-pixel
 affine warp (OpenCV `warpAffine`) of a prepared Y/U/V copy of the image straight into the
-output size, so a slow move stays smooth. Consecutive shots crossfade over their overlapping
-frames only; a shot without an image is a title card drawn once. Only the shots on screen
+output size, so a slow move stays smooth. Consecutive shots change by the transition the
+script's structure calls for (pipeline.picture.transitions: a cut, a dissolve over their
+overlapping frames, or a dip to black); a shot without an image is a title card drawn once,
+and a film with a title opens and ends on title cards (pipeline.picture.cards). Only the shots on screen
 (and a few recently used images) are held in memory, so memory is flat in film length.
 """
 
@@ -29,11 +31,13 @@ from pipeline.media.yuv import (
     yuv_to_rgb,
 )
 from pipeline.picture.badge import badge_overlay
+from pipeline.picture.cards import FilmCards
 from pipeline.picture.focus import Focus
 from pipeline.picture.formats import frame_count
 from pipeline.picture.shot_pictures import ShotPictures
 from pipeline.picture.shot_plan import MAX_ZOOM, ShotSpan, plan_spans
 from pipeline.picture.titles import Overlay, caption_overlay, title_card
+from pipeline.picture.transitions import choose_transitions, dip_gain
 from pipeline.types import Cue, Frame, Timeline, VideoFormat
 
 FILM_FADE_S = 0.5
@@ -168,12 +172,24 @@ class FilmFrames:
         pictures: ShotPictures | None = None,
         focus: Mapping[Path, Focus] | None = None,
         badge_s: float = 0.0,
+        title: str | None = None,
     ) -> None:
         self.fmt = fmt
         self._pictures = pictures
         self.total_frames = frame_count(timeline.duration_s, fmt.fps)
         self.spans = plan_spans(
-            timeline.shots, fmt.fps, self.total_frames, seed, focus, fmt.width / fmt.height
+            timeline.shots,
+            fmt.fps,
+            self.total_frames,
+            seed,
+            focus,
+            fmt.width / fmt.height,
+            choose_transitions(timeline.shots, timeline.speech),
+        )
+        self._film_cards = (
+            FilmCards(title, timeline, fmt.width, fmt.height, fmt.fps, self.total_frames)
+            if title
+            else None
         )
         self._cues = sorted(cues, key=lambda cue: cue.start_s)
         self._images: OrderedDict[Path, YuvImage] = OrderedDict()
@@ -210,6 +226,15 @@ class FilmFrames:
         return prepared
 
     def _draw_span(self, span: ShotSpan, index: int, out: FrameBuffer) -> None:
+        self._draw_picture(span, index, out)
+        if span.dip_in_frames or span.dip_out_frames:
+            gain = dip_gain(
+                index - span.first, span.end - span.first, span.dip_in_frames, span.dip_out_frames
+            )
+            if gain < 1.0:
+                _toward_black(out, gain)
+
+    def _draw_picture(self, span: ShotSpan, index: int, out: FrameBuffer) -> None:
         picture = None
         if self._pictures is not None and span.shot.image is not None:
             picture = self._pictures(span, index)
@@ -252,6 +277,8 @@ class FilmFrames:
                 fade = max(1, incoming.fade_in_frames)
                 weight = (index - incoming.first + 0.5) / fade
                 _mix_into(out, self._scratch, min(1.0, max(0.0, weight)))
+        if self._film_cards is not None:
+            self._film_cards.apply(index, out)
         self._apply_film_fade(index, out)
         self._apply_caption(index, out)
         if self._badge is not None and index < self._badge_frames:

@@ -83,10 +83,15 @@ def parse_script(text: str, images: Sequence[Path], language: str) -> Script:
     speakers = _speaker_names(blocks, image_by_name)
 
     scene_lines: list[list[tuple[str | None, str]]] = []
+    directed: list[bool] = []
+    pending_direction = False
     for block in blocks:
         lines = _spoken_lines(block, speakers)
+        pending_direction = pending_direction or bool(_DIRECTION_LINE.match(block[0]))
         if lines:
             scene_lines.append(lines)
+            directed.append(pending_direction)
+            pending_direction = False
     if not scene_lines:
         raise InputError("The script has nothing to narrate; write at least one sentence.")
 
@@ -103,7 +108,9 @@ def parse_script(text: str, images: Sequence[Path], language: str) -> Script:
             for piece in split_sentences(line):
                 sentences.append(Sentence(index, scene_index, piece, speaker))
                 index += 1
-        scenes.append(Scene(scene_index, tuple(sentences), scene_images[scene_index]))
+        scenes.append(
+            Scene(scene_index, tuple(sentences), scene_images[scene_index], directed[scene_index])
+        )
     if index == 0:
         raise InputError("The script has nothing to narrate; write at least one sentence.")
     return Script(scenes=tuple(scenes), language=language, characters=characters)

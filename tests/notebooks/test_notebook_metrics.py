@@ -21,7 +21,10 @@ NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 FILM_TOLERANCE = 0.02
 """A film may differ from the requested length by 2 % (the output contract)."""
 SEED_DOLLARS_PER_MINUTE = 0.53
-FILM_RECORDS = ("compose", "end_to_end", "cost")
+TALKING_STILL_MIN_R = 0.6
+"""Talking stills are on by default because the mouth's movement follows the speech's
+loudness at least this closely (the default film notebook's check)."""
+FILM_RECORDS = ("compose", "end_to_end", "cost", "default_film")
 """Notebooks that render films whose lengths are checked."""
 
 Records = dict[str, dict[str, Any]]
@@ -112,3 +115,14 @@ def test_cost_per_minute_is_measured_and_compared_with_the_seed(records: Records
     plans = {row["plan"]: row for row in values["plans"]}
     for plan, margin in (("Standard", 86.4), ("Pro", 78.4), ("Enterprise", 78.6)):
         assert plans[plan]["seed margin %"] == pytest.approx(margin, abs=0.05)
+
+
+def test_the_default_film_is_measured_against_the_old_one(records: Records) -> None:
+    values = records["default_film"]["values"]
+    assert values["voices"]["before"] == "espeak-ng"
+    assert all(rate > 0 for rate in values["words_per_minute"].values())
+    assert "dip" in values["transitions"], "the stage direction makes a big break"
+    if values["talking_stills"]:
+        assert values["mouth_energy_r"] > TALKING_STILL_MIN_R, "the mouth follows the speech"
+    else:
+        assert values["mouth_energy_r"] is None

@@ -12,6 +12,7 @@ from pipeline.errors import InputError
 from pipeline.media.yuv import FrameBuffer, rgb_to_yuv
 from pipeline.picture.formats import video_format
 from pipeline.picture.shot_plan import MAX_ZOOM, ZOOM_RATE_PER_S, KenBurns, plan_move, plan_spans
+from pipeline.picture.transitions import choose_transitions
 from pipeline.picture.visuals import (
     IMAGE_CACHE_SIZE,
     FilmFrames,
@@ -106,7 +107,9 @@ def test_crossfade_blends_only_the_overlapping_frames(tmp_path: Path) -> None:
     red = solid_picture(tmp_path / "red.png", (220, 30, 30))
     blue = solid_picture(tmp_path / "blue.png", (30, 30, 220))
     timeline = Timeline(2.0, (), (Shot(0.0, 1.0, 0, red), Shot(1.0, 2.0, 1, blue)))
-    spans = plan_spans(timeline.shots, SMALL.fps, 60, seed=0)
+    transitions = choose_transitions(timeline.shots, timeline.speech)
+    assert [t.kind for t in transitions] == ["dissolve"], "two scenes dissolve"
+    spans = plan_spans(timeline.shots, SMALL.fps, 60, seed=0, transitions=transitions)
     fade_start, fade_end = spans[1].first, spans[0].end
     assert fade_start < 30 < fade_end
     assert fade_end - fade_start == spans[1].fade_in_frames

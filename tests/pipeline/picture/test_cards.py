@@ -1,0 +1,70 @@
+"""The opening title over the first picture and the end card after the last word."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.media.yuv import FrameBuffer
+from pipeline.picture.cards import END_S, OPENING_S, FilmCards, card_times
+from pipeline.picture.visuals import FilmFrames
+from pipeline.types import Sentence, Shot, SpeechSpan, Timeline, VideoFormat
+from tests.pipeline.render_media import solid_picture
+
+SMALL = VideoFormat(width=320, height=180, fps=30)
+CARD_FRAME_BUDGET_S = 0.01
+"""Generous: a card costs about 1 ms a 720p frame."""
+
+
+def _timeline(picture: Path | None, last_word_s: float = 6.0) -> Timeline:
+    speech = (SpeechSpan(Sentence(0, 0, "Hello there."), 1.0, last_word_s),)
+    return Timeline(20.0, speech, (Shot(0.0, 20.0, 0, picture),))
+
+
+def test_the_cards_show_at_the_start_and_after_the_last_word(tmp_path: Path) -> None:
+    times = card_times(_timeline(tmp_path / "a.png"), 30, 600)
+    assert times.opening_end == round(OPENING_S * 30)
+    assert times.end_first == 600 - round(END_S * 30)
+    late = card_times(_timeline(tmp_path / "a.png", last_word_s=19.5), 30, 600)
+    assert late.end_first == 600, "no end card over speech or in a too-short tail"
+    assert card_times(_timeline(None), 30, 600).opening_end == 0, "no title over a title card"
+    short = card_times(_timeline(tmp_path / "a.png"), 30, 150)
+    assert short.opening_end == 45, "at most 30 % of a short film"
+
+
+def _render(timeline: Timeline, title: str | None, index: int) -> FrameBuffer:
+    frames = FilmFrames(timeline, SMALL, title=title)
+    buffer = FrameBuffer(SMALL.width, SMALL.height)
+    frames.render(index, buffer)
+    return buffer
+
+
+def test_the_title_is_written_over_the_first_picture_and_on_the_end_card(tmp_path: Path) -> None:
+    timeline = _timeline(solid_picture(tmp_path / "grey.png", (128, 128, 128)))
+    for index in (45, 585):
+        plain = _render(timeline, None, index)
+        titled = _render(timeline, "The Lighthouse", index)
+        middle = titled.y[70:110, 60:260].astype(int)
+        assert middle.max() > 200, "white title text"
+        assert (titled.y.astype(int) - plain.y).std() > 5
+    plain, titled = _render(timeline, None, 300), _render(timeline, "The Lighthouse", 300)
+    assert np.array_equal(plain.y, titled.y), "no card in the middle of the film"
+    end = _render(timeline, "The Lighthouse", 585)
+    assert end.y[:30].mean() < _render(timeline, None, 585).y[:30].mean() - 20, "darkened"
+
+
+def test_a_card_costs_little_per_frame(tmp_path: Path) -> None:
+    timeline = _timeline(tmp_path / "a.png")
+    cards = FilmCards("A Title", timeline, 1280, 720, 30, 600)
+    buffer = FrameBuffer(1280, 720)
+    buffer.y.fill(100)
+    buffer.u.fill(128)
+    buffer.v.fill(128)
+    cards.apply(40, buffer)
+    cards.apply(590, buffer)
+    started = time.perf_counter()
+    for index in (40, 590) * 10:
+        cards.apply(index, buffer)
+    assert (time.perf_counter() - started) / 20 < CARD_FRAME_BUDGET_S
