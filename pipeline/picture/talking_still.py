@@ -17,6 +17,7 @@ its time (mouth_track gives the opening per frame from the speech's loudness).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import cv2
 import numpy as np
@@ -28,6 +29,8 @@ from pipeline.types import AudioArray, Frame
 MOUTH_LEVELS = 24
 EYE_LEVELS = 8
 """Openings / closures made per shot; a frame takes the nearest."""
+INVERSE_COLUMNS = 96
+"""Columns on which a warp's inverse is solved exactly (the rest are interpolated)."""
 JAW_DROP = 0.24
 """The lower lip's drop at full opening, as a share of the lip line to chin distance."""
 LIP_RAISE = 0.06
@@ -91,8 +94,8 @@ class TalkingStill:
     def __init__(self, rgb: Frame, points: Points) -> None:
         self._still = rgb_to_yuv(rgb)
         self._working = YuvImage(self._still.y.copy(), self._still.u.copy(), self._still.v.copy())
-        self._mouth = _mouth_region(rgb, points)
-        self._eyes = [_eye_region(rgb, points, eye) for eye in EYES]
+        self._mouth = _mouth_region(rgb, self._still, points)
+        self._eyes = [_eye_region(rgb, self._still, points, eye) for eye in EYES]
 
     def frame(self, opening: float, blink: float) -> YuvImage:
         """The still with this mouth opening and eye closure (pure in its two arguments)."""
@@ -138,19 +141,34 @@ def _curve(points: Points, indices: tuple[int, ...], columns: npt.NDArray[np.flo
 
 def _inverse_rows(forward: Points, rows: Points) -> Points:
     """Per column, the source row each output row comes from, given forward[row, column] (the
-    output row of each source row; non-decreasing down a column). All columns are inverted
-    in one interpolation: each is shifted into its own band of values."""
+    output row of each source row; non-decreasing down a column).
+
+    The warps change smoothly from column to column, so the inverse is found on at most
+    INVERSE_COLUMNS columns (in one interpolation, each column shifted into its own band of
+    values) and interpolated linearly between them."""
     height, width = forward.shape
+    count = min(width, INVERSE_COLUMNS)
+    position = np.linspace(0.0, width - 1.0, count)
+    sampled = np.round(position).astype(np.int64)
     band = 4.0 * height + 4.0  # forward stays within [-height, 2 * height] of its column
-    offsets = np.arange(width, dtype=np.float64) * band
-    known = (forward.astype(np.float64) + offsets[None, :]).T.ravel()
+    offsets = np.arange(count, dtype=np.float64) * band
+    known = (forward[:, sampled].astype(np.float64) + offsets[None, :]).T.ravel()
     wanted = (rows.astype(np.float64)[:, None] + offsets[None, :]).T.ravel()
-    inverse = np.interp(wanted, known, np.tile(rows.astype(np.float64), width))
-    result: Points = inverse.reshape(width, height).T.astype(np.float32)
+    inverse = np.interp(wanted, known, np.tile(rows.astype(np.float64), count))
+    coarse = inverse.reshape(count, height).T
+    if count == width:
+        exact: Points = coarse.astype(np.float32)
+        return exact
+    at = np.interp(np.arange(width, dtype=np.float64), sampled, np.arange(count, dtype=np.float64))
+    low = np.minimum(np.floor(at).astype(np.int64), count - 2)
+    fraction = at - low
+    result: Points = (coarse[:, low] * (1.0 - fraction) + coarse[:, low + 1] * fraction).astype(
+        np.float32
+    )
     return result
 
 
-def _mouth_region(rgb: Frame, points: Points) -> _Region:
+def _mouth_region(rgb: Frame, still: YuvImage, points: Points) -> _Region:
     corner_l, corner_r = points[MOUTH_CORNERS[0]], points[MOUTH_CORNERS[1]]
     centre_x = float(corner_l[0] + corner_r[0]) / 2
     half_mouth = max(2.0, float(abs(corner_r[0] - corner_l[0])) / 2)
@@ -163,9 +181,8 @@ def _mouth_region(rgb: Frame, points: Points) -> _Region:
     x0, y0, x1, y1 = _box(
         rgb, centre_x - half_jaw, min(nose_y, lip_y - 2), centre_x + half_jaw, chin_y + neck
     )
-    crop = np.ascontiguousarray(rgb[y0:y1, x0:x1])
+    crop = _Crop(still, x0, y0, x1, y1)
     rows = np.arange(y1 - y0, dtype=np.float32)
-    map_x = np.tile(np.arange(x1 - x0, dtype=np.float32), (y1 - y0, 1))
     columns = np.arange(x0, x1, dtype=np.float32)
     upper = _curve(points, UPPER_INNER_LIP, columns) - y0
     lower = _curve(points, LOWER_INNER_LIP, columns) - y0
@@ -187,36 +204,81 @@ def _mouth_region(rgb: Frame, points: Points) -> _Region:
         down = JAW_DROP * reach * amount * jaw
         forward = np.where(below < 0, source - up * rise, source + down * soft * hold)
         map_y = _inverse_rows(forward.astype(np.float32), rows)
-        warped = _remap(crop, map_y, map_x)
+        warped = crop.remap(map_y)
         gap_top, gap = line - up, up + down * split
         _paint_inside(warped, rows, gap_top, gap)
-        levels.append(rgb_to_yuv(warped))
+        levels.append(warped)
     return _Region(y0, x0, tuple(levels))
 
 
-def _paint_inside(warped: Frame, rows: Points, gap_top: Points, gap: Points) -> None:
+def _paint_inside(warped: YuvImage, rows: Points, gap_top: Points, gap: Points) -> None:
     """Paint the opened mouth (dark, with teeth at its top when wide) with soft edges, over
-    the band of rows the gap spans."""
+    the band of (even-aligned) rows the gap spans."""
     if float(gap.max()) < 0.5:
         return
-    first = max(0, int(np.floor(float(gap_top.min()))) - 1)
-    last = min(len(rows), int(np.ceil(float((gap_top + gap).max()))) + 2)
+    first = max(0, int(np.floor(float(gap_top.min()))) - 2) // 2 * 2
+    last = min(len(rows), (int(np.ceil(float((gap_top + gap).max()))) + 3) // 2 * 2)
     band = rows[first:last, None]
     inside = np.clip(np.minimum(band - gap_top + 0.5, gap_top + gap - band + 0.5), 0.0, 1.0)
     inside = np.minimum(inside, np.clip(gap, 0.0, 1.0))
     teeth_depth = np.where(gap >= TEETH_MIN_GAP_PX, gap * TEETH_SHARE, 0.0)
     teeth = np.clip(gap_top + teeth_depth - band, 0.0, 1.0) * inside
-    part = warped[first:last]
-    colour = part.astype(np.float32)
-    dark = np.array(MOUTH_INSIDE_RGB, np.float32)
-    white = np.array(TEETH_RGB, np.float32)
-    colour += (dark - colour) * inside[:, :, None]
-    colour += (white - colour) * teeth[:, :, None]
-    part[...] = np.clip(colour + 0.5, 0, 255).astype(np.uint8)
+    dark, white = _yuv_colour(MOUTH_INSIDE_RGB), _yuv_colour(TEETH_RGB)
+    half = (inside.shape[1] // 2, inside.shape[0] // 2)
+    inside_half = cv2.resize(inside.astype(np.float32), half, interpolation=cv2.INTER_AREA)
+    teeth_half = cv2.resize(teeth.astype(np.float32), half, interpolation=cv2.INTER_AREA)
+    planes = (
+        (warped.y[first:last], inside, teeth, 0),
+        (warped.u[first // 2 : last // 2], inside_half, teeth_half, 1),
+        (warped.v[first // 2 : last // 2], inside_half, teeth_half, 2),
+    )
+    for plane, inside_mask, teeth_mask, channel in planes:
+        colour = plane.astype(np.float32)
+        colour += (dark[channel] - colour) * inside_mask
+        colour += (white[channel] - colour) * teeth_mask
+        plane[...] = np.clip(colour + 0.5, 0, 255).astype(np.uint8)
+
+
+@cache
+def _yuv_colour(rgb: tuple[int, int, int]) -> tuple[float, float, float]:
+    patch = rgb_to_yuv(np.full((2, 2, 3), rgb, np.uint8))
+    return float(patch.y[0, 0]), float(patch.u[0, 0]), float(patch.v[0, 0])
+
+
+class _Crop:
+    """An even-edged rectangle of a Y/U/V still, resampled along its columns on demand."""
+
+    def __init__(self, still: YuvImage, x0: int, y0: int, x1: int, y1: int) -> None:
+        self.y = np.ascontiguousarray(still.y[y0:y1, x0:x1])
+        self.u = np.ascontiguousarray(still.u[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2])
+        self.v = np.ascontiguousarray(still.v[y0 // 2 : y1 // 2, x0 // 2 : x1 // 2])
+        height, width = self.y.shape
+        self._map_x = np.tile(np.arange(width, dtype=np.float32), (height, 1))
+        self._map_x_half = np.tile(np.arange(width // 2, dtype=np.float32), (height // 2, 1))
+
+    def remap(self, map_y: Points) -> YuvImage:
+        """Output pixel (r, c) from source row map_y[r, c] of column c; chroma rows follow
+        the luma map at the chroma pixels' centres."""
+        height, width = self.y.shape
+        half = (width // 2, height // 2)
+        map_y_half = (cv2.resize(map_y, half, interpolation=cv2.INTER_AREA) - 0.5) / 2.0
+        border, linear = cv2.BORDER_REPLICATE, cv2.INTER_LINEAR
+        return YuvImage(
+            _plane(cv2.remap(self.y, self._map_x, map_y, linear, borderMode=border)),
+            _plane(cv2.remap(self.u, self._map_x_half, map_y_half, linear, borderMode=border)),
+            _plane(cv2.remap(self.v, self._map_x_half, map_y_half, linear, borderMode=border)),
+        )
+
+
+def _plane(values: object) -> npt.NDArray[np.uint8]:
+    return np.asarray(values, dtype=np.uint8)
 
 
 def _eye_region(
-    rgb: Frame, points: Points, eye: tuple[int, tuple[int, ...], int, tuple[int, ...]]
+    rgb: Frame,
+    still: YuvImage,
+    points: Points,
+    eye: tuple[int, tuple[int, ...], int, tuple[int, ...]],
 ) -> _Region:
     outer, upper_ids, inner, lower_ids = eye
     corner_a, corner_b = points[outer], points[inner]
@@ -227,9 +289,8 @@ def _eye_region(
     x0, y0, x1, y1 = _box(
         rgb, left - 2, lid_top - BROW_SHARE * height - 2, right + 2, lid_bottom + 2
     )
-    crop = np.ascontiguousarray(rgb[y0:y1, x0:x1])
+    crop = _Crop(still, x0, y0, x1, y1)
     rows = np.arange(y1 - y0, dtype=np.float32)
-    map_x = np.tile(np.arange(x1 - x0, dtype=np.float32), (y1 - y0, 1))
     columns = np.arange(x0, x1, dtype=np.float32)
     ends = (np.float32(points[outer][1]), np.float32(points[inner][1]))
     upper = _lid(points, (outer, *upper_ids, inner), columns, left, right, ends) - y0
@@ -245,7 +306,7 @@ def _eye_region(
         between = upper + shift + (source - upper) * (1.0 - amount)
         forward = np.where(source < upper, above, np.where(source < lower, between, source))
         map_y = _inverse_rows(forward.astype(np.float32), rows)
-        levels.append(rgb_to_yuv(_remap(crop, map_y, map_x)))
+        levels.append(crop.remap(map_y))
     return _Region(y0, x0, tuple(levels))
 
 
@@ -268,12 +329,6 @@ def _raised_cosine(distance: Points, flat: float, zero: float) -> Points:
     t = np.clip((distance - flat) / max(zero - flat, 1e-6), 0.0, 1.0)
     eased: Points = (0.5 + 0.5 * np.cos(np.pi * t)).astype(np.float32)
     return eased
-
-
-def _remap(crop: Frame, map_y: Points, map_x: Points) -> Frame:
-    """The crop resampled along its columns: output pixel (r, c) from (map_y[r, c], c)."""
-    warped = cv2.remap(crop, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return np.asarray(warped, dtype=np.uint8)
 
 
 def mouth_track(audio: AudioArray, rate: int, fps: int, frames: int) -> Points:
