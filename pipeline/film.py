@@ -22,8 +22,9 @@ from typing import Any
 from PIL import Image
 
 from pipeline import subtitles, timing
-from pipeline.backends import StageBackends
-from pipeline.compose import compose_film
+from pipeline.backends import StageBackends, cache_inputs
+from pipeline.cache.store import CacheStore
+from pipeline.compose import ComposeReport, compose_film
 from pipeline.errors import InputError
 from pipeline.film_request import FilmRequest, check_request
 from pipeline.languages import get_language
@@ -35,11 +36,24 @@ from pipeline.music.track import track_chunks
 from pipeline.picture import shorts_captions
 from pipeline.picture.badge import AI_LABEL_SECONDS
 from pipeline.picture.focus import Focus, find_focus
+from pipeline.picture.shot_pictures import ShotPictures
 from pipeline.progress import OverallProgress, StageClock, TimedChunks
 from pipeline.report import report_record, script_warnings
 from pipeline.script import scenes
+from pipeline.segmented import SoundPlan, compose_segments
+from pipeline.segments import scene_first_frames
 from pipeline.sound.clips import ClipStore
 from pipeline.sound.mix import MixReport
+from pipeline.stage_cache import (
+    MUSIC_STAGE,
+    CacheTally,
+    SceneSpeechCache,
+    keep_music,
+    music_key,
+    sound_keys,
+    stored_music,
+)
+from pipeline.storyboard import scene_records
 from pipeline.types import (
     FILM_SAMPLE_RATE_HZ,
     AudioArray,
@@ -123,8 +137,13 @@ def render_film(
     request: FilmRequest,
     out_dir: Path,
     progress: ProgressCallback = no_progress,
+    cache: CacheStore | None = None,
 ) -> FilmResult:
     """Render the film for request into out_dir (film.mp4, film.srt, film.vtt, render.json).
+
+    With a cache, each stage output (a scene's speech, the music bed, the sound, each scene's
+    encoded video segment) is read from it when present and stored in it when made, so a
+    render after an edit redoes only what the edit changed (see pipeline.segmented).
 
     progress(stage, fraction) gets the current stage's name and the share (0..1) of the whole
     render done so far, which only grows. It may raise (e.g. RenderCancelled) to stop the
@@ -136,7 +155,7 @@ def render_film(
     out_dir.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir))
     try:
-        result = _render(request, fmt, out_dir, scratch, overall)
+        result = _render(request, fmt, out_dir, scratch, overall, cache)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return result
@@ -148,8 +167,10 @@ def _render(
     out_dir: Path,
     scratch: Path,
     progress: OverallProgress,
+    cache: CacheStore | None,
 ) -> FilmResult:
     clock = StageClock()
+    tally = CacheTally()
     warnings: list[str] = []
     stages = StageBackends(request.backends)
     started = time.perf_counter()
@@ -172,9 +193,13 @@ def _render(
     warnings.extend(script_warnings(request, script.characters, script.sentences))
 
     clips = ClipStore(scratch / "speech.f32")
+    speech_cache = None
+    if cache is not None:
+        backend = cache_inputs(request.backends, "tts")
+        speech_cache = SceneSpeechCache(cache, tally, language, backend, stages.log, scratch)
     try:
         with clock.stage("tts"):
-            spoken = _speak(
+            spoken, speech_keys, speech_reused = _speak(
                 script.scenes,
                 request.voice,
                 language,
@@ -182,6 +207,7 @@ def _render(
                 clips,
                 progress,
                 stages,
+                speech_cache,
             )
 
         with clock.stage("layout"):
@@ -198,32 +224,64 @@ def _render(
             progress("subtitles", 1.0)
 
         settings = EncodeSettings(preset=request.preset, crf=request.crf)
-        with clock.stage("music"):  # loading a soundfont or model happens here, before compose
-            music_timer = TimedChunks(_music_source(request, timeline.duration_s, stages))
+        firsts = scene_first_frames(timeline.shots, len(script.scenes), fmt.fps)
+        music = _MusicBed(request, timeline.duration_s, stages, cache, tally, scratch)
         pictures = stages.shot_pictures(timeline, spoken, fmt, request.seed, clips)
-        report = compose_film(
-            timeline,
-            spoken,
-            music_timer if music_timer.source is not None else None,
-            fmt,
-            scratch / VIDEO_NAME,
-            seed=request.seed,
-            burn_in=cues if request.burned_captions == "subtitles" else (),
-            settings=settings,
-            progress=progress,
-            work_dir=scratch,
-            clips=clips,
-            pictures=pictures,
-            focus=focus,
-            badge_s=AI_LABEL_SECONDS if request.ai_label else 0.0,
-            captions=captions,
-        )
+        burn_in = cues if request.burned_captions == "subtitles" else ()
+        badge_s = AI_LABEL_SECONDS if request.ai_label else 0.0
+        whole_reason = _whole_film_reason(cache, pictures, captions)
+        video_reused = [False] * len(script.scenes)
+        if whole_reason is None:
+            assert cache is not None
+            sound_key, report_key = sound_keys(
+                speech_keys, timeline.speech, music.key, timeline.duration_s, settings
+            )
+            segmented = compose_segments(
+                timeline,
+                spoken,
+                SoundPlan(sound_key, report_key, music.source),
+                fmt,
+                scratch / VIDEO_NAME,
+                firsts,
+                cache,
+                tally,
+                seed=request.seed,
+                burn_in=burn_in,
+                settings=settings,
+                progress=progress,
+                work_dir=scratch,
+                clips=clips,
+                focus=focus,
+                badge_s=badge_s,
+            )
+            video_reused = list(segmented.reused)
+            report = ComposeReport(segmented.mix, segmented.frames, segmented.seconds)
+        else:
+            with clock.stage("music"):  # loading a soundfont or model happens here
+                music_source = music.source()
+            report = compose_film(
+                timeline,
+                spoken,
+                music_source,
+                fmt,
+                scratch / VIDEO_NAME,
+                seed=request.seed,
+                burn_in=burn_in,
+                settings=settings,
+                progress=progress,
+                work_dir=scratch,
+                clips=clips,
+                pictures=pictures,
+                focus=focus,
+                badge_s=badge_s,
+                captions=captions,
+            )
     finally:
         clips.close()
     clock.seconds.update(report.seconds)
     # Music is synthesised (or decoded) while the mix reads it: count it as its own stage.
-    clock.seconds["music"] += music_timer.seconds
-    clock.seconds["mix"] = max(0.0, clock.seconds["mix"] - music_timer.seconds)
+    clock.seconds["music"] = clock.seconds.get("music", 0.0) + music.seconds
+    clock.seconds["mix"] = max(0.0, clock.seconds.get("mix", 0.0) - music.seconds)
     if report.mix.max_reduction_db > LIMITER_WARNING_DB:
         warnings.append(
             f"The peak limiter turned loud moments down by up to {report.mix.max_reduction_db:.0f} dB "
@@ -246,6 +304,11 @@ def _render(
             warnings,
         )
         record["backends"] = stages.record()
+        record["scenes"] = scene_records(
+            script, request.voice, firsts, timeline, fmt.fps, speech_reused, video_reused
+        )
+        record["cache"] = tally.record()
+        record["partial"] = {"full": cache is None or not any(video_reused), "reason": whole_reason}
         (scratch / REPORT_NAME).write_text(
             json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
@@ -270,6 +333,84 @@ def _render(
     )
 
 
+class _MusicBed:
+    """The film's music: made by its backend, or read from the cache (and kept there)."""
+
+    def __init__(
+        self,
+        request: FilmRequest,
+        duration_s: float,
+        stages: StageBackends,
+        cache: CacheStore | None,
+        tally: CacheTally,
+        folder: Path,
+    ) -> None:
+        self.request = request
+        self.duration_s = duration_s
+        self.stages = stages
+        self.cache = cache
+        self.tally = tally
+        self.folder = folder
+        self.timer: TimedChunks | None = None
+        music = request.music
+        self.key: str | None = None
+        if cache is not None and (music.track is not None or music.style is not None):
+            self.key = music_key(
+                canonical_style(music.style) if music.style is not None else None,
+                music.track,
+                request.music_prompt if music.track is None else None,
+                duration_s,
+                request.seed,
+                FILM_SAMPLE_RATE_HZ,
+                cache_inputs(request.backends, "music"),
+            )
+
+    @property
+    def seconds(self) -> float:
+        """Seconds spent producing the music (0 when it was not needed)."""
+        return self.timer.seconds if self.timer is not None else 0.0
+
+    def source(self) -> TimedChunks | None:
+        """The music's chunks, or None for a film without music."""
+        if self.cache is not None and self.key is not None:
+            stored = self.cache.get(self.key)
+            if stored is not None:
+                self.tally.count(MUSIC_STAGE, True)
+                self.timer = TimedChunks(stored_music(stored, _music_chunk_samples()))
+                return self.timer
+        made = _music_source(self.request, self.duration_s, self.stages)
+        if made is None:
+            return None
+        if self.cache is not None and self.key is not None:
+            self.tally.count(MUSIC_STAGE, False)
+            total = round(self.duration_s * FILM_SAMPLE_RATE_HZ)
+            made = keep_music(made, total, self.cache, self.key, self.folder)
+        self.timer = TimedChunks(made)
+        return self.timer
+
+
+def _music_chunk_samples() -> int:
+    return round(MUSIC_CHUNK_S * FILM_SAMPLE_RATE_HZ)
+
+
+def _whole_film_reason(
+    cache: CacheStore | None, pictures: ShotPictures | None, captions: AssBurnIn | None
+) -> str | None:
+    """Why the film's video is encoded whole rather than from scene segments, or None."""
+    if cache is None:
+        return "No stage cache was given, so the whole film was rendered."
+    if pictures is not None:
+        return (
+            "Neural pictures (lip-sync or animation) are drawn with the whole film, "
+            "so its video was encoded whole."
+        )
+    if captions is not None:
+        return (
+            "Shorts captions are burned in across the whole film, so its video was encoded whole."
+        )
+    return None
+
+
 def _shorts_captions(
     request: FilmRequest, timeline: Timeline, fmt: VideoFormat, scratch: Path
 ) -> AssBurnIn | None:
@@ -289,14 +430,19 @@ def _speak(
     clips: ClipStore,
     progress: OverallProgress,
     stages: StageBackends,
-) -> list[SpokenSentence]:
+    cache: SceneSpeechCache | None = None,
+) -> tuple[list[SpokenSentence], list[str], list[bool]]:
     """Synthesise scene by scene, moving each clip's samples to disk as soon as it is made.
 
     Only one scene's speech is in memory at a time; the returned clips carry stand-in audio
-    of the right length (see pipeline.sound.clips) and the samples stay in `clips`.
+    of the right length (see pipeline.sound.clips) and the samples stay in `clips`. With a
+    cache, a scene whose narration is stored is read back instead of spoken. Returns the
+    clips, each scene's speech key ("" without a cache) and whether it was reused.
     """
     total = sum(len(scene.sentences) for scene in scenes_)
     spoken: list[SpokenSentence] = []
+    keys: list[str] = []
+    reused: list[bool] = []
     for scene in scenes_:
         done = len(spoken)
         count = len(scene.sentences)
@@ -304,10 +450,18 @@ def _speak(
         def report(_stage: str, fraction: float, done: int = done, count: int = count) -> None:
             progress("tts", (done + fraction * count) / max(1, total))
 
-        made = stages.speak(scene.sentences, voice, language, words_per_minute, report)
+        scene_voice = voice
+        key = "" if cache is None else cache.key(scene.sentences, scene_voice, words_per_minute)
+        made = None if cache is None else cache.load(key, scene.sentences)
+        reused.append(made is not None)
+        if made is None:
+            made = stages.speak(scene.sentences, scene_voice, language, words_per_minute, report)
+            if cache is not None:
+                cache.store(key, made)
+        keys.append(key)
         spoken.extend(clips.add(clip) for clip in made)
     progress("tts", 1.0)
-    return spoken
+    return spoken, keys, reused
 
 
 def _check_image(path: Path) -> None:
