@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,37 +26,29 @@ from pipeline.backends import StageBackends, cache_inputs
 from pipeline.cache.store import CacheStore
 from pipeline.compose import ComposeReport, compose_film
 from pipeline.errors import InputError
+from pipeline.film_music import MusicBed
 from pipeline.film_request import FilmRequest, check_request
 from pipeline.languages import get_language
 from pipeline.media.encode import AssBurnIn, EncodeSettings
 from pipeline.media.images import MAX_IMAGE_PIXELS, inspect_image
 from pipeline.media.probe import MediaFacts, probe
-from pipeline.music.styles import canonical_style
-from pipeline.music.track import track_chunks
 from pipeline.picture import shorts_captions
 from pipeline.picture.badge import AI_LABEL_SECONDS
 from pipeline.picture.focus import Focus, find_focus
-from pipeline.picture.shot_pictures import ShotPictures
-from pipeline.progress import OverallProgress, StageClock, TimedChunks
+from pipeline.progress import OverallProgress, StageClock
 from pipeline.report import report_record, script_warnings
 from pipeline.script import scenes
-from pipeline.segmented import SoundPlan, compose_segments
+from pipeline.segmented import SoundPlan, compose_segments, whole_film_reason
 from pipeline.segments import scene_first_frames
 from pipeline.sound.clips import ClipStore
 from pipeline.sound.mix import MixReport
 from pipeline.stage_cache import (
-    MUSIC_STAGE,
     CacheTally,
     SceneSpeechCache,
-    keep_music,
-    music_key,
     sound_keys,
-    stored_music,
 )
 from pipeline.storyboard import scene_records
 from pipeline.types import (
-    FILM_SAMPLE_RATE_HZ,
-    AudioArray,
     Cue,
     ProgressCallback,
     Scene,
@@ -72,8 +64,6 @@ VTT_NAME = "film.vtt"
 REPORT_NAME = "render.json"
 OUTPUT_NAMES = (VIDEO_NAME, SRT_NAME, VTT_NAME, REPORT_NAME)
 
-MUSIC_CHUNK_S = 3.0
-"""Music is made in pieces this long (the synthesiser's temporary memory scales with it)."""
 STAGE_WEIGHTS: dict[str, float] = {
     "images": 1.0,
     "script": 1.0,
@@ -113,24 +103,6 @@ class FilmResult:
     settings: dict[str, Any] = field(default_factory=dict)
     backends: dict[str, Any] = field(default_factory=dict)
     """The backends chosen and used, and each neural shot's seeds (as in render.json)."""
-
-
-def _music_source(
-    request: FilmRequest, duration_s: float, stages: StageBackends
-) -> Iterator[AudioArray] | None:
-    music = request.music
-    if music.track is not None:
-        return track_chunks(music.track, duration_s, FILM_SAMPLE_RATE_HZ, MUSIC_CHUNK_S)
-    if music.style is None:
-        return None
-    return stages.music_chunks(
-        canonical_style(music.style),
-        duration_s,
-        FILM_SAMPLE_RATE_HZ,
-        request.seed,
-        MUSIC_CHUNK_S,
-        request.music_prompt,
-    )
 
 
 def render_film(
@@ -225,11 +197,11 @@ def _render(
 
         settings = EncodeSettings(preset=request.preset, crf=request.crf)
         firsts = scene_first_frames(timeline.shots, len(script.scenes), fmt.fps)
-        music = _MusicBed(request, timeline.duration_s, stages, cache, tally, scratch)
+        music = MusicBed(request, timeline.duration_s, stages, cache, tally, scratch)
         pictures = stages.shot_pictures(timeline, spoken, fmt, request.seed, clips)
         burn_in = cues if request.burned_captions == "subtitles" else ()
         badge_s = AI_LABEL_SECONDS if request.ai_label else 0.0
-        whole_reason = _whole_film_reason(cache, pictures, captions)
+        whole_reason = whole_film_reason(cache, pictures, captions)
         video_reused = [False] * len(script.scenes)
         if whole_reason is None:
             assert cache is not None
@@ -331,84 +303,6 @@ def _render(
         settings=record["settings"],
         backends=record["backends"],
     )
-
-
-class _MusicBed:
-    """The film's music: made by its backend, or read from the cache (and kept there)."""
-
-    def __init__(
-        self,
-        request: FilmRequest,
-        duration_s: float,
-        stages: StageBackends,
-        cache: CacheStore | None,
-        tally: CacheTally,
-        folder: Path,
-    ) -> None:
-        self.request = request
-        self.duration_s = duration_s
-        self.stages = stages
-        self.cache = cache
-        self.tally = tally
-        self.folder = folder
-        self.timer: TimedChunks | None = None
-        music = request.music
-        self.key: str | None = None
-        if cache is not None and (music.track is not None or music.style is not None):
-            self.key = music_key(
-                canonical_style(music.style) if music.style is not None else None,
-                music.track,
-                request.music_prompt if music.track is None else None,
-                duration_s,
-                request.seed,
-                FILM_SAMPLE_RATE_HZ,
-                cache_inputs(request.backends, "music"),
-            )
-
-    @property
-    def seconds(self) -> float:
-        """Seconds spent producing the music (0 when it was not needed)."""
-        return self.timer.seconds if self.timer is not None else 0.0
-
-    def source(self) -> TimedChunks | None:
-        """The music's chunks, or None for a film without music."""
-        if self.cache is not None and self.key is not None:
-            stored = self.cache.get(self.key)
-            if stored is not None:
-                self.tally.count(MUSIC_STAGE, True)
-                self.timer = TimedChunks(stored_music(stored, _music_chunk_samples()))
-                return self.timer
-        made = _music_source(self.request, self.duration_s, self.stages)
-        if made is None:
-            return None
-        if self.cache is not None and self.key is not None:
-            self.tally.count(MUSIC_STAGE, False)
-            total = round(self.duration_s * FILM_SAMPLE_RATE_HZ)
-            made = keep_music(made, total, self.cache, self.key, self.folder)
-        self.timer = TimedChunks(made)
-        return self.timer
-
-
-def _music_chunk_samples() -> int:
-    return round(MUSIC_CHUNK_S * FILM_SAMPLE_RATE_HZ)
-
-
-def _whole_film_reason(
-    cache: CacheStore | None, pictures: ShotPictures | None, captions: AssBurnIn | None
-) -> str | None:
-    """Why the film's video is encoded whole rather than from scene segments, or None."""
-    if cache is None:
-        return "No stage cache was given, so the whole film was rendered."
-    if pictures is not None:
-        return (
-            "Neural pictures (lip-sync or animation) are drawn with the whole film, "
-            "so its video was encoded whole."
-        )
-    if captions is not None:
-        return (
-            "Shorts captions are burned in across the whole film, so its video was encoded whole."
-        )
-    return None
 
 
 def _shorts_captions(

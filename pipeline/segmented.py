@@ -25,9 +25,10 @@ from pipeline.compose import (
 )
 from pipeline.media.concat import join_and_mux
 from pipeline.media.encode import STAGE as ENCODE_STAGE
-from pipeline.media.encode import EncodeSettings, encode_frames
+from pipeline.media.encode import AssBurnIn, EncodeSettings, encode_frames
 from pipeline.media.yuv import FrameBuffer
 from pipeline.picture.focus import Focus
+from pipeline.picture.shot_pictures import ShotPictures
 from pipeline.picture.visuals import FilmFrames
 from pipeline.segments import Segment, plan_segments
 from pipeline.sound.clips import ClipStore
@@ -214,3 +215,21 @@ def _encode_missing(
         made.unlink(missing_ok=True)
         done += segment.frames
     return paths
+
+
+def whole_film_reason(
+    cache: CacheStore | None, pictures: ShotPictures | None, captions: AssBurnIn | None
+) -> str | None:
+    """Why the film's video is encoded whole rather than from scene segments, or None."""
+    if cache is None:
+        return "No stage cache was given, so the whole film was rendered."
+    if pictures is not None:
+        return (
+            "Neural pictures (lip-sync or animation) are drawn with the whole film, "
+            "so its video was encoded whole."
+        )
+    if captions is not None:
+        return (
+            "Shorts captions are burned in across the whole film, so its video was encoded whole."
+        )
+    return None
