@@ -22,6 +22,7 @@ from typing import Any
 from PIL import Image
 
 from pipeline import subtitles, timing
+from pipeline.absorb import fit_layout
 from pipeline.backends import StageBackends, cache_inputs
 from pipeline.cache.store import CacheStore
 from pipeline.compose import ComposeReport, compose_film
@@ -161,6 +162,14 @@ def _render(
         language = get_language(request.language).code
         script = scenes.parse_script(request.script, list(request.images), language)
         plan = timing.check_fit(request.script, request.duration_s, language, request.voice)
+        if request.previous is not None:
+            plan = timing.keep_pace(
+                plan,
+                request.script,
+                language,
+                request.voice,
+                request.previous.words_per_minute,
+            )
         progress("script", 1.0)
     warnings.extend(script_warnings(request, script.characters, script.sentences))
 
@@ -183,7 +192,8 @@ def _render(
             )
 
         with clock.stage("layout"):
-            timeline = timing.layout(script, spoken, request.duration_s, fmt.fps)
+            fit = fit_layout(script, spoken, request.duration_s, fmt.fps, request.previous)
+            timeline = fit.timeline
             progress("layout", 1.0)
 
         with clock.stage("subtitles"):
@@ -280,7 +290,7 @@ def _render(
             script, request.voice, firsts, timeline, fmt.fps, speech_reused, video_reused
         )
         record["cache"] = tally.record()
-        record["partial"] = {"full": cache is None or not any(video_reused), "reason": whole_reason}
+        record["partial"] = _partial(video_reused, whole_reason or fit.reason)
         (scratch / REPORT_NAME).write_text(
             json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
@@ -303,6 +313,14 @@ def _render(
         settings=record["settings"],
         backends=record["backends"],
     )
+
+
+def _partial(video_reused: Sequence[bool], reason: str | None) -> dict[str, Any]:
+    """render.json's "partial": whether every scene's video was made, and why when it was."""
+    full = not any(video_reused)
+    if full and reason is None:
+        reason = "No scene's video was in the cache (a first render, or every scene changed)."
+    return {"full": full, "reason": reason}
 
 
 def _shorts_captions(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,8 @@ class PreviousScene:
     first_frame: int
     frames: int
     fingerprint: str
+    speech: tuple[tuple[int, int], ...] = ()
+    """Each sentence's (first frame relative to the scene's, frames of speech)."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,9 @@ class PreviousLayout:
 
     scenes: tuple[PreviousScene, ...]
     fps: int
+    words_per_minute: int | None = None
+    """The pace the last render spoke at: kept when the edited script still fits at it, so
+    unchanged scenes' speech stays the same."""
 
 
 def scene_fingerprint(scene: Scene, script: Script, voice: str) -> str:
@@ -77,9 +83,15 @@ def scene_records(
     """render.json's "scenes": each scene's place, fingerprint and what was reused."""
     total = round(timeline.duration_s * fps)
     ends = [*firsts[1:], total]
+    by_scene: dict[int, list[list[int]]] = {}
+    for span in timeline.speech:
+        start = round(span.start_s * fps)
+        frames = math.ceil((span.end_s - span.start_s) * fps - 1e-9)
+        by_scene.setdefault(span.sentence.scene_index, []).append([start, frames])
     records = []
     for position, scene in enumerate(script.scenes):
         first, end = firsts[position], ends[position]
+        speech = [[start - first, frames] for start, frames in by_scene.get(scene.index, [])]
         records.append(
             {
                 "index": position,
@@ -88,6 +100,7 @@ def scene_records(
                 "first_frame": first,
                 "frames": end - first,
                 "fingerprint": scene_fingerprint(scene, script, voice),
+                "speech": speech,
                 "reused": {
                     "speech": bool(speech_reused[position]),
                     "video": bool(video_reused[position]),
@@ -118,5 +131,18 @@ def previous_layout(record: Mapping[str, Any]) -> PreviousLayout | None:
             return None
         if not isinstance(fingerprint, str):
             return None
-        found.append(PreviousScene(first, frames, fingerprint))
-    return PreviousLayout(tuple(found), fps)
+        speech = entry.get("speech", [])
+        if not isinstance(speech, list) or not all(_is_pair(pair) for pair in speech):
+            return None
+        pairs = tuple((int(pair[0]), int(pair[1])) for pair in speech)
+        found.append(PreviousScene(first, frames, fingerprint, pairs))
+    pace = settings.get("words_per_minute") if isinstance(settings, Mapping) else None
+    return PreviousLayout(tuple(found), fps, pace if isinstance(pace, int) else None)
+
+
+def _is_pair(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(number, int) and not isinstance(number, bool) for number in value)
+    )
