@@ -100,6 +100,20 @@ class BackendChoice:
         }
 
 
+def cache_inputs(choice: BackendChoice, stage: str) -> dict[str, Any]:
+    """What of the choice a cached output of stage ("tts" or "music") depends on, for its key."""
+    inputs: dict[str, Any] = {
+        "backend": choice.chosen()[stage],
+        "model_dir": str(choice.model_dir) if choice.model_dir else None,
+        "device": choice.device,
+        "commercial_only": choice.commercial_only,
+    }
+    if stage == "music":
+        inputs["music_settings"] = choice.music_settings
+        inputs["soundfont"] = choice.soundfont
+    return inputs
+
+
 CPU_DEFAULTS = BackendChoice(lipsync="none")
 """Every stage on its CPU default (espeak-ng, procedural music, Ken Burns, no lip-sync)."""
 

@@ -65,7 +65,7 @@ class ComposeReport:
     seconds: dict[str, float]
 
 
-class _SoundJob(threading.Thread):
+class SoundJob(threading.Thread):
     """Mixes the film's sound and encodes it to AAC, in its own thread; stoppable."""
 
     def __init__(
@@ -164,7 +164,7 @@ def compose_film(
     with tempfile.TemporaryDirectory(prefix="compose-", dir=work_dir) as scratch:
         folder = Path(scratch)
         speech = SpeechTrack(spoken, timeline.speech, FILM_SAMPLE_RATE_HZ, clips)
-        sound = _SoundJob(speech, music, timeline.duration_s, folder, settings)
+        sound = SoundJob(speech, music, timeline.duration_s, folder, settings)
         frames = FilmFrames(
             timeline,
             fmt,

@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,27 +22,34 @@ from typing import Any
 from PIL import Image
 
 from pipeline import subtitles, timing
-from pipeline.backends import StageBackends
-from pipeline.compose import compose_film
+from pipeline.absorb import fit_layout
+from pipeline.backends import StageBackends, cache_inputs
+from pipeline.cache.store import CacheStore
+from pipeline.compose import ComposeReport, compose_film
 from pipeline.errors import InputError
+from pipeline.film_music import MusicBed
 from pipeline.film_request import FilmRequest, check_request
 from pipeline.languages import get_language
 from pipeline.media.encode import AssBurnIn, EncodeSettings
 from pipeline.media.images import MAX_IMAGE_PIXELS, inspect_image
 from pipeline.media.probe import MediaFacts, probe
-from pipeline.music.styles import canonical_style
-from pipeline.music.track import track_chunks
 from pipeline.picture import shorts_captions
 from pipeline.picture.badge import AI_LABEL_SECONDS
 from pipeline.picture.focus import Focus, find_focus
-from pipeline.progress import OverallProgress, StageClock, TimedChunks
+from pipeline.progress import OverallProgress, StageClock
 from pipeline.report import report_record, script_warnings
 from pipeline.script import scenes
+from pipeline.segmented import SoundPlan, compose_segments, whole_film_reason
+from pipeline.segments import scene_first_frames
 from pipeline.sound.clips import ClipStore
 from pipeline.sound.mix import MixReport
+from pipeline.stage_cache import (
+    CacheTally,
+    SceneSpeechCache,
+    sound_keys,
+)
+from pipeline.storyboard import scene_records
 from pipeline.types import (
-    FILM_SAMPLE_RATE_HZ,
-    AudioArray,
     Cue,
     ProgressCallback,
     Scene,
@@ -58,8 +65,6 @@ VTT_NAME = "film.vtt"
 REPORT_NAME = "render.json"
 OUTPUT_NAMES = (VIDEO_NAME, SRT_NAME, VTT_NAME, REPORT_NAME)
 
-MUSIC_CHUNK_S = 3.0
-"""Music is made in pieces this long (the synthesiser's temporary memory scales with it)."""
 STAGE_WEIGHTS: dict[str, float] = {
     "images": 1.0,
     "script": 1.0,
@@ -101,30 +106,17 @@ class FilmResult:
     """The backends chosen and used, and each neural shot's seeds (as in render.json)."""
 
 
-def _music_source(
-    request: FilmRequest, duration_s: float, stages: StageBackends
-) -> Iterator[AudioArray] | None:
-    music = request.music
-    if music.track is not None:
-        return track_chunks(music.track, duration_s, FILM_SAMPLE_RATE_HZ, MUSIC_CHUNK_S)
-    if music.style is None:
-        return None
-    return stages.music_chunks(
-        canonical_style(music.style),
-        duration_s,
-        FILM_SAMPLE_RATE_HZ,
-        request.seed,
-        MUSIC_CHUNK_S,
-        request.music_prompt,
-    )
-
-
 def render_film(
     request: FilmRequest,
     out_dir: Path,
     progress: ProgressCallback = no_progress,
+    cache: CacheStore | None = None,
 ) -> FilmResult:
     """Render the film for request into out_dir (film.mp4, film.srt, film.vtt, render.json).
+
+    With a cache, each stage output (a scene's speech, the music bed, the sound, each scene's
+    encoded video segment) is read from it when present and stored in it when made, so a
+    render after an edit redoes only what the edit changed (see pipeline.segmented).
 
     progress(stage, fraction) gets the current stage's name and the share (0..1) of the whole
     render done so far, which only grows. It may raise (e.g. RenderCancelled) to stop the
@@ -136,7 +128,7 @@ def render_film(
     out_dir.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir))
     try:
-        result = _render(request, fmt, out_dir, scratch, overall)
+        result = _render(request, fmt, out_dir, scratch, overall, cache)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return result
@@ -148,8 +140,10 @@ def _render(
     out_dir: Path,
     scratch: Path,
     progress: OverallProgress,
+    cache: CacheStore | None,
 ) -> FilmResult:
     clock = StageClock()
+    tally = CacheTally()
     warnings: list[str] = []
     stages = StageBackends(request.backends)
     started = time.perf_counter()
@@ -168,13 +162,25 @@ def _render(
         language = get_language(request.language).code
         script = scenes.parse_script(request.script, list(request.images), language)
         plan = timing.check_fit(request.script, request.duration_s, language, request.voice)
+        if request.previous is not None:
+            plan = timing.keep_pace(
+                plan,
+                request.script,
+                language,
+                request.voice,
+                request.previous.words_per_minute,
+            )
         progress("script", 1.0)
     warnings.extend(script_warnings(request, script.characters, script.sentences))
 
     clips = ClipStore(scratch / "speech.f32")
+    speech_cache = None
+    if cache is not None:
+        backend = cache_inputs(request.backends, "tts")
+        speech_cache = SceneSpeechCache(cache, tally, language, backend, stages.log, scratch)
     try:
         with clock.stage("tts"):
-            spoken = _speak(
+            spoken, speech_keys, speech_reused = _speak(
                 script.scenes,
                 request.voice,
                 language,
@@ -182,10 +188,12 @@ def _render(
                 clips,
                 progress,
                 stages,
+                speech_cache,
             )
 
         with clock.stage("layout"):
-            timeline = timing.layout(script, spoken, request.duration_s, fmt.fps)
+            fit = fit_layout(script, spoken, request.duration_s, fmt.fps, request.previous)
+            timeline = fit.timeline
             progress("layout", 1.0)
 
         with clock.stage("subtitles"):
@@ -198,33 +206,67 @@ def _render(
             progress("subtitles", 1.0)
 
         settings = EncodeSettings(preset=request.preset, crf=request.crf)
-        with clock.stage("music"):  # loading a soundfont or model happens here, before compose
-            music_timer = TimedChunks(_music_source(request, timeline.duration_s, stages))
+        firsts = scene_first_frames(timeline.shots, len(script.scenes), fmt.fps)
+        music = MusicBed(request, timeline.duration_s, stages, cache, tally, scratch)
         pictures = stages.shot_pictures(timeline, spoken, fmt, request.seed, clips)
-        report = compose_film(
-            timeline,
-            spoken,
-            music_timer if music_timer.source is not None else None,
-            fmt,
-            scratch / VIDEO_NAME,
-            seed=request.seed,
-            burn_in=cues if request.burned_captions == "subtitles" else (),
-            settings=settings,
-            progress=progress,
-            work_dir=scratch,
-            clips=clips,
-            pictures=pictures,
-            focus=focus,
-            badge_s=AI_LABEL_SECONDS if request.ai_label else 0.0,
-            captions=captions,
-            title=request.title,
-        )
+        burn_in = cues if request.burned_captions == "subtitles" else ()
+        badge_s = AI_LABEL_SECONDS if request.ai_label else 0.0
+        whole_reason = whole_film_reason(cache, pictures, captions)
+        video_reused = [False] * len(script.scenes)
+        if whole_reason is None:
+            assert cache is not None
+            sound_key, report_key = sound_keys(
+                speech_keys, timeline.speech, music.key, timeline.duration_s, settings
+            )
+            segmented = compose_segments(
+                timeline,
+                spoken,
+                SoundPlan(sound_key, report_key, music.source),
+                fmt,
+                scratch / VIDEO_NAME,
+                firsts,
+                cache,
+                tally,
+                seed=request.seed,
+                burn_in=burn_in,
+                settings=settings,
+                progress=progress,
+                work_dir=scratch,
+                clips=clips,
+                pictures=pictures,
+                focus=focus,
+                badge_s=badge_s,
+                title=request.title,
+            )
+            video_reused = list(segmented.reused)
+            report = ComposeReport(segmented.mix, segmented.frames, segmented.seconds)
+        else:
+            with clock.stage("music"):  # loading a soundfont or model happens here
+                music_source = music.source()
+            report = compose_film(
+                timeline,
+                spoken,
+                music_source,
+                fmt,
+                scratch / VIDEO_NAME,
+                seed=request.seed,
+                burn_in=burn_in,
+                settings=settings,
+                progress=progress,
+                work_dir=scratch,
+                clips=clips,
+                pictures=pictures,
+                focus=focus,
+                badge_s=badge_s,
+                captions=captions,
+                title=request.title,
+            )
     finally:
         clips.close()
     clock.seconds.update(report.seconds)
     # Music is synthesised (or decoded) while the mix reads it: count it as its own stage.
-    clock.seconds["music"] += music_timer.seconds
-    clock.seconds["mix"] = max(0.0, clock.seconds["mix"] - music_timer.seconds)
+    clock.seconds["music"] = clock.seconds.get("music", 0.0) + music.seconds
+    clock.seconds["mix"] = max(0.0, clock.seconds.get("mix", 0.0) - music.seconds)
     if report.mix.max_reduction_db > LIMITER_WARNING_DB:
         warnings.append(
             f"The peak limiter turned loud moments down by up to {report.mix.max_reduction_db:.0f} dB "
@@ -247,6 +289,11 @@ def _render(
             warnings,
         )
         record["backends"] = stages.record()
+        record["scenes"] = scene_records(
+            script, request.voice, firsts, timeline, fmt.fps, speech_reused, video_reused
+        )
+        record["cache"] = tally.record()
+        record["partial"] = _partial(video_reused, whole_reason or fit.reason)
         (scratch / REPORT_NAME).write_text(
             json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
@@ -271,6 +318,14 @@ def _render(
     )
 
 
+def _partial(video_reused: Sequence[bool], reason: str | None) -> dict[str, Any]:
+    """render.json's "partial": whether every scene's video was made, and why when it was."""
+    full = not any(video_reused)
+    if full and reason is None:
+        reason = "No scene's video was in the cache (a first render, or every scene changed)."
+    return {"full": full, "reason": reason}
+
+
 def _shorts_captions(
     request: FilmRequest, timeline: Timeline, fmt: VideoFormat, scratch: Path
 ) -> AssBurnIn | None:
@@ -290,14 +345,19 @@ def _speak(
     clips: ClipStore,
     progress: OverallProgress,
     stages: StageBackends,
-) -> list[SpokenSentence]:
+    cache: SceneSpeechCache | None = None,
+) -> tuple[list[SpokenSentence], list[str], list[bool]]:
     """Synthesise scene by scene, moving each clip's samples to disk as soon as it is made.
 
     Only one scene's speech is in memory at a time; the returned clips carry stand-in audio
-    of the right length (see pipeline.sound.clips) and the samples stay in `clips`.
+    of the right length (see pipeline.sound.clips) and the samples stay in `clips`. With a
+    cache, a scene whose narration is stored is read back instead of spoken. Returns the
+    clips, each scene's speech key ("" without a cache) and whether it was reused.
     """
     total = sum(len(scene.sentences) for scene in scenes_)
     spoken: list[SpokenSentence] = []
+    keys: list[str] = []
+    reused: list[bool] = []
     for scene in scenes_:
         done = len(spoken)
         count = len(scene.sentences)
@@ -305,10 +365,18 @@ def _speak(
         def report(_stage: str, fraction: float, done: int = done, count: int = count) -> None:
             progress("tts", (done + fraction * count) / max(1, total))
 
-        made = stages.speak(scene.sentences, voice, language, words_per_minute, report)
+        scene_voice = voice
+        key = "" if cache is None else cache.key(scene.sentences, scene_voice, words_per_minute)
+        made = None if cache is None else cache.load(key, scene.sentences)
+        reused.append(made is not None)
+        if made is None:
+            made = stages.speak(scene.sentences, scene_voice, language, words_per_minute, report)
+            if cache is not None:
+                cache.store(key, made)
+        keys.append(key)
         spoken.extend(clips.add(clip) for clip in made)
     progress("tts", 1.0)
-    return spoken
+    return spoken, keys, reused
 
 
 def _check_image(path: Path) -> None:

@@ -13,6 +13,7 @@ from pipeline.media.encode import DEFAULT_CRF, DEFAULT_PRESET
 from pipeline.music.choice import MusicChoice
 from pipeline.picture.formats import video_format
 from pipeline.speech import tts
+from pipeline.storyboard import PreviousLayout
 from pipeline.types import DEFAULT_FPS, VideoFormat
 from pipeline.vocabulary import CAPTIONS
 
@@ -53,6 +54,9 @@ class FilmRequest:
     None follows burn_subtitles."""
     title: str | None = None
     """The film's title, shown over its first picture and on its end card (None: no cards)."""
+    previous: PreviousLayout | None = None
+    """The last render's scene layout (pipeline.storyboard.previous_layout of its render.json):
+    scenes keep their place in the film where an edit allows (see pipeline.absorb)."""
 
     @property
     def burned_captions(self) -> str:

@@ -20,11 +20,17 @@ TITLE_MAX_CHARS = 48
 
 
 def build_shots(
-    script: Script, starts: list[int], speech_frames: list[int], total_frames: int, fps: int
+    script: Script,
+    starts: list[int],
+    speech_frames: list[int],
+    total_frames: int,
+    fps: int,
+    scene_firsts: list[int] | None = None,
 ) -> list[Shot]:
     """The film's shots, scene by scene, on whole frames: each scene's images shared out
     across its narration, a speaking character's image while they speak (with a little lead),
-    a title card where a scene has no image; stretches under MIN_SHOT_S are merged."""
+    a title card where a scene has no image; stretches under MIN_SHOT_S are merged. Each
+    scene starts at scene_firsts when given, else in the middle of the pause before it."""
     sentences = script.sentences
     ends = [start + frames for start, frames in zip(starts, speech_frames, strict=True)]
     first_of_scene: dict[int, int] = {}
@@ -38,6 +44,8 @@ def build_shots(
         hold_start = ends[last_of_scene[previous]]
         hold_end = starts[first_of_scene[following]]
         bounds.append(hold_start + (hold_end - hold_start) // 2)
+    if scene_firsts is not None:
+        bounds = list(scene_firsts)
     bounds.append(total_frames)
 
     shots: list[Shot] = []

@@ -9,9 +9,11 @@ image's name; each frame is a pure function of the shot and its offset into it
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -26,6 +28,8 @@ from pipeline.sound.clips import ClipStore
 from pipeline.sound.speaker_audio import speaker_audio
 from pipeline.types import FILM_SAMPLE_RATE_HZ, SpokenSentence, Timeline, VideoFormat
 
+VERSION = "1"
+"""Bump when a talking still's frames change for the same inputs (segment cache keys)."""
 MIN_FACE_PX = 48
 """A face smaller than this (box height in the prepared still) keeps the plain move: its
 mouth would move by a pixel or two, too little to read and enough to shimmer."""
@@ -63,6 +67,38 @@ class TalkingShots:
         self.talking_shots = 0
         """Shots drawn as talking stills so far."""
 
+    @property
+    def segment_safe(self) -> bool:
+        """Talking stills are pure per frame; a neural hook inside them is not."""
+        return self._inner is None
+
+    def span_inputs(self, span: ShotSpan) -> Any:
+        """What a talking shot's frames depend on besides the span and its picture: the
+        speaker's sound in the shot, the blink pattern and this module's version."""
+        shot = span.shot
+        if shot.speaker is None or shot.image is None:
+            return None
+        audio, rate = self._speaker_audio(span)
+        return {
+            "talking": VERSION,
+            "audio_sha256": hashlib.sha256(audio.tobytes()).hexdigest(),
+            "rate": rate,
+            "blink": list(blink_key(self._seed, shot.image.name)),
+            "fps": self._fmt.fps,
+        }
+
+    def _speaker_audio(self, span: ShotSpan) -> tuple[np.ndarray, int]:
+        fps = self._fmt.fps
+        return speaker_audio(
+            self._timeline.speech,
+            self._spoken,
+            self._clips,
+            span.shot.speaker,
+            span.first / fps,
+            (span.end - span.first) / fps,
+            FILM_SAMPLE_RATE_HZ,
+        )
+
     def __call__(self, span: ShotSpan, index: int) -> ShotPicture | None:
         if self._inner is not None:
             picture = self._inner(span, index)
@@ -93,15 +129,7 @@ class TalkingShots:
             return None
         fps = self._fmt.fps
         frames = span.end - span.first
-        audio, rate = speaker_audio(
-            self._timeline.speech,
-            self._spoken,
-            self._clips,
-            span.shot.speaker,
-            span.first / fps,
-            frames / fps,
-            FILM_SAMPLE_RATE_HZ,
-        )
+        audio, rate = self._speaker_audio(span)
         self.talking_shots += 1
         return _Talking(
             still=still,

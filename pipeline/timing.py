@@ -64,6 +64,10 @@ moves (within MIN/MAX_WORDS_PER_MINUTE) to reach the nearer bound."""
 MIN_FILL = 0.5
 """Narration must cover at least this share of the film even at the slowest pace."""
 
+PACE_KEEP_TOLERANCE_WPM = 8
+"""An earlier render's pace is kept after an edit when the script still fills the film
+comfortably at it, or when it is within this many words a minute of the new best pace."""
+
 SUGGESTION_MARGIN = 1.05
 """Headroom on the suggested number of minutes for the estimate's error."""
 
@@ -140,6 +144,33 @@ def check_fit(text: str, duration_s: float, language: str, voice: str = "neutral
     )
 
 
+def keep_pace(
+    plan: FitPlan, text: str, language: str, voice: str, words_per_minute: int | None
+) -> FitPlan:
+    """plan at the pace of an earlier render when the script still fits comfortably at it
+    (so a scene whose text did not change is spoken the same); else plan unchanged."""
+    if words_per_minute is None or words_per_minute == plan.words_per_minute:
+        return plan
+    if not MIN_WORDS_PER_MINUTE <= words_per_minute <= MAX_WORDS_PER_MINUTE:
+        return plan
+    estimate = _estimate(text, language, voice)
+    narration_s = estimate.narration_s(words_per_minute)
+    duration_s = plan.duration_s
+    comfortable = (
+        MIN_COMFORTABLE_FILL * duration_s <= narration_s <= MAX_COMFORTABLE_FILL * duration_s
+    )
+    if not comfortable and abs(words_per_minute - plan.words_per_minute) > PACE_KEEP_TOLERANCE_WPM:
+        return plan
+    if narration_s > duration_s or narration_s < MIN_FILL * duration_s:
+        return plan
+    return FitPlan(
+        words_per_minute=words_per_minute,
+        estimated_narration_s=narration_s,
+        estimated_speech_s=estimate.speech_s(words_per_minute),
+        duration_s=duration_s,
+    )
+
+
 def layout(
     script: Script, spoken: Sequence[SpokenSentence], duration_s: float, fps: int
 ) -> Timeline:
@@ -156,7 +187,7 @@ def layout(
     sentences = script.sentences
     if [s.sentence.index for s in spoken] != [s.index for s in sentences]:
         raise ValueError("spoken must hold one clip for each sentence of the script, in order.")
-    speech_frames = [math.ceil(clip.duration_s * fps - 1e-9) for clip in spoken]
+    speech_frames = clip_frames(spoken, fps)
     slots = _silence_slots(sentences, spoken)
     silence_s = (total_frames - sum(speech_frames)) / fps
     needed_s = sum(speech_frames) / fps + sum(slot.minimum for slot in slots)
@@ -168,10 +199,19 @@ def layout(
             narration_s=needed_s,
             requested_s=total_frames / fps,
         )
-    silences = _share_out(slots, silence_s)
+    silences = share_out(slots, silence_s)
 
+    starts = place_speech(speech_frames, silences, 0, fps)
+    return timeline_from_starts(script, spoken, starts, speech_frames, total_frames, fps)
+
+
+def place_speech(
+    speech_frames: Sequence[int], silences: Sequence[float], first: int, fps: int
+) -> list[int]:
+    """Start frames of clips of speech_frames frames, each after its silence (seconds), from
+    frame first on; a clip never starts before the previous one ends."""
     starts: list[int] = []
-    elapsed_s = 0.0
+    elapsed_s = first / fps
     for index, frames in enumerate(speech_frames):
         elapsed_s += silences[index]
         start = round(elapsed_s * fps)
@@ -179,6 +219,20 @@ def layout(
             start = max(start, starts[-1] + speech_frames[index - 1])
         starts.append(start)
         elapsed_s = (start + frames) / fps
+    return starts
+
+
+def timeline_from_starts(
+    script: Script,
+    spoken: Sequence[SpokenSentence],
+    starts: list[int],
+    speech_frames: list[int],
+    total_frames: int,
+    fps: int,
+    bounds: list[int] | None = None,
+) -> Timeline:
+    """The Timeline with each clip at its start frame; bounds, when given, are the scenes'
+    first frames (else they sit in the middle of the pauses between scenes)."""
     spans = tuple(
         SpeechSpan(
             sentence=clip.sentence,
@@ -188,8 +242,13 @@ def layout(
         )
         for clip, start in zip(spoken, starts, strict=True)
     )
-    shots = build_shots(script, starts, speech_frames, total_frames, fps)
+    shots = build_shots(script, starts, speech_frames, total_frames, fps, bounds)
     return Timeline(duration_s=total_frames / fps, speech=spans, shots=tuple(shots))
+
+
+def clip_frames(spoken: Sequence[SpokenSentence], fps: int) -> list[int]:
+    """Whole frames each clip of speech covers."""
+    return [math.ceil(clip.duration_s * fps - 1e-9) for clip in spoken]
 
 
 # --- estimate and pace ---------------------------------------------------------------------
@@ -261,7 +320,7 @@ def _were(seconds: float) -> str:
 
 
 @dataclass(frozen=True)
-class _Slot:
+class Slot:
     """One silence: before the narration, after a sentence, or at the end."""
 
     minimum: float
@@ -270,21 +329,21 @@ class _Slot:
     weight: float
 
 
-def _silence_slots(sentences: Sequence[Sentence], spoken: Sequence[SpokenSentence]) -> list[_Slot]:
-    slots = [_Slot(MIN_LEAD_IN_S, LEAD_IN_S, math.inf, LEAD_IN_WEIGHT)]
+def _silence_slots(sentences: Sequence[Sentence], spoken: Sequence[SpokenSentence]) -> list[Slot]:
+    slots = [Slot(MIN_LEAD_IN_S, LEAD_IN_S, math.inf, LEAD_IN_WEIGHT)]
     for current, following in itertools.pairwise(spoken):
         if current.sentence.scene_index != following.sentence.scene_index:
-            slots.append(_Slot(MIN_SCENE_GAP_S, SCENE_GAP_S, math.inf, SCENE_GAP_WEIGHT))
+            slots.append(Slot(MIN_SCENE_GAP_S, SCENE_GAP_S, math.inf, SCENE_GAP_WEIGHT))
             continue
         preferred = max(SENTENCE_GAP_S, MIN_SENTENCE_SLOT_S - current.duration_s)
         cap = max(MAX_SENTENCE_GAP_S, preferred)
-        slots.append(_Slot(MIN_SENTENCE_GAP_S, preferred, cap, SENTENCE_GAP_WEIGHT))
-    slots.append(_Slot(MIN_TAIL_S, TAIL_S, math.inf, TAIL_WEIGHT))
+        slots.append(Slot(MIN_SENTENCE_GAP_S, preferred, cap, SENTENCE_GAP_WEIGHT))
+    slots.append(Slot(MIN_TAIL_S, TAIL_S, math.inf, TAIL_WEIGHT))
     assert len(slots) == len(sentences) + 1
     return slots
 
 
-def _share_out(slots: list[_Slot], silence_s: float) -> list[float]:
+def share_out(slots: list[Slot], silence_s: float) -> list[float]:
     """Lengths of the silences: minimums, then toward preferred, then by weight up to caps."""
     lengths = [slot.minimum for slot in slots]
     spare = silence_s - sum(lengths)

@@ -188,7 +188,7 @@ def encode_audio(
     command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
     command += ["-f", "f32le", "-ar", str(sample_rate), "-ac", "2", "-i", str(raw_path)]
     command += [*_aac_options(settings), "-f", "mp4", str(out_path)]
-    _run(command, out_path, niceness)
+    run_ffmpeg(command, out_path, niceness)
 
 
 def mux(video_path: Path, audio_path: Path, out_path: Path) -> None:
@@ -196,10 +196,12 @@ def mux(video_path: Path, audio_path: Path, out_path: Path) -> None:
     command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
     command += ["-i", str(video_path), "-i", str(audio_path), "-map", "0:v:0", "-map", "1:a:0"]
     command += ["-c", "copy", "-movflags", "+faststart", "-f", "mp4", str(out_path)]
-    _run(command, out_path)
+    run_ffmpeg(command, out_path)
 
 
-def _run(command: list[str], out_path: Path, niceness: int = 0) -> None:
+def run_ffmpeg(command: list[str], out_path: Path, niceness: int = 0) -> None:
+    """Run an ffmpeg command that writes out_path; EncodeError with its message on failure
+    (out_path is removed then, and when the wait is interrupted)."""
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors

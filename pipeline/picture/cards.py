@@ -94,6 +94,11 @@ class FilmCards:
         self._opening: _Layer | None = None
         self._end: _Layer | None = None
 
+    @property
+    def title(self) -> str:
+        """The title the cards show (spaces collapsed)."""
+        return self._title
+
     def apply(self, index: int, out: FrameBuffer) -> None:
         """Blend the card showing at frame `index` (if any) into out."""
         if not self._title:

@@ -15,7 +15,7 @@ The hook is called from the frame-drawing thread, in frame order during a render
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from pipeline.media.yuv import YuvImage
 
@@ -37,3 +37,24 @@ class ShotPictures(Protocol):
     def __call__(self, span: ShotSpan, index: int) -> ShotPicture | None:
         """The picture for this frame of the span's shot, or None for the plain shot."""
         ...
+
+
+@runtime_checkable
+class SegmentPictures(ShotPictures, Protocol):
+    """A hook whose frames are a pure function of the span, the frame's offset into it and
+    what span_inputs names, so a film can be drawn (and cached) one scene segment at a time."""
+
+    @property
+    def segment_safe(self) -> bool:
+        """Whether every frame this hook draws depends only on span_inputs (and the span)."""
+        ...
+
+    def span_inputs(self, span: ShotSpan) -> Any:
+        """Everything besides the span itself that this hook's pictures of it depend on (JSON-
+        like, for a cache key), or None when the hook leaves the span's shot plain."""
+        ...
+
+
+def segment_safe(pictures: ShotPictures | None) -> bool:
+    """Whether a film drawn with this hook may be cut into independently cached segments."""
+    return pictures is None or (isinstance(pictures, SegmentPictures) and pictures.segment_safe)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from pipeline.cache.keys import file_sha256
 from pipeline.picture.focus import Focus
 from pipeline.picture.transitions import Transition
 from pipeline.types import Shot
@@ -49,6 +51,15 @@ class KenBurns:
         return zoom, x, y
 
 
+def shot_identity(shot: Shot, ordinal: int, image_digest: str | None = None) -> int:
+    """A number that names a shot by its own content (its picture's bytes or its title, its
+    speaker, its place within its scene), never by its place in the film, so a move stays
+    the same when other scenes are edited, moved or re-timed."""
+    parts = [image_digest or "", shot.title or "", shot.speaker or "", str(ordinal)]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).digest()
+    return int.from_bytes(digest[:4], "big")
+
+
 def plan_move(
     shot: Shot,
     index: int,
@@ -61,7 +72,8 @@ def plan_move(
 
     With a focus (the picture's face), the move ends on the face when it zooms in and starts
     on it when it zooms out, and the face stays in view all along, even in a 9:16 or 1:1
-    frame cut from a landscape picture (frame_aspect is the frame's width / height)."""
+    frame cut from a landscape picture (frame_aspect is the frame's width / height). index
+    names the shot (see shot_identity): the move's random choices come from it and seed."""
     rng = np.random.default_rng([seed & 0xFFFFFFFF, index])
     zoom_span = min(MAX_ZOOM - 1.0, ZOOM_RATE_PER_S * duration_s)
     low = 1.0 + float(rng.uniform(0.0, MAX_ZOOM - 1.0 - zoom_span))
@@ -186,10 +198,19 @@ def plan_spans(
         elif kind == "dip":
             dips[cut] = half
     spans: list[ShotSpan] = []
+    digests: dict[Path, str] = {}
+    ordinals: dict[int, int] = {}
     for index, shot in enumerate(shots):
+        ordinal = ordinals.get(shot.scene_index, 0)
+        ordinals[shot.scene_index] = ordinal + 1
         start, end = bounds[index]
         if end <= start:
             continue
+        digest = None
+        if shot.image is not None:
+            if shot.image not in digests:
+                digests[shot.image] = _digest(shot.image)
+            digest = digests[shot.image]
         first = max(0, start - fades[index])
         last = min(total_frames, end + fades[index + 1])
         spans.append(
@@ -204,7 +225,7 @@ def plan_spans(
                 dip_out_frames=dips[index + 1],
                 move=plan_move(
                     shot,
-                    index,
+                    shot_identity(shot, ordinal, digest),
                     (last - first) / fps,
                     seed,
                     known.get(shot.image) if shot.image is not None else None,
@@ -213,3 +234,11 @@ def plan_spans(
             )
         )
     return spans
+
+
+def _digest(path: Path) -> str:
+    """The picture's content digest; its name when it cannot be read (drawing reports that)."""
+    try:
+        return file_sha256(path)
+    except OSError:
+        return path.name

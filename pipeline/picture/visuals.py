@@ -294,14 +294,44 @@ class FilmFrames:
         gain = (level + 0.5) / self._fade_frames
         _toward_black(out, gain)
 
+    @property
+    def fade_frames(self) -> int:
+        """Frames of the fade from black at the start (and to black at the end)."""
+        return self._fade_frames
+
+    @property
+    def badge_frames(self) -> int:
+        """Frames from the start that show the "AI-generated" badge."""
+        return self._badge_frames
+
+    @property
+    def pictures(self) -> ShotPictures | None:
+        """The hook that replaces image shots' pictures, if any."""
+        return self._pictures
+
+    @property
+    def film_cards(self) -> FilmCards | None:
+        """The opening and end cards, when the film has a title."""
+        return self._film_cards
+
+    def caption_at(self, index: int) -> Cue | None:
+        """The burned-in subtitle cue shown on frame `index`, if any."""
+        number = self._caption_number(index)
+        return None if number is None else self._cues[number]
+
+    def _caption_number(self, index: int) -> int | None:
+        if not self._cues:
+            return None
+        time_s = index / self.fmt.fps
+        number = bisect.bisect_right(self._cue_starts, time_s + CUE_TOLERANCE_S) - 1
+        if number >= 0 and time_s < self._cues[number].end_s - CUE_TOLERANCE_S:
+            return number
+        return None
+
     def _apply_caption(self, index: int, out: FrameBuffer) -> None:
         if not self._cues:
             return
-        time_s = index / self.fmt.fps
-        showing = None
-        number = bisect.bisect_right(self._cue_starts, time_s + CUE_TOLERANCE_S) - 1
-        if number >= 0 and time_s < self._cues[number].end_s - CUE_TOLERANCE_S:
-            showing = number
+        showing = self._caption_number(index)
         for key in [k for k in self._captions if k != showing]:
             del self._captions[key]
         if showing is None:
