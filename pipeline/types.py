@@ -47,6 +47,8 @@ class Scene:
     index: int
     sentences: tuple[Sentence, ...]
     images: tuple[Path, ...] = ()
+    voice: str | None = None
+    """The scene's own voice (a ``[voice: ...]`` line), else None: the film's voice."""
 
 
 @dataclass(frozen=True)
