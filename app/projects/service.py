@@ -64,9 +64,18 @@ async def create(
 
 
 async def queue_render(
-    session: AsyncSession, user: User, project: Project, cost: int
+    session: AsyncSession,
+    user: User,
+    project: Project,
+    cost: int,
+    params: RenderParams | None = None,
+    note: str | None = None,
 ) -> tuple[Job, int]:
-    """Create the render job and debit its cost atomically; the job and the new balance."""
+    """Create the render job and debit its cost atomically; the job and the new balance.
+
+    The job's params record the project's settings as rendered (params.snapshot)."""
+    snapshot = FilmSettings.model_validate(project, from_attributes=True).model_dump(mode="json")
+    params = (params or RenderParams()).model_copy(update={"snapshot": snapshot})
     job = await job_repo.add(
         session,
         Job(
@@ -77,11 +86,11 @@ async def queue_render(
             project_id=project.id,
             credits=cost,
             output_minutes=float(project.duration),
-            params=RenderParams().to_column(),
+            params=params.to_column(),
         ),
     )
     balance = await credits.debit_for_job(
-        session, user, cost, job, note=f"{project.duration}-minute film '{project.title}'"
+        session, user, cost, job, note=note or f"{project.duration}-minute film '{project.title}'"
     )
     await check_active_jobs(session, user)  # under the user lock the debit took
     await enqueue(session, job)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.jobs.params import default_seed
 from app.provenance.films import sign_film
 from app.provenance.keys import SigningKeys
 from app.storage import Storage
@@ -19,7 +20,6 @@ from pipeline.music.choice import MusicChoice
 from pipeline.types import ProgressCallback
 
 SECONDS_PER_MINUTE = 60
-SEED_MODULUS = 2**31
 MP4_TYPE = "video/mp4"
 SRT_TYPE = "application/x-subrip"
 VTT_TYPE = "text/vtt"
@@ -60,7 +60,7 @@ class RenderOutputs:
 
 def seed_for(job_id: uuid.UUID) -> int:
     """A reproducible seed for the job's procedural music and motion."""
-    return job_id.int % SEED_MODULUS
+    return default_seed(job_id)
 
 
 def render_project(
