@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     """Bearer token /metrics asks for; required in production (unset there: /metrics is 404)."""
     rate_limit_uploads: str = "30/minute"
     """Upload requests (images or tracks) per user."""
+    rate_limit_previews: str = "6/minute"
+    """Draft previews of a scene per user (each renders a few seconds of 360p film)."""
     forwarded_allow_ips: str = ""
     """Proxies whose X-Forwarded-For/-Proto are believed (comma-separated addresses or
     networks); empty: none, every client's own address is used."""

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from app.deps import Context, CurrentUser, Session
 from app.idempotency import respond_once
-from app.storyboard import service
+from app.storyboard import preview, service
 from app.storyboard.schemas import (
     RenderChangesResponse,
     RenderEstimateResponse,
@@ -18,6 +18,7 @@ from app.storyboard.schemas import (
     SceneInsertRequest,
     SceneListResponse,
     SceneMoveRequest,
+    ScenePreviewResponse,
 )
 
 router = APIRouter(prefix="/api/projects", tags=["storyboard"])
@@ -102,6 +103,23 @@ async def move_scene(
 ) -> SceneListResponse:
     """Move a scene to index `to`."""
     return await service.move_scene(session, user, project_id, index, body.to, context.storage)
+
+
+@router.post(
+    "/{project_id}/scenes/{index}/preview",
+    response_model=ScenePreviewResponse,
+    responses={
+        404: ERRORS[404],
+        422: {"description": "The scene has nothing to say"},
+        429: {"description": "Too many previews; retry after `Retry-After` seconds"},
+        503: {"description": "The preview took too long or could not be rendered"},
+    },
+)
+async def preview_scene(
+    project_id: uuid.UUID, index: SceneIndex, user: CurrentUser, session: Session, context: Context
+) -> ScenePreviewResponse:
+    """The scene alone as a short 360p MP4 with its narration: free, a few per minute."""
+    return await preview.preview_scene(session, user, project_id, index, context)
 
 
 @router.get(

@@ -118,3 +118,13 @@ class RenderChangesResponse(BaseModel):
     credits_balance: int
     full_render: bool
     changed_scenes: list[int]
+
+
+class ScenePreviewResponse(BaseModel):
+    """POST /api/projects/{id}/scenes/{index}/preview: a short 360p MP4 of the scene alone."""
+
+    index: int
+    url: str = Field(description="Signed MP4 link (expires in 24 hours).")
+    duration_s: float
+    width: int
+    height: int

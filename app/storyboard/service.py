@@ -82,6 +82,14 @@ def _board(project: Project) -> list[BoardScene]:
         raise Unprocessable(str(error), code="script_unreadable") from error
 
 
+async def owned_board(
+    session: AsyncSession, user: User, project_id: uuid.UUID
+) -> tuple[Project, list[BoardScene]]:
+    """The user's project and its scenes; 404 for anyone else's."""
+    project = await _owned(session, user, project_id)
+    return project, _board(project)
+
+
 async def _state(session: AsyncSession, project: Project) -> _State:
     board = _board(project)
     last = await render_repo.last_complete(session, project.id)
