@@ -36,9 +36,9 @@ def test_thumbnails_are_cut_at_each_scene_middle_once(tmp_path: Path) -> None:
     assert set(keys) == {0, 1}
     red, blue = (Image.open(storage.path(keys[n])).convert("RGB") for n in (0, 1))
     assert red.width == THUMBNAIL_WIDTH_PX and red.height == 180
-    r, g, b = red.getpixel((160, 90))  # type: ignore[misc]
+    r, _g, b = red.getpixel((160, 90))  # type: ignore[misc]
     assert r > 200 and b < 60
-    r, g, b = blue.getpixel((160, 90))  # type: ignore[misc]
+    r, _g, b = blue.getpixel((160, 90))  # type: ignore[misc]
     assert b > 200 and r < 60
     stamp = storage.path(keys[0]).stat().st_mtime_ns
     assert ensure_thumbnails(storage, project_id, job_id, {0: 1.0}) == {0: keys[0]}
