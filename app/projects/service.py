@@ -70,10 +70,12 @@ async def queue_render(
     cost: int,
     params: RenderParams | None = None,
     note: str | None = None,
+    output_minutes: float | None = None,
 ) -> tuple[Job, int]:
     """Create the render job and debit its cost atomically; the job and the new balance.
 
-    The job's params record the project's settings as rendered (params.snapshot)."""
+    The job's params record the project's settings as rendered (params.snapshot);
+    output_minutes (default: the film's) is what the job is sized by."""
     snapshot = FilmSettings.model_validate(project, from_attributes=True).model_dump(mode="json")
     params = (params or RenderParams()).model_copy(update={"snapshot": snapshot})
     job = await job_repo.add(
@@ -85,7 +87,7 @@ async def queue_render(
             user_id=user.id,
             project_id=project.id,
             credits=cost,
-            output_minutes=float(project.duration),
+            output_minutes=float(project.duration) if output_minutes is None else output_minutes,
             params=params.to_column(),
         ),
     )

@@ -48,6 +48,15 @@ def with_speaker(lines: Sequence[str], speaker: str, speakers: Sequence[str]) ->
     return [f"{speaker}: {joined}" if speaker else joined]
 
 
+def speaker_label(speaker: str | None, image_refs: Sequence[str]) -> str:
+    """How a speaker is written so the script reads the line as theirs: as given when an image
+    is named after them, else in capitals (screenplay style); "" for the narrator."""
+    if not speaker:
+        return ""
+    named = {image_name_key(image_name(ref)) for ref in image_refs}
+    return speaker if image_name_key(speaker) in named else speaker.upper()
+
+
 def compose(lines: Sequence[str], image_names: Sequence[str], voice: str | None) -> str:
     """A paragraph: the image and voice directions first, then the scene's lines."""
     head = [f"[image: {name}]" for name in image_names]

@@ -53,7 +53,8 @@ class SceneFields(BaseModel):
     speaker: LineText | None = Field(
         default=None,
         max_length=MAX_SPEAKER_CHARS,
-        description='Who speaks the whole scene; "" makes it narration.',
+        description='Who speaks the whole scene ("" makes it narration); written in capitals '
+        "unless an uploaded image is named after them.",
     )
     voice: Voice | None = Field(default=None, description="null: the film's voice.")
 

@@ -245,7 +245,7 @@ def _paragraph(body: SceneFields, scene: BoardScene, images: list[str]) -> str:
     given = body.model_fields_set
     lines = edits.text_lines(body.text if "text" in given and body.text else scene.text)
     if "speaker" in given:
-        lines = edits.with_speaker(lines, body.speaker or "", scene.speakers)
+        lines = edits.with_speaker(lines, edits.speaker_label(body.speaker, images), scene.speakers)
     pins = list(scene.pinned)
     if "image" in given:
         pins = [edits.image_name(body.image)] if body.image else []
@@ -377,7 +377,13 @@ async def render_changes(
         project_id=project.id,
     )
     job, balance = await queue_render(
-        session, user, project, cost, params, note=f"Re-render of {what} of '{project.title}'"
+        session,
+        user,
+        project,
+        cost,
+        params,
+        note=f"Re-render of {what} of '{project.title}'",
+        output_minutes=None if comparison.full else seconds / SECONDS_PER_MINUTE,
     )
     return RenderChangesResponse(
         id=project.id,

@@ -6,7 +6,7 @@ from typing import Any
 
 from app.storyboard.board import build_board
 from app.storyboard.changes import compare
-from app.storyboard.edits import with_speaker
+from app.storyboard.edits import speaker_label, with_speaker
 
 REF = "0b6b1f52-2f8a-4a0e-9d51-4f1d2a1c9e11/river.png"
 SCRIPT = "One scene here.\n\nA second scene.\n\nThe third scene.\n\nAnd the last one."
@@ -58,3 +58,9 @@ def test_a_speaker_takes_over_the_scene_and_back() -> None:
         "Ravi: Hello there. Look!"
     ]
     assert with_speaker(["ASHA: Hello there."], "", ["ASHA"]) == ["Hello there."]
+
+
+def test_a_speaker_without_an_image_is_written_in_capitals() -> None:
+    assert speaker_label("Asha", ["0b6b1f52-2f8a-4a0e-9d51-4f1d2a1c9e11/asha.png"]) == "Asha"
+    assert speaker_label("Ravi", [REF]) == "RAVI"
+    assert speaker_label("", [REF]) == "" and speaker_label(None, []) == ""
