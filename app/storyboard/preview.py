@@ -15,6 +15,7 @@ import os
 import sys
 import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,6 +48,28 @@ INPUT_ERROR_STATUS = 2
 MP4_TYPE = "video/mp4"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 """The folder holding the app package, put on the child process's import path."""
+MAX_RUNNING_PREVIEWS = 2
+"""Previews one API process renders at once; more are refused (503) rather than queued."""
+
+
+class _Running:
+    """How many previews this process is rendering (they start and end on its event loop)."""
+
+    count = 0
+
+
+@contextlib.contextmanager
+def _slot() -> Iterator[None]:
+    if _Running.count >= MAX_RUNNING_PREVIEWS:
+        raise ServiceUnavailable(
+            f"The studio is already rendering {MAX_RUNNING_PREVIEWS} previews; try again in a "
+            "few seconds."
+        )
+    _Running.count += 1
+    try:
+        yield
+    finally:
+        _Running.count -= 1
 
 
 async def preview_scene(
@@ -63,7 +86,7 @@ async def preview_scene(
             code="silent_scene",
         )
     keys = await _image_keys(session, project, scene)
-    with tempfile.TemporaryDirectory(prefix="preview-") as folder:
+    with _slot(), tempfile.TemporaryDirectory(prefix="preview-") as folder:
         work = Path(folder)
         film = await _render(project, scene, index, keys, context.storage, work)
         key = f"{project_prefix(project.id)}previews/scene-{index:04d}.mp4"

@@ -110,7 +110,7 @@ async def _scene_list(state: _State, storage: Storage) -> SceneListResponse:
     project, last = state.project, state.last
     layout: list[dict[str, Any]] = []
     thumbs: dict[int, str] = {}
-    if last is not None and project.status is ProjectStatus.COMPLETE:
+    if last is not None:
         report = await asyncio.to_thread(read_report, storage, project.id, last.id)
         layout = report_scenes(report)
         middles = {

@@ -99,7 +99,7 @@ class StoryboardTab:
         private: dict[str, Any] = {"api_visibility": "private"}
         fields = [self.selected, self.scene, self.text, self.speaker, self.image, self.voice]
         self.scene.input(
-            self.pick, inputs=[self.board, self.scene], outputs=self.outputs, **private
+            self.pick, inputs=[self.board, self.refs, self.scene], outputs=self.outputs, **private
         )
         self.save.click(
             self.save_scene, inputs=[*fields, self.board], outputs=self.outputs, **private

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 
 from app.context import AppContext
+from app.storyboard import preview
 from pipeline.media.probe import probe
 from pipeline.timing import estimate_narration_s
 from tests.app.storyboard.support import rendered_project
@@ -60,3 +62,15 @@ async def test_previews_are_rate_limited_per_user_and_others_are_404(
         assert missing.status_code == 404 and "numbered 0 to 3" in missing.json()["detail"]
     refused = await client.post(f"{url}/0/preview", headers=account.headers)
     assert refused.status_code == 429 and "Retry-After" in refused.headers
+
+
+async def test_previews_beyond_the_running_cap_are_503(
+    client: httpx.AsyncClient, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    account = await register(client)
+    project_id = await rendered_project(client, context, account)
+    monkeypatch.setattr(preview._Running, "count", preview.MAX_RUNNING_PREVIEWS)
+    response = await client.post(
+        f"/api/projects/{project_id}/scenes/0/preview", headers=account.headers
+    )
+    assert response.status_code == 503 and "try again" in response.json()["detail"]
