@@ -23,6 +23,8 @@ from pipeline.vocabulary import (
     VideoBackend,
 )
 
+DEFAULT_CACHE_MAX_BYTES = 20 * 1024**3
+"""The stage cache's default size cap (20 GiB)."""
 MIN_SECRET_KEY_BYTES = 32
 """Shortest SECRET_KEY accepted, in bytes (HS256 wants at least 256 bits)."""
 
@@ -59,6 +61,10 @@ class Settings(BaseSettings):
     storage_url: str | None = None
     s3_endpoint_url: str | None = None
     model_dir: Path | None = None
+    cache_dir: Path | None = None
+    """Where a worker keeps stage outputs renders reuse (default DATA_DIR/cache)."""
+    cache_max_bytes: int = Field(default=DEFAULT_CACHE_MAX_BYTES, gt=0)
+    """The stage cache's size cap; least recently used entries go first past it."""
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     redis_url: str | None = None
     public_base_url: str | None = None
@@ -73,6 +79,8 @@ class Settings(BaseSettings):
     """Bearer token /metrics asks for; required in production (unset there: /metrics is 404)."""
     rate_limit_uploads: str = "30/minute"
     """Upload requests (images or tracks) per user."""
+    rate_limit_previews: str = "6/minute"
+    """Draft previews of a scene per user (each renders a few seconds of 360p film)."""
     forwarded_allow_ips: str = ""
     """Proxies whose X-Forwarded-For/-Proto are believed (comma-separated addresses or
     networks); empty: none, every client's own address is used."""
@@ -174,6 +182,7 @@ class Settings(BaseSettings):
         "c2pa_trust_anchors",
         "metrics_token",
         "public_base_url",
+        "cache_dir",
         mode="before",
     )
     @classmethod
@@ -232,6 +241,11 @@ class Settings(BaseSettings):
     def resolved_model_dir(self) -> Path:
         """Where model weights live: MODEL_DIR, or DATA_DIR/models."""
         return self.model_dir or self.data_dir / "models"
+
+    @property
+    def resolved_cache_dir(self) -> Path:
+        """Where the local stage cache lives: CACHE_DIR, or DATA_DIR/cache."""
+        return self.cache_dir or self.data_dir / "cache"
 
     @property
     def work_dir(self) -> Path:

@@ -37,6 +37,7 @@ from app.ratelimit import RateLimiter
 from app.request_base import RequestBaseUrlMiddleware
 from app.security_headers import SecurityHeadersMiddleware
 from app.storage import open_storage
+from app.storyboard.routes import router as storyboard_router
 from app.ui import STUDIO_PATH, mount_studio
 from app.uploads.routes import router as uploads_router
 from app.users.routes import router as users_router
@@ -138,6 +139,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         users_router,
         ai_router,
         projects_router,
+        storyboard_router,
         provenance_router,
         quality_router,
         credits_router,

@@ -365,7 +365,7 @@ def _speak(
         def report(_stage: str, fraction: float, done: int = done, count: int = count) -> None:
             progress("tts", (done + fraction * count) / max(1, total))
 
-        scene_voice = voice
+        scene_voice = scene.voice or voice
         key = "" if cache is None else cache.key(scene.sentences, scene_voice, words_per_minute)
         made = None if cache is None else cache.load(key, scene.sentences)
         reused.append(made is not None)

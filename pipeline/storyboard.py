@@ -58,7 +58,7 @@ def scene_fingerprint(scene: Scene, script: Script, voice: str) -> str:
         "lines": [[s.text, s.speaker] for s in scene.sentences],
         "images": [_digest(image) for image in scene.images],
         "characters": characters,
-        "voice": voice,
+        "voice": scene.voice or voice,
     }
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

@@ -50,6 +50,8 @@ class Scene:
     opens_with_direction: bool = False
     """True when a stage direction line (``[Night falls.]``) comes before the scene's first
     spoken line: a big break in the story."""
+    voice: str | None = None
+    """The scene's own voice (a ``[voice: ...]`` line), else None: the film's voice."""
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,34 @@ class JobParams(BaseModel):
         return self.model_dump(mode="json")
 
 
+SEED_MODULUS = 2**31
+"""Render seeds are below this."""
+
+
+def default_seed(job_id: uuid.UUID) -> int:
+    """The seed of a render that names none: reproducible from its job id."""
+    return job_id.int % SEED_MODULUS
+
+
 class RenderParams(JobParams):
     """A project's film; everything else is read from the project when the job starts."""
+
+    snapshot: dict[str, Any] | None = None
+    """The project's film settings when the render was queued (edits are refused while it
+    runs, so they are what it renders); the storyboard compares later edits with them."""
+    seed: int | None = Field(default=None, ge=0, lt=SEED_MODULUS)
+    """The seed for music and motion; None: default_seed(job id). A re-render of changed
+    scenes keeps the previous render's seed, so the unchanged scenes come out the same."""
+    previous_job_id: uuid.UUID | None = None
+    """The render whose render.json lays out what a re-render of changed scenes reuses."""
+    changed_scenes: list[int] | None = None
+    """The paragraphs that changed since previous_job_id (None: a full render)."""
+
+
+def render_seed(job: Job) -> int:
+    """The seed a render job used (or will use)."""
+    seed = job.params.get("seed") if isinstance(job.params, dict) else None
+    return seed if isinstance(seed, int) else default_seed(job.id)
 
 
 class NarrationParams(JobParams):

@@ -64,9 +64,20 @@ async def create(
 
 
 async def queue_render(
-    session: AsyncSession, user: User, project: Project, cost: int
+    session: AsyncSession,
+    user: User,
+    project: Project,
+    cost: int,
+    params: RenderParams | None = None,
+    note: str | None = None,
+    output_minutes: float | None = None,
 ) -> tuple[Job, int]:
-    """Create the render job and debit its cost atomically; the job and the new balance."""
+    """Create the render job and debit its cost atomically; the job and the new balance.
+
+    The job's params record the project's settings as rendered (params.snapshot);
+    output_minutes (default: the film's) is what the job is sized by."""
+    snapshot = FilmSettings.model_validate(project, from_attributes=True).model_dump(mode="json")
+    params = (params or RenderParams()).model_copy(update={"snapshot": snapshot})
     job = await job_repo.add(
         session,
         Job(
@@ -76,12 +87,12 @@ async def queue_render(
             user_id=user.id,
             project_id=project.id,
             credits=cost,
-            output_minutes=float(project.duration),
-            params=RenderParams().to_column(),
+            output_minutes=float(project.duration) if output_minutes is None else output_minutes,
+            params=params.to_column(),
         ),
     )
     balance = await credits.debit_for_job(
-        session, user, cost, job, note=f"{project.duration}-minute film '{project.title}'"
+        session, user, cost, job, note=note or f"{project.duration}-minute film '{project.title}'"
     )
     await check_active_jobs(session, user)  # under the user lock the debit took
     await enqueue(session, job)

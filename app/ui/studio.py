@@ -17,10 +17,12 @@ from app.ui.tabs.admin import AdminTab
 from app.ui.tabs.credits import CreditsTab
 from app.ui.tabs.films import FilmsTab
 from app.ui.tabs.new_film import NewFilmTab, slider_update
+from app.ui.tabs.storyboard import StoryboardTab
 from app.ui.widgets import UI_CONCURRENCY
 
 NEW_FILM_TAB = "new-film"
 FILMS_TAB = "films"
+STORYBOARD_TAB = "storyboard"
 CREDITS_TAB = "credits"
 ADMIN_TAB = "admin"
 PAGE_TITLE = "AI Film Studio"
@@ -44,6 +46,8 @@ class Studio:
                     self.new_film = NewFilmTab(runtime)
                 with gr.Tab("My films", id=FILMS_TAB):
                     self.films = FilmsTab(runtime, settings, self.selected)
+                with gr.Tab("Storyboard", id=STORYBOARD_TAB) as self.storyboard_tab:
+                    self.storyboard = StoryboardTab(runtime, self.selected)
                 with gr.Tab("Credits", id=CREDITS_TAB):
                     self.credits = CreditsTab(runtime, settings)
                 with gr.Tab("Admin", id=ADMIN_TAB, visible=False) as self.admin_tab:
@@ -68,6 +72,15 @@ class Studio:
         new_film.wire()
         film_changes = self.films.wire()
         credit_changes = self.credits.wire()
+        film_changes += self.storyboard.wire()
+        self.films.storyboard.click(
+            lambda: gr.Tabs(selected=STORYBOARD_TAB), outputs=self.tabs, **private
+        ).then(
+            self.storyboard.show, inputs=self.selected, outputs=self.storyboard.outputs, **private
+        )
+        self.storyboard_tab.select(
+            self.storyboard.show, inputs=self.selected, outputs=self.storyboard.outputs, **private
+        )
         self.admin.wire()
         estimate_inputs = [new_film.script, new_film.language, new_film.voice, new_film.duration]
 

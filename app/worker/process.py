@@ -21,6 +21,7 @@ from app.worker.lipsync_job import LipSyncWork
 from app.worker.queue_app import build_queue_app
 from app.worker.reaper import reap_forever
 from app.worker.render_job import RenderWork
+from app.worker.stage_cache import open_cache
 from app.worker.stage_jobs import AudioWork, MusicWork
 from app.worker.youtube_job import YouTubeUploadWork
 from app.youtube.gateway import DEFAULT_GOOGLE_HTTP, GoogleHttp
@@ -46,7 +47,9 @@ def job_works(
     backends = backend_choice(context.settings)
     signing = signing_keys(context.settings)
     return {
-        JobKind.RENDER: RenderWork(backends, signing),
+        JobKind.RENDER: RenderWork(
+            backends, signing, open_cache(context.settings, context.storage, context.database_url)
+        ),
         JobKind.AUDIO: AudioWork(backends),
         JobKind.MUSIC: MusicWork(backends),
         JobKind.LIPSYNC: LipSyncWork(backends, signing),

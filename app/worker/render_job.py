@@ -9,11 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.consent import service as consent_service
 from app.jobs import lifecycle
+from app.jobs.params import RenderParams, read_params
 from app.music.catalogue import is_catalogue_style
 from app.projects.schemas import upload_id
 from app.provenance.keys import SigningKeys
 from app.storage import Storage
-from app.storage_keys import job_prefix
+from app.storage_keys import film_keys, job_prefix
 from app.worker.inputs import StoredFile
 from app.worker.job_warnings import log_warnings
 from app.worker.render_work import RenderInputs, RenderOutputs, render_project
@@ -21,6 +22,7 @@ from db.enums import UploadKind
 from db.models import Job, Project
 from db.repositories import uploads as upload_repo
 from pipeline.backends import BackendChoice
+from pipeline.cache.store import CacheStore
 from pipeline.errors import InputError
 from pipeline.types import ProgressCallback
 
@@ -29,15 +31,20 @@ class RenderWork:
     """Renders a project's film and sets the project's links."""
 
     def __init__(
-        self, backends: BackendChoice | None = None, signing: SigningKeys | None = None
+        self,
+        backends: BackendChoice | None = None,
+        signing: SigningKeys | None = None,
+        cache: CacheStore | None = None,
     ) -> None:
         self.backends = backends or BackendChoice()
         self.signing = signing
+        self.cache = cache
 
     async def prepare(self, session: AsyncSession, job: Job) -> RenderInputs:
         project = await session.get(Project, job.project_id)
         if project is None:
             raise InputError("The project was deleted before its film could render.")
+        params = read_params(job, RenderParams)
         images = await _stored(session, project, project.images, UploadKind.IMAGE)
         await _check_consents(session, project)
         track = None
@@ -58,12 +65,20 @@ class RenderWork:
             ai_label=project.ai_label,
             captions=project.captions,
             title=project.title,
+            seed=params.seed,
+            previous_report=(
+                film_keys(project.id, params.previous_job_id).report
+                if params.previous_job_id is not None
+                else None
+            ),
         )
 
     def run(
         self, inputs: RenderInputs, storage: Storage, folder: Path, progress: ProgressCallback
     ) -> RenderOutputs:
-        return render_project(inputs, storage, folder, progress, self.backends, self.signing)
+        return render_project(
+            inputs, storage, folder, progress, self.backends, self.signing, self.cache
+        )
 
     async def finish(self, session: AsyncSession, job: Job, outcome: RenderOutputs) -> bool:
         result: dict[str, Any] = {

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.jobs.params import default_seed
 from app.provenance.films import sign_film
 from app.provenance.keys import SigningKeys
-from app.storage import Storage
+from app.storage import Storage, StorageError
 from app.storage_keys import FilmKeys, film_keys
+from app.worker.film_call import run_render
 from app.worker.inputs import StoredFile, fetch_files
 from pipeline.backends import BackendChoice
-from pipeline.film import render_film
+from pipeline.cache.store import CacheStore
 from pipeline.film_request import FilmRequest
 from pipeline.music.choice import MusicChoice
 from pipeline.types import ProgressCallback
 
 SECONDS_PER_MINUTE = 60
-SEED_MODULUS = 2**31
 MP4_TYPE = "video/mp4"
 SRT_TYPE = "application/x-subrip"
 VTT_TYPE = "text/vtt"
@@ -47,6 +49,10 @@ class RenderInputs:
     captions: str = "none"
     title: str | None = None
     """The project's title, for the film's opening and end cards."""
+    seed: int | None = None
+    """The render's seed; None: seed_for(job_id). A re-render keeps the previous one."""
+    previous_report: str | None = None
+    """Storage key of the previous render's render.json, whose layout a re-render reuses."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,7 @@ class RenderOutputs:
 
 def seed_for(job_id: uuid.UUID) -> int:
     """A reproducible seed for the job's procedural music and motion."""
-    return job_id.int % SEED_MODULUS
+    return default_seed(job_id)
 
 
 def render_project(
@@ -72,12 +78,14 @@ def render_project(
     progress: ProgressCallback,
     backends: BackendChoice | None = None,
     signing: SigningKeys | None = None,
+    cache: CacheStore | None = None,
 ) -> RenderOutputs:
     """Render the project's film in folder, sign it (C2PA) and store film.mp4/.srt/.vtt and
     render.json.
 
     backends chooses each stage's engine (the CPU defaults without it); signing is the C2PA
-    certificate that signs the film's Content Credentials (unsigned without it)."""
+    certificate that signs the film's Content Credentials (unsigned without it); cache holds
+    stage outputs a render reuses."""
     images = fetch_files(storage, inputs.images, folder / "images")
     music = MusicChoice.named(inputs.music_style) if inputs.music_style else MusicChoice.silence()
     if inputs.music_track is not None:
@@ -93,14 +101,15 @@ def render_project(
         music=music,
         aspect=inputs.aspect,
         resolution=inputs.resolution,
-        seed=seed_for(inputs.job_id),
+        seed=seed_for(inputs.job_id) if inputs.seed is None else inputs.seed,
         size=inputs.size,
         ai_label=inputs.ai_label,
         backends=backends or BackendChoice(),
         captions=inputs.captions,
         title=inputs.title,
     )
-    result = render_film(request, folder / "out", progress)
+    previous = _previous_record(storage, inputs.previous_report, folder)
+    result = run_render(request, folder / "out", progress, cache, previous)
     provenance: dict[str, Any] = {"signed": False}
     if signing is not None:
         inputs_used = [*images, *([music.track] if music.track is not None else [])]
@@ -135,3 +144,16 @@ def render_project(
             "captions": result.settings.get("captions"),
         },
     )
+
+
+def _previous_record(storage: Storage, key: str | None, folder: Path) -> dict[str, Any] | None:
+    """The previous render's render.json, or None (a missing one makes a full render)."""
+    if key is None:
+        return None
+    path = folder / "previous-render.json"
+    try:
+        storage.download(key, path)
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (StorageError, OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None

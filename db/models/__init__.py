@@ -9,6 +9,7 @@ from db.models.likeness_consent import LikenessConsent
 from db.models.log_entry import LogEntry
 from db.models.plan import Plan
 from db.models.project import Project
+from db.models.stage_cache import StageCacheEntry
 from db.models.upload import Upload
 from db.models.user import User
 from db.models.youtube_account import YoutubeAccount, YoutubeAccountState
@@ -24,6 +25,7 @@ __all__ = [
     "LogEntry",
     "Plan",
     "Project",
+    "StageCacheEntry",
     "Upload",
     "User",
     "YoutubeAccount",

@@ -2,8 +2,10 @@
 
 Scenes are separated by blank lines. Sentences end at . ! ? । ॥ 。 ！ ？ (overlong ones are split
 at commas). A screenplay line ``NAME: text`` makes NAME speak that text; NAME is matched to
-the image whose file name is NAME (case and spacing ignored). The other images are spread
-over the scenes in order.
+the image whose file name is NAME (case and spacing ignored). A direction line
+``[image: NAME]`` pins the image named NAME to its scene and ``[voice: male|female|neutral]``
+sets the scene's voice (neither is spoken). The other images are spread over the scenes
+without a pinned image, in order.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.languages import get_language
 from pipeline.types import Scene, Script, Sentence
+from pipeline.vocabulary import VOICES
 
 MAX_SCRIPT_CHARS = 200_000
 """Longest script accepted, in characters (far beyond a 40-minute film)."""
@@ -62,8 +66,20 @@ _DIRECTION_LINE = re.compile(r"^\s*[(\[].*[)\]]\s*$")
 _INLINE_DIRECTION = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*")
 """A bracketed direction inside a character's line, e.g. ``(whispering)``."""
 
+_SCENE_DIRECTION = re.compile(r"^\s*\[\s*(image|voice)\s*:\s*([^\[\]]*?)\s*\]\s*$", re.IGNORECASE)
+"""A direction line ``[image: name]`` or ``[voice: name]`` that sets something of its scene."""
+
 _LABEL_LINE = re.compile(rf"^\s*([^:：]{{1,{MAX_SPEAKER_NAME_CHARS}}}?)\s*[:：]\s*(\S.*)$")
 """A line that starts with ``label:``; the label may be a character name."""
+
+
+@dataclass(frozen=True)
+class SceneDirections:
+    """What a paragraph's direction lines set: pinned image names (as written) and a voice."""
+
+    images: tuple[str, ...] = ()
+    voice: str | None = None
+    """A voice from pipeline.vocabulary.VOICES, or the raw text when it names none."""
 
 
 def parse_script(text: str, images: Sequence[Path], language: str) -> Script:
@@ -71,6 +87,14 @@ def parse_script(text: str, images: Sequence[Path], language: str) -> Script:
 
     Raises InputError for an empty script, one with nothing to say, or an unknown language.
     """
+    return parse_storyboard(text, images, language)[0]
+
+
+def parse_storyboard(
+    text: str, images: Sequence[Path], language: str
+) -> tuple[Script, tuple[int, ...]]:
+    """parse_script, and for each scene the index of its paragraph in scene_paragraphs(text)
+    (a paragraph with nothing to say makes no scene)."""
     get_language(language)
     if len(text) > MAX_SCRIPT_CHARS:
         raise InputError(
@@ -85,20 +109,22 @@ def parse_script(text: str, images: Sequence[Path], language: str) -> Script:
     scene_lines: list[list[tuple[str | None, str]]] = []
     directed: list[bool] = []
     pending_direction = False
-    for block in blocks:
+    directions: list[SceneDirections] = []
+    paragraphs: list[int] = []
+    for block_index, block in enumerate(blocks):
         lines = _spoken_lines(block, speakers)
-        pending_direction = pending_direction or bool(_DIRECTION_LINE.match(block[0]))
+        pending_direction = pending_direction or _is_stage_direction(block[0])
         if lines:
             scene_lines.append(lines)
             directed.append(pending_direction)
             pending_direction = False
+            directions.append(scene_directions(block))
+            paragraphs.append(block_index)
     if not scene_lines:
         raise InputError("The script has nothing to narrate; write at least one sentence.")
 
     characters = _characters(scene_lines, image_by_name)
-    character_paths = {path for _, path in characters}
-    scenery = [path for path in images if path not in character_paths]
-    scene_images = spread_images(scenery, len(scene_lines))
+    scene_images = _scene_images(images, characters, directions, image_by_name)
 
     scenes: list[Scene] = []
     index = 0
@@ -108,12 +134,82 @@ def parse_script(text: str, images: Sequence[Path], language: str) -> Script:
             for piece in split_sentences(line):
                 sentences.append(Sentence(index, scene_index, piece, speaker))
                 index += 1
+        voice = directions[scene_index].voice
         scenes.append(
-            Scene(scene_index, tuple(sentences), scene_images[scene_index], directed[scene_index])
+            Scene(
+                scene_index,
+                tuple(sentences),
+                scene_images[scene_index],
+                opens_with_direction=directed[scene_index],
+                voice=voice if voice in VOICES else None,
+            )
         )
     if index == 0:
         raise InputError("The script has nothing to narrate; write at least one sentence.")
-    return Script(scenes=tuple(scenes), language=language, characters=characters)
+    script = Script(scenes=tuple(scenes), language=language, characters=characters)
+    return script, tuple(paragraphs)
+
+
+def scene_paragraphs(text: str) -> list[str]:
+    """The script's paragraphs (its scenes before parsing), each one's lines stripped."""
+    return ["\n".join(block) for block in _scene_blocks(text)]
+
+
+def join_paragraphs(paragraphs: Sequence[str]) -> str:
+    """A script made of these paragraphs, separated by blank lines."""
+    return "\n\n".join(paragraph.strip() for paragraph in paragraphs)
+
+
+def _is_stage_direction(line: str) -> bool:
+    """A bracketed line that directs the story (``[Night falls.]``), not an ``[image: ...]``
+    or ``[voice: ...]`` setting of the scene."""
+    return bool(_DIRECTION_LINE.match(line)) and _SCENE_DIRECTION.match(line) is None
+
+
+def scene_directions(lines: Sequence[str]) -> SceneDirections:
+    """The ``[image: ...]`` and ``[voice: ...]`` lines of a paragraph (the last voice wins)."""
+    pinned: list[str] = []
+    voice: str | None = None
+    for line in lines:
+        match = _SCENE_DIRECTION.match(line)
+        if match is None or not match.group(2):
+            continue
+        if match.group(1).casefold() == "image":
+            pinned.append(match.group(2))
+        else:
+            voice = match.group(2).casefold()
+    return SceneDirections(tuple(pinned), voice)
+
+
+def image_name_key(name: str) -> str:
+    """How an image's file name (without extension) is matched to a name in the script."""
+    return _name_key(name)
+
+
+def _scene_images(
+    images: Sequence[Path],
+    characters: tuple[tuple[str, Path], ...],
+    directions: list[SceneDirections],
+    image_by_name: dict[str, Path],
+) -> list[tuple[Path, ...]]:
+    """Pinned images where a scene names them; the other images spread over the rest."""
+    pins = [
+        tuple(
+            dict.fromkeys(
+                image_by_name[_name_key(name)]
+                for name in scene.images
+                if _name_key(name) in image_by_name
+            )
+        )
+        for scene in directions
+    ]
+    used = {path for _, path in characters} | {path for scene in pins for path in scene}
+    scenery = [path for path in images if path not in used]
+    free = [index for index, pinned in enumerate(pins) if not pinned]
+    spread = spread_images(scenery, len(free))
+    for position, index in enumerate(free):
+        pins[index] = spread[position]
+    return pins
 
 
 def split_sentences(text: str) -> list[str]:

@@ -85,6 +85,7 @@ class FilmsTab:
                     self.downloads = gr.HTML(elem_id="film-downloads")
                     with gr.Row():
                         self.regenerate = gr.Button("Regenerate", variant="secondary")
+                        self.storyboard = gr.Button("Storyboard", variant="secondary")
                         self.delete = gr.Button("Delete film", variant="stop")
                         self.publish = gr.Button("Publish to YouTube", interactive=False)
                     self.publish_note = gr.HTML(publish_note(settings))
