@@ -4,6 +4,7 @@ per signed-in user, so a reload or a new sign-in gives the work back."""
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,34 @@ from app.ui.image_uploads import StoredImage
 
 DRAFT_STORAGE_KEY = "filmstudio-new-film-draft"
 """The localStorage key holding every draft of this browser."""
+
+TYPED_KEY_PREFIX = "filmstudio-typed:"
+"""localStorage keys (one per user id) of the title and script as last typed, written in the
+browser itself so typing after a session expired is kept too."""
+
+KEEP_TYPED_JS = f"""(title, script) => {{
+  const account = document.querySelector('[data-user]');
+  if (account) {{
+    localStorage.setItem('{TYPED_KEY_PREFIX}' + account.dataset.user,
+      JSON.stringify({{title: title || '', script: script || ''}}));
+  }}
+}}"""
+READ_TYPED_JS = f"""() => {{
+  const typed = {{}};
+  for (let i = 0; i < localStorage.length; i++) {{
+    const key = localStorage.key(i);
+    if (key.startsWith('{TYPED_KEY_PREFIX}')) {{
+      typed[key.slice({len(TYPED_KEY_PREFIX)})] = localStorage.getItem(key);
+    }}
+  }}
+  return JSON.stringify(typed);
+}}"""
+CLEAR_TYPED_JS = f"""() => {{
+  const account = document.querySelector('[data-user]');
+  const queued = document.querySelector('#create-notice .notice-success');
+  if (queued && account) {{ localStorage.removeItem('{TYPED_KEY_PREFIX}' + account.dataset.user); }}
+}}"""
+"""Run after Generate: forgets the typed text once the film was queued (a success notice)."""
 
 MAX_DRAFT_USERS = 3
 """Drafts kept per browser (the most recently saved users'); older ones are dropped."""
@@ -86,3 +115,21 @@ def load_draft(store: object, user_id: str) -> Draft | None:
 def existing_files(images: list[StoredImage]) -> list[str]:
     """The images' received files still in Gradio's cache (to show them in the picker)."""
     return [image.preview_path for image in images if Path(image.preview_path).is_file()]
+
+
+def with_typed_text(draft: Draft | None, typed: str | None, user_id: object) -> Draft | None:
+    """The draft with the title and script as last typed in this browser by this user
+    (`typed`: every user's typed text, as READ_TYPED_JS gathers it)."""
+    try:
+        everyone = json.loads(typed or "{}")
+        mine = json.loads(everyone.get(str(user_id)) or "{}")
+    except (ValueError, AttributeError, TypeError):
+        return draft
+    if not isinstance(mine, dict):
+        return draft
+    title, script = str(mine.get("title") or ""), str(mine.get("script") or "")
+    if not (title.strip() or script.strip()):
+        return draft
+    base = draft or Draft()
+    merged = Draft(title=title, script=script, images=base.images, settings=base.settings)
+    return None if merged.empty else merged

@@ -153,7 +153,7 @@ def characters_html(characters: tuple[Character, ...]) -> str:
     )
     return (
         '<div class="characters"><span class="label">Characters</span>'
-        f'<ul aria-label="Characters in the script">{items}</ul>{hint}</div>'
+        f'<ul aria-label="Characters and their images">{items}</ul>{hint}</div>'
     )
 
 

@@ -16,7 +16,12 @@
   let lastPicker = null;
 
   function here() {
-    return location.pathname + location.search;
+    // The page as it is now, with the open tab named so signing in again returns to it.
+    const address = new URL(location.href);
+    const selected = document.querySelector('[role="tab"][aria-selected="true"]');
+    const id = selected && TAB_IDS[selected.textContent.trim()];
+    if (id) { address.searchParams.set("tab", id); }
+    return address.pathname + address.search;
   }
 
   function showExpired() {
@@ -91,12 +96,6 @@
       if (tab) { tab.click(); window.scrollTo({top: 0, behavior: "smooth"}); }
       return;
     }
-    const tab = target && target.closest('[role="tab"]');
-    if (tab && TAB_IDS[tab.textContent.trim()]) {
-      const address = new URL(location.href);
-      address.searchParams.set("tab", TAB_IDS[tab.textContent.trim()]);
-      history.replaceState(null, "", address);
-    }
     const button = target && target.closest("button");
     if (button && button.textContent.trim() === "Generate film" && "Notification" in window
         && Notification.permission === "default") {
@@ -170,7 +169,25 @@
     }
   }
 
-  new MutationObserver(() => { checkProgress(); checkCredits(); matchNamesToText(); })
+  let firstTab = null;
+  function keepTabInAddress() {
+    // Only once the tab changes: the page's load events read the address, and naming the
+    // first tab there would stop the studio from reopening a rendering film.
+    const selected = document.querySelector('[role="tab"][aria-selected="true"]');
+    const id = selected && TAB_IDS[selected.textContent.trim()];
+    if (!id) { return; }
+    if (firstTab === null) { firstTab = id; return; }
+    const address = new URL(location.href);
+    if (id !== firstTab && address.searchParams.get("tab") !== id) {
+      firstTab = "";
+      address.searchParams.set("tab", id);
+      history.replaceState(null, "", address);
+    }
+  }
+
+  new MutationObserver(() => {
+    checkProgress(); checkCredits(); matchNamesToText(); keepTabInAddress();
+  })
     .observe(document.documentElement, {subtree: true, childList: true, attributes: true,
-      attributeFilter: ["aria-valuenow", "data-credits"]});
+      attributeFilter: ["aria-valuenow", "data-credits", "aria-selected"]});
 })();

@@ -10,6 +10,7 @@ from gradio.events import Dependency
 
 from app.config import Settings
 from app.ui.account import account_html, header_html, load_account
+from app.ui.draft import CLEAR_TYPED_JS, READ_TYPED_JS
 from app.ui.film_options import slider_update
 from app.ui.formatting import notice_html
 from app.ui.messages import error_message
@@ -81,9 +82,9 @@ class Studio:
         load = self.blocks.load
         load(
             self.refresh_account, inputs=new_film.duration, outputs=self.account_outputs, **private
-        ).then(
+        ).then(None, js=READ_TYPED_JS, outputs=new_film.typed, **private).then(
             new_film.restore_draft,
-            inputs=new_film.draft,
+            inputs=[new_film.draft, new_film.typed],
             outputs=new_film.restore_outputs,
             **private,
         ).then(
@@ -130,7 +131,8 @@ class Studio:
                 outputs=[self.tabs, self.selected, *self.films.panel_outputs],
                 **private,
             )
-            .then(None, js=SCROLL_TO_PROGRESS_JS)
+            .then(None, js=CLEAR_TYPED_JS, **private)
+            .then(None, js=SCROLL_TO_PROGRESS_JS, **private)
         )
         for change in (created, *credit_changes, *film_changes):
             self._after_balance_change(change)
@@ -144,6 +146,12 @@ class Studio:
             outputs=self.account_outputs,
             api_visibility="private",
         ).then(self.credits.refresh, outputs=self.credits.outputs, api_visibility="private").then(
+            self.films.show,
+            inputs=self.selected,
+            outputs=self.films.panel_outputs,
+            show_progress="hidden",
+            api_visibility="private",
+        ).then(
             new_film.refresh_estimate,
             inputs=new_film.estimate_inputs,
             outputs=new_film.estimate_outputs,

@@ -17,11 +17,13 @@ from app.projects import service as projects
 from app.projects.schemas import CreateProjectRequest
 from app.ui.draft import (
     DRAFT_STORAGE_KEY,
+    KEEP_TYPED_JS,
     Draft,
     draft_secret,
     existing_files,
     load_draft,
     save_draft,
+    with_typed_text,
 )
 from app.ui.film_estimate import (
     Estimate,
@@ -62,6 +64,9 @@ from pipeline.languages import SUPPORTED_LANGUAGES
 from pipeline.speech.tts import LANGUAGES
 from pipeline.vocabulary import Aspect, Captions, Resolution
 
+NO_FIELD_ERROR = '<span class="field-ok" hidden></span>'
+"""A field's message area with nothing to say (an empty string would not replace the HTML)."""
+
 
 class NewFilmTab:
     """The form that creates a project and queues its film."""
@@ -71,6 +76,7 @@ class NewFilmTab:
         self.stored = gr.State([])
         self.created = gr.State(None)
         self.restored = gr.State(False)
+        self.typed = gr.Textbox(visible=False, elem_id="typed-draft")
         self.draft = gr.BrowserState(
             {}, storage_key=DRAFT_STORAGE_KEY, secret=draft_secret(settings.jwt_secret)
         )
@@ -222,7 +228,7 @@ class NewFilmTab:
                 **private,
             )
         for field, message in ((self.title, self.title_error), (self.script, self.script_error)):
-            field.input(lambda: "", outputs=message, show_progress="hidden", **private)
+            field.change(clear_field_error, outputs=message, show_progress="hidden", **private)
         for field in self.draft_inputs:
             field.change(
                 self.keep_draft,
@@ -233,6 +239,8 @@ class NewFilmTab:
                 preprocess=False,
                 **private,
             )
+        for field in (self.title, self.script):
+            field.change(None, inputs=[self.title, self.script], js=KEEP_TYPED_JS, **private)
         image_outputs = [self.images, self.stored, self.previews, self.image_notice, self.consent]
         self.images.change(
             self.receive_images,
@@ -265,10 +273,13 @@ class NewFilmTab:
         """What restoring a draft fills in."""
         return [*self.draft_inputs, self.images, self.previews, self.image_notice, self.restored]
 
-    async def restore_draft(self, store: object, request: gr.Request) -> dict[Any, Any]:
-        """Fill the form from this user's draft in the browser (after a reload or sign-in)."""
+    async def restore_draft(
+        self, store: object, typed: str | None, request: gr.Request
+    ) -> dict[Any, Any]:
+        """Fill the form from this user's draft in the browser (after a reload or sign-in);
+        the title and script as last typed, even after the session had expired."""
         done: dict[Any, Any] = {self.restored: True}
-        draft = load_draft(store, str(request.username))
+        draft = with_typed_text(load_draft(store, str(request.username)), typed, request.username)
         if draft is None:
             return done
         try:
@@ -302,16 +313,32 @@ class NewFilmTab:
             done[self.music] = gr.Dropdown(choices=choices, value=music)
         return done
 
-    def keep_draft(self, store: object, restored: bool, *values: Any, request: gr.Request) -> Any:
+    def keep_draft(
+        self,
+        store: object,
+        restored: bool,
+        title: str | None,
+        script: str | None,
+        stored: list[StoredImage] | None,
+        voice: object,
+        duration: object,
+        music: object,
+        language: object,
+        aspect: object,
+        resolution: object,
+        ai_label: object,
+        captions: object,
+        request: gr.Request,
+    ) -> Any:
         """Save the form to the browser as it changes (not before the draft was restored)."""
         if not restored:
             return gr.skip()
-        title, script, stored, *rest = values
+        settings = (voice, duration, music, language, aspect, resolution, ai_label, captions)
         draft = Draft(
             title=str(title or ""),
             script=str(script or ""),
             images=list(stored or []),
-            settings=dict(zip(SETTING_FIELDS, rest, strict=True)),
+            settings=dict(zip(SETTING_FIELDS, settings, strict=True)),
         )
         return save_draft(store, str(request.username), draft)
 
@@ -450,7 +477,10 @@ class NewFilmTab:
     ) -> dict[Any, Any]:
         """Create the project and queue its film, exactly as POST /api/projects/create does;
         a field's problem is shown next to it, and the draft is cleared once queued."""
-        cleared: dict[Any, Any] = {self.title_error: "", self.script_error: ""}
+        cleared: dict[Any, Any] = {
+            self.title_error: NO_FIELD_ERROR,
+            self.script_error: NO_FIELD_ERROR,
+        }
         try:
             async with self.runtime.signed_in(request) as signed:
                 body = CreateProjectRequest.model_validate(
@@ -506,3 +536,8 @@ def _client(request: gr.Request) -> str | None:
     """The browser's address, recorded with a likeness consent."""
     client = getattr(request, "client", None)
     return getattr(client, "host", None)
+
+
+def clear_field_error() -> str:
+    """What a field's message becomes once the field changes (an empty, hidden element)."""
+    return NO_FIELD_ERROR
