@@ -81,7 +81,11 @@ class Studio:
 
         load = self.blocks.load
         load(
-            self.refresh_account, inputs=new_film.duration, outputs=self.account_outputs, **private
+            self.refresh_account,
+            inputs=new_film.duration,
+            outputs=self.account_outputs,
+            show_progress="hidden",
+            **private,
         ).then(None, js=READ_TYPED_JS, outputs=new_film.typed, **private).then(
             new_film.restore_draft,
             inputs=[new_film.draft, new_film.typed],
@@ -144,6 +148,7 @@ class Studio:
             self.refresh_account,
             inputs=new_film.duration,
             outputs=self.account_outputs,
+            show_progress="hidden",
             api_visibility="private",
         ).then(self.credits.refresh, outputs=self.credits.outputs, api_visibility="private").then(
             self.films.show,

@@ -8,6 +8,7 @@ import gradio as gr
 import httpx
 
 from app.context import AppContext
+from app.ui.eta import smooth_eta
 from app.ui.film_warnings import render_warnings
 from app.ui.runtime import StudioRuntime
 from app.ui.studio import FILMS_TAB, Studio
@@ -62,3 +63,14 @@ async def test_a_queued_film_is_reopened_on_load_and_its_warnings_shown(
 
     async with context.sessions() as session:
         assert await render_warnings(session, project_id, None) == []
+
+
+def test_the_time_left_counts_down_instead_of_jumping() -> None:
+    shown, memory = smooth_eta(None, "film", 100.0, now_s=0.0)
+    assert shown == 100.0
+    shown, memory = smooth_eta(memory, "film", 160.0, now_s=10.0)  # a pessimistic new guess
+    assert shown is not None and 90.0 < shown < 160.0 and round(shown) == 111
+    shown, memory = smooth_eta(memory, "film", 40.0, now_s=20.0)  # an optimistic one
+    assert shown is not None and 40.0 < shown < 101.0
+    assert smooth_eta(memory, "another film", 30.0, now_s=21.0)[0] == 30.0
+    assert smooth_eta(memory, "film", None, now_s=22.0) == (None, None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from typing import Any
 
@@ -16,6 +17,7 @@ from app.projects import service as projects
 from app.projects.service import BUSY_STATUSES
 from app.quality.service import GATE_FAILED
 from app.schemas import MAX_PAGE_SIZE, PageParams
+from app.ui.eta import smooth_eta
 from app.ui.film_estimate import TOP_UP_TAB, credits_shortfall
 from app.ui.film_price import regenerate_price
 from app.ui.film_view import FILM_TABLE_HEADERS, FilmView, film_rows, film_view
@@ -66,6 +68,7 @@ class FilmsTab:
         self.ids = gr.State([])
         self.timer = gr.Timer(POLL_INTERVAL_S, active=False)
         self.list_timer = gr.Timer(LIST_POLL_S, active=False)
+        self.eta = gr.State(None)
         self.editing = False
         with gr.Row(equal_height=False):
             with gr.Column(scale=2):
@@ -132,6 +135,7 @@ class FilmsTab:
             self.confirm_row,
             self.notice,
             self.timer,
+            self.eta,
             *self.list_outputs,
         ]
 
@@ -148,7 +152,7 @@ class FilmsTab:
         )
         self.timer.tick(
             self.poll,
-            inputs=self.selected,
+            inputs=[self.selected, self.eta],
             outputs=self.panel_outputs,
             show_progress="hidden",
             api_visibility="private",
@@ -243,12 +247,18 @@ class FilmsTab:
         """Open a film: its panel, and the progress timer while it renders."""
         return await self._panel(selected, request, refresh_list=False)
 
-    async def poll(self, selected: str | None, request: gr.Request) -> dict[Any, Any]:
-        """One progress tick; when the render ends the timer stops and the list refreshes."""
-        return await self._panel(selected, request, refresh_list=True)
+    async def poll(self, selected: str | None, eta: object, request: gr.Request) -> dict[Any, Any]:
+        """One progress tick (the time left smoothed with the previous tick's); when the
+        render ends the timer stops and the list refreshes."""
+        return await self._panel(selected, request, refresh_list=True, eta=eta)
 
     async def _panel(
-        self, selected: str | None, request: gr.Request, refresh_list: bool, message: str = ""
+        self,
+        selected: str | None,
+        request: gr.Request,
+        refresh_list: bool,
+        message: str = "",
+        eta: object = None,
     ) -> dict[Any, Any]:
         if selected is None:
             return {
@@ -268,7 +278,8 @@ class FilmsTab:
                 self.notice: notice_html("error", error_message(error)),
                 self.timer: gr.Timer(active=False),
             }
-        view: FilmView = film_view(project)
+        shown_eta, eta_memory = smooth_eta(eta, str(project.id), project.eta_seconds, time.time())
+        view: FilmView = film_view(project.model_copy(update={"eta_seconds": shown_eta}))
         reason = ""
         if not view.busy and price.cost > price.balance:
             reason = (
@@ -292,6 +303,7 @@ class FilmsTab:
                 interactive=self.publishing and project.status is ProjectStatus.COMPLETE
             ),
             self.timer: gr.Timer(active=view.busy),
+            self.eta: eta_memory,
         }
         if message:
             updates[self.notice] = message
