@@ -15,16 +15,9 @@ DRAFT_STORAGE_KEY = "filmstudio-new-film-draft"
 """The localStorage key holding every draft of this browser."""
 
 TYPED_KEY_PREFIX = "filmstudio-typed:"
-"""localStorage keys (one per user id) of the title and script as last typed, written in the
-browser itself so typing after a session expired is kept too."""
+"""localStorage keys (one per user id) of the title and script as last typed, written by
+studio.js at every keystroke so typing after a session expired is kept too."""
 
-KEEP_TYPED_JS = f"""(title, script) => {{
-  const account = document.querySelector('[data-user]');
-  if (account) {{
-    localStorage.setItem('{TYPED_KEY_PREFIX}' + account.dataset.user,
-      JSON.stringify({{title: title || '', script: script || ''}}));
-  }}
-}}"""
 READ_TYPED_JS = f"""() => {{
   const typed = {{}};
   for (let i = 0; i < localStorage.length; i++) {{

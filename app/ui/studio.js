@@ -11,6 +11,7 @@
   window.__filmStudio = true;
   const API = "/gradio_api/";
   const TAB_IDS = {"New film": "new-film", "My films": "films", "Credits": "credits"};
+  const TYPED_PREFIX = "filmstudio-typed:";
   const EXPIRED = "Your session expired. Sign in again; your draft is kept.";
   let expired = false;
   let lastPicker = null;
@@ -78,6 +79,20 @@
     }
     return response;
   };
+
+  // The title and script as typed, saved at every keystroke in the page itself (keyed by the
+  // account), so what is typed after the session expired is kept (app/ui/draft.py reads it).
+  document.addEventListener("input", (event) => {
+    const target = event.target;
+    if (!(target instanceof HTMLTextAreaElement || target instanceof HTMLInputElement)) { return; }
+    if (!target.closest("#film-title, #film-script")) { return; }
+    const account = document.querySelector("[data-user]");
+    const title = document.querySelector("#film-title textarea, #film-title input");
+    const script = document.querySelector("#film-script textarea");
+    if (!account || !title || !script) { return; }
+    localStorage.setItem(TYPED_PREFIX + account.dataset.user,
+      JSON.stringify({title: title.value, script: script.value}));
+  }, true);
 
   document.addEventListener("change", (event) => {
     const input = event.target;
@@ -162,10 +177,7 @@
       const text = element.textContent.replace(/\s+/g, " ").trim();
       const label = element.getAttribute("aria-label") || "";
       if (!text || label.toLowerCase().includes(text.toLowerCase())) { continue; }
-      const block = element.closest(".block");
-      const field = block && block.querySelector('[data-testid="block-label"]');
-      const about = field ? field.textContent.trim() : label;
-      element.setAttribute("aria-label", text + (about ? " (" + about + ")" : ""));
+      element.setAttribute("aria-label", text + (label ? " (" + label + ")" : ""));
     }
   }
 

@@ -47,6 +47,11 @@ async def test_admin_listing_is_refused_to_creators_even_if_called_directly(
     emails = {row[1] for row in allowed[tab.users]}
     assert emails == {creator.user["email"], admin.user["email"]}
     assert {row[1] for row in allowed[tab.logs]} == {"user.register"}
+    part = await tab.load("REGIST", _as(admin.id))
+    assert {row[1] for row in part[tab.logs]} == {"user.register"}
+    nothing = await tab.load("no_such%", _as(admin.id))
+    assert nothing[tab.logs] == []
+    assert "No log entries match &#x27;no_such%&#x27;." in nothing[tab.notice]
 
 
 async def test_a_film_of_someone_else_cannot_be_opened_regenerated_or_deleted(

@@ -17,7 +17,6 @@ from app.projects import service as projects
 from app.projects.schemas import CreateProjectRequest
 from app.ui.draft import (
     DRAFT_STORAGE_KEY,
-    KEEP_TYPED_JS,
     Draft,
     draft_secret,
     existing_files,
@@ -239,8 +238,6 @@ class NewFilmTab:
                 preprocess=False,
                 **private,
             )
-        for field in (self.title, self.script):
-            field.change(None, inputs=[self.title, self.script], js=KEEP_TYPED_JS, **private)
         image_outputs = [self.images, self.stored, self.previews, self.image_notice, self.consent]
         self.images.change(
             self.receive_images,

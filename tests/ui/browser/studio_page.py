@@ -131,7 +131,7 @@ class Studio:
     ) -> None:
         """Fill the New film form (images are uploaded as soon as they are picked)."""
         self.tab("New film")
-        self.page.get_by_label("Title").fill(title)
+        self.page.get_by_label("Title", exact=True).fill(title)
         self.page.get_by_label("Script").fill(script)
         if images:
             self.attach_images(images)

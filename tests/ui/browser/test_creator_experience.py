@@ -94,7 +94,7 @@ def test_an_expired_session_keeps_the_draft_and_returns_to_it(
     assert answer.headers["cache-control"] == "no-store"
 
     expect(page.get_by_text("up to 20 MB and 40 megapixels each")).to_be_visible()
-    page.get_by_label("Title").fill("Lamps at dawn")
+    page.get_by_label("Title", exact=True).fill("Lamps at dawn")
     page.get_by_label("Script").fill(CHARACTER_SCRIPT)
     studio.attach_images([_image(tmp_path, "Maya.png")])
     expect(studio.image_notice()).to_contain_text("1 image ready")
@@ -107,7 +107,7 @@ def test_an_expired_session_keeps_the_draft_and_returns_to_it(
 
     page.reload()
     studio.wait_for_studio()
-    expect(page.get_by_label("Title")).to_have_value("Lamps at dawn")
+    expect(page.get_by_label("Title", exact=True)).to_have_value("Lamps at dawn")
     expect(page.get_by_label("Script")).to_have_value(CHARACTER_SCRIPT)
     expect(page.get_by_label("Image previews").get_by_role("img")).to_have_count(1)
     expect(page.get_by_text("Your draft was restored")).to_be_visible()
@@ -127,7 +127,7 @@ def test_an_expired_session_keeps_the_draft_and_returns_to_it(
     studio.submit_login(creator.email, creator.password)
     page.wait_for_url(re.compile(r".*/studio/\?tab=new-film$"))
     expect(page.get_by_label("Your account")).to_be_visible()
-    expect(page.get_by_label("Title")).to_have_value("Lamps at dawn")
+    expect(page.get_by_label("Title", exact=True)).to_have_value("Lamps at dawn")
     expect(page.get_by_label("Script")).to_have_value(CHARACTER_SCRIPT + "\n\nThe end.")
     expect(page.get_by_label("Image previews").get_by_role("img")).to_have_count(1)
     studio.shot(page, "draft-after-sign-in")
@@ -152,7 +152,7 @@ def test_plain_words_next_to_fields_and_a_generate_bar_in_reach(
     expect(title_error).to_have_text("Give your film a title.")
     expect(page.locator("#create-notice")).not_to_contain_text("String should")
     studio.shot(page, "title-missing")
-    page.get_by_label("Title").fill("L")
+    page.get_by_label("Title", exact=True).fill("L")
     expect(title_error).to_have_text("")
 
     broken = tmp_path / "broken.png"
@@ -178,7 +178,7 @@ def test_out_of_credits_live_progress_warnings_and_regenerate(
 ) -> None:
     studio, page = creator_studio, creator_studio.page
     studio.sign_up("Asha Rao")
-    page.get_by_label("Title").fill("Two voices")
+    page.get_by_label("Title", exact=True).fill("Two voices")
     page.get_by_label("Script").fill(CHARACTER_SCRIPT)
     studio.open_advanced()
     page.get_by_label("360p draft").check()
