@@ -26,6 +26,8 @@ class Account:
     balance: BalanceResponse
     storage: StorageUsage | None = None
     """Uploads against the plan's storage quota."""
+    user_id: str = ""
+    """The account's id (the page keys the drafts it keeps in the browser by it)."""
 
 
 async def load_account(signed: SignedIn) -> Account:
@@ -37,6 +39,7 @@ async def load_account(signed: SignedIn) -> Account:
         is_admin=user.role is Role.ADMIN,
         balance=await credits.balance(signed.session, user),
         storage=await quotas.usage(signed.session, user),
+        user_id=str(user.id),
     )
 
 
@@ -45,7 +48,7 @@ def account_html(account: Account) -> str:
     balance = account.balance
     admin = '<span class="chip chip-admin">Admin</span>' if account.is_admin else ""
     return (
-        f'<div class="account" aria-label="Your account">'
+        f'<div class="account" aria-label="Your account" data-user="{escape(account.user_id)}">'
         f'<span class="account-name" title="{escape(account.email)}">{escape(account.name)}</span>'
         f'{admin}<span class="chip">{escape(balance.plan_type.value)} plan · films up to '
         f"{minutes_label(balance.max_video_length)}</span>"

@@ -53,6 +53,8 @@ class AuthPage:
     error: str | None = None
     info: str | None = None
     values: dict[str, str] = field(default_factory=dict)
+    next_path: str | None = None
+    """Where signing in returns to (a studio path), kept in a hidden field."""
 
 
 def _field(name: str, label: str, kind: str, value: str, autocomplete: str, hint: str = "") -> str:
@@ -99,6 +101,9 @@ def render_auth_page(page: AuthPage) -> str:
             )
         )
         switch = f'Already have an account? <a href="{LOGIN_PATH}">Sign in</a>'
+    hidden = ""
+    if page.next_path:
+        hidden = f'<input type="hidden" name="next" value="{escape(page.next_path)}">'
     notice = ""
     if page.error:
         notice = f'<div class="notice error" role="alert">{escape(page.error)}</div>'
@@ -111,5 +116,5 @@ def render_auth_page(page: AuthPage) -> str:
 <body><main>
 <div class="brand"><div class="logo">{LOGO_SVG}</div><span>AI Film Studio</span></div>
 <div class="card"><h1>{escape(title)}</h1><p class="lead">{escape(lead)}</p>{notice}
-<form method="post" action="{action}" novalidate>{fields}<button type="submit">{submit}</button></form>
+<form method="post" action="{action}" novalidate>{hidden}{fields}<button type="submit">{submit}</button></form>
 </div><p class="switch">{switch}</p></main></body></html>"""

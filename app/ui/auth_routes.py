@@ -16,6 +16,7 @@ from app.transaction import transaction
 from app.ui.auth_page import AuthPage, Mode, render_auth_page
 from app.ui.messages import validation_message
 from app.ui.origin import same_origin
+from app.ui.redirect import safe_next
 from app.users import service
 from app.users.limits import check_register_rate
 from app.users.schemas import LoginRequest, RegisterRequest
@@ -33,6 +34,7 @@ router = APIRouter(include_in_schema=False)
 
 FIELD_LABELS = {"name": "Name", "email": "Email", "password": "Password"}
 SIGNED_OUT = "You have signed out."
+SESSION_EXPIRED = "Your session expired. Sign in again; your draft is kept."
 VALIDATION_STATUS = 422
 CROSS_SITE_STATUS = 403
 CROSS_SITE = "This form was sent from another site; open the studio and sign in there."
@@ -47,23 +49,29 @@ def _page(
     error: str | None = None,
     info: str | None = None,
     values: dict[str, str] | None = None,
+    next_path: str | None = None,
 ) -> HTMLResponse:
-    page = AuthPage(mode, error=error, info=info, values=values or {})
+    page = AuthPage(mode, error=error, info=info, values=values or {}, next_path=next_path)
     return HTMLResponse(render_auth_page(page), status_code=status_code)
 
 
-def _signed_in(context: AppContext, token: str) -> RedirectResponse:
-    response = RedirectResponse(STUDIO_HOME, status_code=303)
+def _signed_in(context: AppContext, token: str, next_path: str | None = None) -> RedirectResponse:
+    response = RedirectResponse(safe_next(next_path) or STUDIO_HOME, status_code=303)
     set_session_cookie(response, context.settings, token)
     return response
 
 
 @router.get(LOGIN_PATH, response_class=HTMLResponse)
-async def login_page(request: Request, context: Context, signed_out: bool = False) -> Response:
-    """The sign-in form (or the studio, for someone already signed in)."""
+async def login_page(
+    request: Request, context: Context, signed_out: bool = False, next: str | None = None
+) -> Response:
+    """The sign-in form (or the studio, for someone already signed in); `next`: the studio
+    path to return to (e.g. where a session expired)."""
+    target = safe_next(next)
     if await current_session_user_id(request, context) is not None:
-        return RedirectResponse(STUDIO_HOME, status_code=303)
-    return _page("login", info=SIGNED_OUT if signed_out else None)
+        return RedirectResponse(target or STUDIO_HOME, status_code=303)
+    info = SIGNED_OUT if signed_out else (SESSION_EXPIRED if target else None)
+    return _page("login", info=info, next_path=target)
 
 
 @router.get(SIGNUP_PATH, response_class=HTMLResponse)
@@ -76,23 +84,30 @@ async def signup_page(request: Request, context: Context) -> Response:
 
 @router.post(LOGIN_PATH, response_class=HTMLResponse)
 async def login(
-    request: Request, context: Context, email: FormText = "", password: FormText = ""
+    request: Request,
+    context: Context,
+    email: FormText = "",
+    password: FormText = "",
+    next: FormText = "",
 ) -> Response:
     """Check the credentials like POST /api/users/login and start a cookie session."""
     values = {"email": email}
+    target = safe_next(next)
     if not same_origin(request):
         return _page("login", CROSS_SITE_STATUS, error=CROSS_SITE, values=values)
     try:
         body = LoginRequest(email=email, password=password)
     except ValidationError as error:
         message = validation_message(error, FIELD_LABELS)
-        return _page("login", VALIDATION_STATUS, error=message, values=values)
+        return _page("login", VALIDATION_STATUS, error=message, values=values, next_path=target)
     try:
         async with transaction(context.sessions) as session:
             token = await sign_in(context, session, body, client_address(request))
     except AppError as error:
-        return _page("login", error.status_code, error=error.message, values=values)
-    return _signed_in(context, token.access_token)
+        return _page(
+            "login", error.status_code, error=error.message, values=values, next_path=target
+        )
+    return _signed_in(context, token.access_token, target)
 
 
 @router.post(SIGNUP_PATH, response_class=HTMLResponse)

@@ -92,20 +92,6 @@ def price_label(price: Decimal | float) -> str:
     return f"${amount:.0f}" if amount == amount.to_integral_value() else f"${amount:.2f}"
 
 
-def plan_rows(plans: list[Plan], current: PlanType) -> list[list[str]]:
-    """The plans table, the current plan marked."""
-    return [
-        [
-            f"{plan.plan_type.value}{' (yours)' if plan.plan_type is current else ''}",
-            price_label(plan.price),
-            str(plan.credits_per_month),
-            str(plan.credits_per_minute),
-            minutes_label(plan.max_video_length),
-        ]
-        for plan in plans
-    ]
-
-
 def history_rows(entries: list[CreditLedgerEntry]) -> list[list[str]]:
     """The ledger, newest first, with readable reasons."""
     return [
@@ -118,3 +104,42 @@ def history_rows(entries: list[CreditLedgerEntry]) -> list[list[str]]:
         ]
         for entry in entries
     ]
+
+
+def film_minutes_per_month(plan: Plan) -> int:
+    """Minutes of film a month's credits pay for."""
+    return plan.credits_per_month // plan.credits_per_minute if plan.credits_per_minute else 0
+
+
+def cost_per_minute_label(plan: Plan) -> str:
+    """What a minute of film costs on the plan, in money: '$0.65 per film minute'."""
+    minutes = film_minutes_per_month(plan)
+    if not minutes or Decimal(str(plan.price)) == 0:
+        return "Free"
+    per_minute = Decimal(str(plan.price)) / minutes
+    return f"${per_minute:.2f} per film minute"
+
+
+def plan_cards_html(plans: list[Plan], current: PlanType) -> str:
+    """The plans as cards: price, credits, film minutes, cost per minute; yours marked."""
+    cards = []
+    for plan in plans:
+        yours = plan.plan_type is current
+        minutes = film_minutes_per_month(plan)
+        facts = [
+            f"{plan.credits_per_month} credits a month",
+            f"{plan.credits_per_minute} credits per film minute",
+            f"{minutes} film minute{'s' if minutes != 1 else ''} a month",
+            f"Films up to {minutes_label(plan.max_video_length)}",
+            cost_per_minute_label(plan),
+        ]
+        items = "".join(f"<li>{escape(fact)}</li>" for fact in facts)
+        mark = '<span class="yours">Your plan</span>' if yours else ""
+        cards.append(
+            f'<li class="plan-card{" current" if yours else ""}" '
+            f'aria-current="{"true" if yours else "false"}">{mark}'
+            f"<h3>{escape(plan.plan_type.value.capitalize())}</h3>"
+            f'<p class="price">{escape(price_label(plan.price))}<small> / month</small></p>'
+            f"<ul>{items}</ul></li>"
+        )
+    return f'<ul class="plan-cards" aria-label="Plans">{"".join(cards)}</ul>'

@@ -166,3 +166,8 @@ def failed_checks_html(summary: str, checks: list[dict[str, object]]) -> str:
         f'<div class="notice notice-error" role="alert"><p>{escape(summary)}</p>'
         f'<ul class="failed-checks">{items}</ul></div>'
     )
+
+
+def field_error_html(text: str) -> str:
+    """A problem shown under its field (cleared when the field changes)."""
+    return f'<p class="field-error" role="alert">{escape(text)}</p>'

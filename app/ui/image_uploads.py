@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 from typing import BinaryIO
@@ -23,6 +24,7 @@ class StoredImage:
     signed link to the stored copy for its preview."""
 
     ref: str
+    upload_id: str
     filename: str
     preview_path: str
     preview_url: str
@@ -50,6 +52,7 @@ async def store_image_files(
     return [
         StoredImage(
             ref=item.ref,
+            upload_id=str(item.id),
             filename=item.filename,
             preview_path=path,
             preview_url=context.storage.url(upload_key(signed.user.id, item.id, item.filename)),
@@ -57,6 +60,21 @@ async def store_image_files(
             height=item.height,
         )
         for item, path in zip(stored, paths, strict=True)
+    ]
+
+
+def resign_previews(
+    context: AppContext, user_id: uuid.UUID, images: list[StoredImage]
+) -> list[StoredImage]:
+    """The same images with fresh preview links (a restored draft's links may have expired)."""
+    return [
+        replace(
+            image,
+            preview_url=context.storage.url(
+                upload_key(user_id, uuid.UUID(image.upload_id), image.filename)
+            ),
+        )
+        for image in images
     ]
 
 

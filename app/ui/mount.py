@@ -11,7 +11,7 @@ from app.ui.auth_routes import router as auth_router
 from app.ui.redirect import LoginRedirect
 from app.ui.runtime import StudioRuntime
 from app.ui.studio import Studio
-from app.ui.theme import STYLESHEET, studio_theme
+from app.ui.theme import STYLESHEET, studio_head, studio_theme
 from app.ui.upload_types import UploadTypeGuard
 from app.web_paths import STUDIO_PATH
 from app.web_session import current_session_user_id
@@ -48,4 +48,5 @@ def mount_studio(app: FastAPI, settings: Settings) -> None:
         mcp_server=False,
         theme=studio_theme(),
         css_paths=[STYLESHEET],
+        head=studio_head(),
     )

@@ -10,13 +10,15 @@ from gradio.events import Dependency
 
 from app.config import Settings
 from app.ui.account import account_html, header_html, load_account
+from app.ui.draft import CLEAR_TYPED_JS, READ_TYPED_JS
+from app.ui.film_options import slider_update
 from app.ui.formatting import notice_html
 from app.ui.messages import error_message
 from app.ui.runtime import StudioRuntime
 from app.ui.tabs.admin import AdminTab
 from app.ui.tabs.credits import CreditsTab
 from app.ui.tabs.films import FilmsTab
-from app.ui.tabs.new_film import NewFilmTab, slider_update
+from app.ui.tabs.new_film import NewFilmTab
 from app.ui.tabs.storyboard import StoryboardTab
 from app.ui.widgets import UI_CONCURRENCY
 
@@ -26,6 +28,13 @@ STORYBOARD_TAB = "storyboard"
 CREDITS_TAB = "credits"
 ADMIN_TAB = "admin"
 PAGE_TITLE = "AI Film Studio"
+TAB_PARAM = "tab"
+"""The studio page's query parameter naming the tab to open (studio.js keeps it current)."""
+LINKABLE_TABS = frozenset({NEW_FILM_TAB, FILMS_TAB, CREDITS_TAB})
+SCROLL_TO_PROGRESS_JS = """() => {
+  const target = document.querySelector('#film-progress') || document.querySelector('#create-notice');
+  if (target) { target.scrollIntoView({behavior: 'smooth', block: 'center'}); }
+}"""
 GRADIO_CACHE_CLEANUP = (3600, 86_400)
 """Every hour, delete files Gradio received or produced (picked images, music previews) that
 are over a day old; the stored uploads themselves live in the studio's storage."""
@@ -43,7 +52,7 @@ class Studio:
             self.selected = gr.State(None)
             with gr.Tabs(selected=NEW_FILM_TAB) as self.tabs:
                 with gr.Tab("New film", id=NEW_FILM_TAB):
-                    self.new_film = NewFilmTab(runtime)
+                    self.new_film = NewFilmTab(runtime, settings)
                 with gr.Tab("My films", id=FILMS_TAB):
                     self.films = FilmsTab(runtime, settings, self.selected)
                 with gr.Tab("Storyboard", id=STORYBOARD_TAB) as self.storyboard_tab:
@@ -82,20 +91,32 @@ class Studio:
             self.storyboard.show, inputs=self.selected, outputs=self.storyboard.outputs, **private
         )
         self.admin.wire()
-        estimate_inputs = [new_film.script, new_film.language, new_film.voice, new_film.duration]
 
         load = self.blocks.load
         load(
-            self.refresh_account, inputs=new_film.duration, outputs=self.account_outputs, **private
+            self.refresh_account,
+            inputs=new_film.duration,
+            outputs=self.account_outputs,
+            show_progress="hidden",
+            **private,
+        ).then(None, js=READ_TYPED_JS, outputs=new_film.typed, **private).then(
+            new_film.restore_draft,
+            inputs=[new_film.draft, new_film.typed],
+            outputs=new_film.restore_outputs,
+            **private,
         ).then(
             new_film.refresh_estimate,
-            inputs=estimate_inputs,
-            outputs=new_film.estimate,
+            inputs=new_film.estimate_inputs,
+            outputs=new_film.estimate_outputs,
             preprocess=False,
             **private,
         )
         load(self.films.list_films, outputs=self.films.list_outputs, **private)
-        load(self.open_from_link, outputs=self.tabs, **private)
+        load(
+            self.open_on_load,
+            outputs=[self.tabs, self.selected, *self.films.panel_outputs],
+            **private,
+        )
         load(
             self.credits.start,
             outputs=[
@@ -113,29 +134,22 @@ class Studio:
             **private,
         )
 
-        created = new_film.generate.click(
-            new_film.create_film,
-            inputs=[
-                new_film.title,
-                new_film.script,
-                new_film.stored,
-                new_film.voice,
-                new_film.duration,
-                new_film.music,
-                new_film.language,
-                new_film.aspect,
-                new_film.resolution,
-                new_film.ai_label,
-                new_film.captions,
-            ],
-            outputs=[new_film.notice, new_film.created],
-            preprocess=False,  # raw values: CreateProjectRequest and the service judge them
-            **private,
-        ).then(
-            self.open_created,
-            inputs=new_film.created,
-            outputs=[self.tabs, self.selected, *self.films.panel_outputs],
-            **private,
+        created = (
+            new_film.generate.click(
+                new_film.create_film,
+                inputs=new_film.create_inputs,
+                outputs=new_film.create_outputs,
+                preprocess=False,  # raw values: CreateProjectRequest and the service judge them
+                **private,
+            )
+            .then(
+                self.open_created,
+                inputs=new_film.created,
+                outputs=[self.tabs, self.selected, *self.films.panel_outputs],
+                **private,
+            )
+            .then(None, js=CLEAR_TYPED_JS, **private)
+            .then(None, js=SCROLL_TO_PROGRESS_JS, **private)
         )
         for change in (created, *credit_changes, *film_changes):
             self._after_balance_change(change)
@@ -147,11 +161,18 @@ class Studio:
             self.refresh_account,
             inputs=new_film.duration,
             outputs=self.account_outputs,
+            show_progress="hidden",
             api_visibility="private",
         ).then(self.credits.refresh, outputs=self.credits.outputs, api_visibility="private").then(
+            self.films.show,
+            inputs=self.selected,
+            outputs=self.films.panel_outputs,
+            show_progress="hidden",
+            api_visibility="private",
+        ).then(
             new_film.refresh_estimate,
-            inputs=[new_film.script, new_film.language, new_film.voice, new_film.duration],
-            outputs=new_film.estimate,
+            inputs=new_film.estimate_inputs,
+            outputs=new_film.estimate_outputs,
             preprocess=False,
             api_visibility="private",
         )
@@ -172,12 +193,24 @@ class Studio:
             updates.update(await self.admin.load("", request))
         return updates
 
-    async def open_from_link(self, request: gr.Request) -> Any:
-        """Coming back from Stripe (Checkout or the Billing Portal) opens the Credits tab."""
+    async def open_on_load(self, request: gr.Request) -> dict[Any, Any]:
+        """On load: coming back from Stripe (Checkout or the Billing Portal) opens Credits;
+        `?tab=` (the place a sign-in returns to) opens that tab; otherwise the newest film
+        still queued or rendering is reopened on My films."""
         query = request.query_params
         if "checkout" in query or "billing" in query:
-            return gr.Tabs(selected=CREDITS_TAB)
-        return gr.skip()
+            return {self.tabs: gr.Tabs(selected=CREDITS_TAB)}
+        asked = query.get(TAB_PARAM)
+        rendering = await self.films.newest_rendering(request)
+        updates: dict[Any, Any] = {self.tabs: gr.skip()}
+        if rendering is not None:
+            updates.update(await self.films.show(rendering, request))
+            updates[self.selected] = rendering
+        if asked in LINKABLE_TABS:
+            updates[self.tabs] = gr.Tabs(selected=asked)
+        elif rendering is not None:
+            updates[self.tabs] = gr.Tabs(selected=FILMS_TAB)
+        return updates
 
     async def open_created(self, created: uuid.UUID | None, request: gr.Request) -> dict[Any, Any]:
         """After Generate: open the new film on My films and follow its render."""

@@ -11,7 +11,7 @@ UI_CONCURRENCY = 16
 """Studio events handled at once per event type (handlers await the database, not the CPU)."""
 
 
-def section_title(title: str, subtitle: str = "", level: int = 3) -> str:
+def section_title(title: str, subtitle: str = "", level: int = 2) -> str:
     """A heading with an optional one-line explanation under it."""
     lead = f"<p>{escape(subtitle)}</p>" if subtitle else ""
     return f'<div class="section-title"><h{level}>{escape(title)}</h{level}>{lead}</div>'

@@ -38,8 +38,10 @@ async def list_page(
     user_id: uuid.UUID | None = None,
     project_id: uuid.UUID | None = None,
     action: str | None = None,
+    action_contains: str | None = None,
 ) -> Page[LogEntry]:
-    """Audit rows, newest first, optionally filtered."""
+    """Audit rows, newest first, optionally filtered (`action_contains`: any part of the
+    action, case ignored)."""
     query = select(LogEntry).order_by(LogEntry.timestamp.desc(), LogEntry.id)
     if user_id is not None:
         query = query.where(LogEntry.user_id == user_id)
@@ -47,4 +49,7 @@ async def list_page(
         query = query.where(LogEntry.project_id == project_id)
     if action is not None:
         query = query.where(LogEntry.action == action)
+    if action_contains:
+        pattern = action_contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(LogEntry.action.ilike(f"%{pattern}%", escape="\\"))
     return await fetch_page(session, query, offset, limit)

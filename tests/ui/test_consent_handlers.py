@@ -21,7 +21,7 @@ async def test_a_face_shows_the_consent_box_and_ticking_it_stores_the_image(
 ) -> None:
     creator = await register(client)
     with gr.Blocks():
-        tab = NewFilmTab(StudioRuntime(lambda: context))
+        tab = NewFilmTab(StudioRuntime(lambda: context), context.settings)
     assert tab.consent.label == STATEMENT and tab.consent.visible is False
     request = gr.Request(username=creator.id)
     river = tmp_path / "river.png"
@@ -45,10 +45,11 @@ async def test_a_face_shows_the_consent_box_and_ticking_it_stores_the_image(
     assert [image.filename for image in ticked[tab.stored]] == ["river.png", "Asha.png"]
     assert ticked[tab.consent].visible is False
 
-    notice, created = await tab.create_film(
-        "Labelled", ONE_MINUTE_SCRIPT, [], "neutral", 1, "cinematic", "en", "16:9", "360p",
+    answer = await tab.create_film(
+        {}, "Labelled", ONE_MINUTE_SCRIPT, [], "neutral", 1, "cinematic", "en", "16:9", "360p",
         True, "none", request,
     )  # fmt: skip
-    assert created is not None, notice
+    created = answer[tab.created]
+    assert created is not None, answer[tab.notice]
     project = await client.get(f"/api/projects/{created}", headers=creator.headers)
     assert project.json()["ai_label"] is True

@@ -10,6 +10,7 @@ from sqlalchemy import update
 
 from app.config import Settings
 from app.context import AppContext
+from app.ui.formatting import field_error_html
 from app.ui.runtime import ACCOUNT_GONE, StudioRuntime
 from app.ui.tabs.admin import AdminTab
 from app.ui.tabs.films import FilmsTab
@@ -46,6 +47,11 @@ async def test_admin_listing_is_refused_to_creators_even_if_called_directly(
     emails = {row[1] for row in allowed[tab.users]}
     assert emails == {creator.user["email"], admin.user["email"]}
     assert {row[1] for row in allowed[tab.logs]} == {"user.register"}
+    part = await tab.load("REGIST", _as(admin.id))
+    assert {row[1] for row in part[tab.logs]} == {"user.register"}
+    nothing = await tab.load("no_such%", _as(admin.id))
+    assert nothing[tab.logs] == []
+    assert "No log entries match &#x27;no_such%&#x27;." in nothing[tab.notice]
 
 
 async def test_a_film_of_someone_else_cannot_be_opened_regenerated_or_deleted(
@@ -81,24 +87,33 @@ async def test_the_estimate_and_create_use_the_project_rules(
 ) -> None:
     creator = await register(client)
     with gr.Blocks():
-        tab = NewFilmTab(_runtime(context))
+        tab = NewFilmTab(_runtime(context), context.settings)
     request = _as(creator.id)
 
-    fits = await tab.refresh_estimate(ONE_MINUTE_SCRIPT, "en", "neutral", 1, request)
+    fits, bar, button = await tab.refresh_estimate(
+        ONE_MINUTE_SCRIPT, "en", "neutral", 1, [], request
+    )
     assert "The script fits this length." in fits
     assert "3 credits" in fits
-    over = await tab.refresh_estimate(ONE_MINUTE_SCRIPT, "en", "neutral", 2, request)
+    assert "1 min · 3 credits · balance 3" in bar
+    assert button.interactive is True
+    over, _, _ = await tab.refresh_estimate(ONE_MINUTE_SCRIPT, "en", "neutral", 2, [], request)
     assert "The Free plan allows films of at most 1 minute; you asked for 2." in over
-    fractional = await tab.refresh_estimate(ONE_MINUTE_SCRIPT, "en", "neutral", 1.5, request)
-    assert "Length:" in fractional
+    assert "less than or equal" not in over
+    fractional, _, _ = await tab.refresh_estimate(
+        ONE_MINUTE_SCRIPT, "en", "neutral", 1.5, [], request
+    )
+    assert "fractional" not in fractional and "at most 1 minute" in fractional
 
-    notice, created = await tab.create_film(
-        "", ONE_MINUTE_SCRIPT, [], "neutral", 1, "cinematic", "en", "16:9", "360p", False, "none",
-        request,
+    answer = await tab.create_film(
+        {}, "", ONE_MINUTE_SCRIPT, [], "neutral", 1, "cinematic", "en", "16:9", "360p", False,
+        "none", request,
     )  # fmt: skip
-    assert created is None
-    assert "Title: String should have at least 1 character" in notice
-    notice, created = await tab.create_film(
+    assert answer[tab.created] is None
+    assert answer[tab.title_error] == field_error_html("Give your film a title.")
+    assert "String should" not in answer[tab.notice]
+    queued = await tab.create_film(
+        {"someone-else": {"title": "theirs", "script": "x"}},
         "Fine",
         ONE_MINUTE_SCRIPT,
         [],
@@ -112,8 +127,9 @@ async def test_the_estimate_and_create_use_the_project_rules(
         "none",
         request,
     )
-    assert created is not None, notice
-    assert "3 credits charged, 0 left" in notice
+    assert queued[tab.created] is not None, queued[tab.notice]
+    assert "3 credits charged, 0 left" in queued[tab.notice]
+    assert list(queued[tab.draft]) == ["someone-else"]  # only this creator's draft is cleared
 
 
 async def test_a_deleted_account_is_told_to_sign_up_again(context: AppContext) -> None:

@@ -49,7 +49,9 @@ class AdminTab:
         gr.HTML(section_title("Activity log", "What happened, newest first."))
         with gr.Row():
             self.action = gr.Textbox(
-                label="Filter by action", placeholder="e.g. project.create", scale=3
+                label="Filter by action",
+                placeholder="any part of it, e.g. project or credits.adjust",
+                scale=3,
             )
             self.refresh = gr.Button("Refresh", scale=1)
         self.logs = gr.Dataframe(
@@ -107,7 +109,7 @@ class AdminTab:
                 await admin_user(signed.user)
                 users = await user_repo.list_page(signed.session, 0, ROWS)
                 logs = await log_repo.list_page(
-                    signed.session, 0, ROWS, action=action.strip() or None
+                    signed.session, 0, ROWS, action_contains=action.strip() or None
                 )
         except Exception as error:
             return {self.notice: notice_html("error", error_message(error))}
@@ -132,5 +134,7 @@ class AdminTab:
                 ]
                 for row in logs.items
             ],
-            self.notice: "",
+            self.notice: notice_html("info", f"No log entries match '{action.strip()}'.")
+            if action.strip() and not logs.items
+            else "",
         }

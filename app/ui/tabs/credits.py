@@ -19,7 +19,7 @@ from app.config import Environment, Settings
 from app.credits import service as credits
 from app.credits.service import CheckoutRequired
 from app.ui.account import load_account
-from app.ui.credits_view import balance_html, history_rows, is_subscribed, plan_rows
+from app.ui.credits_view import balance_html, history_rows, is_subscribed, plan_cards_html
 from app.ui.formatting import day_label, notice_html
 from app.ui.messages import error_message
 from app.ui.runtime import StudioRuntime
@@ -28,7 +28,6 @@ from db.enums import PlanType
 from db.repositories import credits as credit_repo
 from db.repositories import plans as plan_repo
 
-PLAN_HEADERS = ["Plan", "Price / month", "Credits / month", "Credits / minute", "Longest film"]
 HISTORY_HEADERS = ["Date", "Change", "Balance", "Reason", "Note"]
 HISTORY_ROWS = 50
 MIB = 1024 * 1024
@@ -93,9 +92,7 @@ class CreditsTab:
                     )
             with gr.Column(scale=3):
                 gr.HTML(section_title("Plans", "Every plan charges per minute of finished film."))
-                self.plans = gr.Dataframe(
-                    headers=PLAN_HEADERS, label="Plans", interactive=False, type="array"
-                )
+                self.plans = gr.HTML(elem_id="plan-cards")
                 gr.HTML(section_title("History", "Every change to your credits."))
                 self.history = gr.Dataframe(
                     headers=HISTORY_HEADERS,
@@ -169,7 +166,7 @@ class CreditsTab:
         renewing = balance.pending_plan or balance.plan_type
         updates: dict[Any, Any] = {
             self.balance: balance_html(balance, monthly.get(renewing, 0), account.storage),
-            self.plans: plan_rows(plans, balance.plan_type),
+            self.plans: plan_cards_html(plans, balance.plan_type),
             self.history: history_rows(list(ledger.items)),
         }
         if self.payments:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from typing import Any
 
@@ -13,9 +14,14 @@ from gradio.events import Dependency
 from app.config import Settings
 from app.errors import AppError
 from app.projects import service as projects
+from app.projects.service import BUSY_STATUSES
 from app.quality.service import GATE_FAILED
 from app.schemas import MAX_PAGE_SIZE, PageParams
+from app.ui.eta import smooth_eta
+from app.ui.film_estimate import TOP_UP_TAB, credits_shortfall
+from app.ui.film_price import regenerate_price
 from app.ui.film_view import FILM_TABLE_HEADERS, FilmView, film_rows, film_view
+from app.ui.film_warnings import render_warnings, warnings_html
 from app.ui.formatting import failed_checks_html, notice_html
 from app.ui.messages import error_message
 from app.ui.runtime import StudioRuntime
@@ -33,6 +39,9 @@ NOTHING_OPEN = "Choose a film from the list to watch it, download it or render i
 NO_FILMS = "No films yet: write a script on the New film tab and press Generate."
 
 
+YOUTUBE_UNAVAILABLE = "Publishing to YouTube isn't available on this studio yet."
+LIST_POLL_S = 3.0
+"""How often the film list refreshes itself while a film is queued or rendering."""
 YOUTUBE_CONNECT_PATH = "/api/youtube/connect"
 """Opening it in the browser leads through Google's consent screen back to the studio."""
 
@@ -40,11 +49,7 @@ YOUTUBE_CONNECT_PATH = "/api/youtube/connect"
 def publish_note(settings: Settings) -> str:
     """What publishing to YouTube does, or why it is not available."""
     if not is_configured(settings):
-        why = (
-            "Publishing to YouTube needs the studio's Google sign-in to be configured "
-            "(GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET, GOOGLE_REDIRECT_URI); ask your administrator."
-        )
-        return f'<p class="publish-note">{why}</p>'
+        return f'<p class="publish-note">{YOUTUBE_UNAVAILABLE}</p>'
     return (
         '<p class="publish-note">Publishing uploads a finished film to your YouTube channel as a '
         "private video with its captions, marked as altered or synthetic content. "
@@ -62,6 +67,9 @@ class FilmsTab:
         self.selected = selected
         self.ids = gr.State([])
         self.timer = gr.Timer(POLL_INTERVAL_S, active=False)
+        self.list_timer = gr.Timer(LIST_POLL_S, active=False)
+        self.eta = gr.State(None)
+        self.editing = False
         with gr.Row(equal_height=False):
             with gr.Column(scale=2):
                 gr.HTML(section_title("My films", "Newest first. Click a film to open it."))
@@ -81,6 +89,7 @@ class FilmsTab:
                 with gr.Column(visible=False) as self.panel:
                     self.heading = gr.HTML()
                     self.progress = gr.HTML(elem_id="film-progress")
+                    self.warnings = gr.HTML(elem_id="film-warnings")
                     self.player = gr.HTML(elem_id="film-player")
                     self.downloads = gr.HTML(elem_id="film-downloads")
                     with gr.Row():
@@ -88,7 +97,15 @@ class FilmsTab:
                         self.storyboard = gr.Button("Storyboard", variant="secondary")
                         self.delete = gr.Button("Delete film", variant="stop")
                         self.publish = gr.Button("Publish to YouTube", interactive=False)
+                    self.regenerate_reason = gr.HTML(elem_id="regenerate-reason")
                     self.publish_note = gr.HTML(publish_note(settings))
+                    with gr.Row(visible=False, elem_id="regenerate-confirm") as self.regen_row:
+                        self.regen_text = gr.HTML()
+                        self.confirm_regenerate = gr.Button("Yes, render again", variant="primary")
+                        self.edit_rerender = gr.Button(
+                            "Edit and re-render", visible=False, elem_id="edit-rerender"
+                        )
+                        self.keep_render = gr.Button("Cancel")
                     with gr.Row(visible=False) as self.confirm_row:
                         self.confirm_text = gr.HTML()
                         self.confirm_delete = gr.Button("Yes, delete it", variant="stop")
@@ -98,7 +115,7 @@ class FilmsTab:
     @property
     def list_outputs(self) -> list[Any]:
         """What refreshing the list updates."""
-        return [self.table, self.ids, self.list_notice]
+        return [self.table, self.ids, self.list_notice, self.list_timer]
 
     @property
     def panel_outputs(self) -> list[Any]:
@@ -108,14 +125,18 @@ class FilmsTab:
             self.panel,
             self.heading,
             self.progress,
+            self.warnings,
             self.player,
             self.downloads,
             self.regenerate,
+            self.regenerate_reason,
+            self.regen_row,
             self.delete,
             self.publish,
             self.confirm_row,
             self.notice,
             self.timer,
+            self.eta,
             *self.list_outputs,
         ]
 
@@ -132,12 +153,34 @@ class FilmsTab:
         )
         self.timer.tick(
             self.poll,
-            inputs=self.selected,
+            inputs=[self.selected, self.eta],
             outputs=self.panel_outputs,
             show_progress="hidden",
             api_visibility="private",
         )
-        regenerated = self.regenerate.click(
+        self.list_timer.tick(
+            self.list_films,
+            outputs=self.list_outputs,
+            show_progress="hidden",
+            api_visibility="private",
+        )
+        self.regenerate.click(
+            self.ask_regenerate,
+            inputs=self.selected,
+            outputs=[
+                self.regen_row,
+                self.regen_text,
+                self.confirm_regenerate,
+                self.confirm_row,
+                self.notice,
+                self.edit_rerender,
+            ],
+            api_visibility="private",
+        )
+        self.keep_render.click(
+            lambda: gr.Row(visible=False), outputs=self.regen_row, api_visibility="private"
+        )
+        regenerated = self.confirm_regenerate.click(
             self.regenerate_film,
             inputs=self.selected,
             outputs=self.panel_outputs,
@@ -147,7 +190,9 @@ class FilmsTab:
             self.publish_film, inputs=self.selected, outputs=self.notice, api_visibility="private"
         )
         self.delete.click(
-            self.ask_delete, outputs=[self.confirm_row, self.confirm_text], api_visibility="private"
+            self.ask_delete,
+            outputs=[self.confirm_row, self.confirm_text, self.regen_row],
+            api_visibility="private",
         )
         self.keep.click(
             lambda: gr.Row(visible=False), outputs=self.confirm_row, api_visibility="private"
@@ -174,11 +219,25 @@ class FilmsTab:
             note = notice_html("info", NO_FILMS)
         elif page.total > len(page.projects):
             note = notice_html("info", f"Showing the newest {len(page.projects)} of {page.total}.")
+        rendering = any(project.status in BUSY_STATUSES for project in page.projects)
         return {
             self.table: film_rows(page.projects),
             self.ids: [str(project.id) for project in page.projects],
             self.list_notice: note,
+            self.list_timer: gr.Timer(active=rendering),
         }
+
+    async def newest_rendering(self, request: gr.Request) -> str | None:
+        """The id of the creator's newest queued or rendering film, if any."""
+        try:
+            async with self.runtime.signed_in(request) as signed:
+                page = await projects.list_page(
+                    signed.session, signed.user, FIRST_PAGE, self.runtime.context.storage
+                )
+        except Exception:
+            return None
+        busy = [project for project in page.projects if project.status in BUSY_STATUSES]
+        return str(busy[0].id) if busy else None
 
     def pick(self, ids: list[str], event: gr.SelectData) -> str | None:
         """The id of the clicked row's film."""
@@ -189,12 +248,18 @@ class FilmsTab:
         """Open a film: its panel, and the progress timer while it renders."""
         return await self._panel(selected, request, refresh_list=False)
 
-    async def poll(self, selected: str | None, request: gr.Request) -> dict[Any, Any]:
-        """One progress tick; when the render ends the timer stops and the list refreshes."""
-        return await self._panel(selected, request, refresh_list=True)
+    async def poll(self, selected: str | None, eta: object, request: gr.Request) -> dict[Any, Any]:
+        """One progress tick (the time left smoothed with the previous tick's); when the
+        render ends the timer stops and the list refreshes."""
+        return await self._panel(selected, request, refresh_list=True, eta=eta)
 
     async def _panel(
-        self, selected: str | None, request: gr.Request, refresh_list: bool, message: str = ""
+        self,
+        selected: str | None,
+        request: gr.Request,
+        refresh_list: bool,
+        message: str = "",
+        eta: object = None,
     ) -> dict[Any, Any]:
         if selected is None:
             return {
@@ -207,24 +272,39 @@ class FilmsTab:
                 project = await projects.get(
                     signed.session, signed.user, uuid.UUID(selected), self.runtime.context.storage
                 )
+                warnings = await render_warnings(signed.session, project.id, project.job_id)
+                price = await regenerate_price(signed, project.id)
         except Exception as error:
             return {
                 self.notice: notice_html("error", error_message(error)),
                 self.timer: gr.Timer(active=False),
             }
-        view: FilmView = film_view(project)
+        shown_eta, eta_memory = smooth_eta(eta, str(project.id), project.eta_seconds, time.time())
+        view: FilmView = film_view(project.model_copy(update={"eta_seconds": shown_eta}))
+        reason = ""
+        if not view.busy and price.cost > price.balance:
+            reason = (
+                f'<p class="action-reason">Regenerate is off: '
+                f"{credits_shortfall(price.cost, price.balance)} "
+                f'<button type="button" class="topup-button" data-open-tab="{TOP_UP_TAB}">'
+                "Top up credits</button></p>"
+            )
         updates: dict[Any, Any] = {
             self.placeholder: gr.HTML(visible=False),
             self.panel: gr.Column(visible=True),
             self.heading: view.heading,
             self.progress: view.progress,
+            self.warnings: warnings_html(warnings),
             self.player: view.player,
             self.downloads: view.downloads,
-            self.regenerate: gr.Button(interactive=not view.busy),
+            self.regenerate: gr.Button(interactive=not view.busy and price.cost <= price.balance),
+            self.regenerate_reason: reason,
+            self.regen_row: gr.Row(visible=False),
             self.publish: gr.Button(
                 interactive=self.publishing and project.status is ProjectStatus.COMPLETE
             ),
             self.timer: gr.Timer(active=view.busy),
+            self.eta: eta_memory,
         }
         if message:
             updates[self.notice] = message
@@ -288,10 +368,38 @@ class FilmsTab:
             "YouTube when the upload finishes.",
         )
 
-    def ask_delete(self) -> tuple[Any, str]:
+    def ask_delete(self) -> tuple[Any, str, Any]:
         """Ask before deleting."""
         question = "<p><strong>Delete this film and its files?</strong> This cannot be undone.</p>"
-        return gr.Row(visible=True), question
+        return gr.Row(visible=True), question, gr.Row(visible=False)
+
+    def enable_editing(self) -> gr.Button:
+        """Offer "Edit and re-render" beside the regenerate confirmation; the caller wires the
+        returned button to open its editor for the selected film (the Storyboard view)."""
+        self.editing = True
+        return self.edit_rerender
+
+    async def ask_regenerate(self, selected: str | None, request: gr.Request) -> dict[Any, Any]:
+        """Ask before charging for a new render, with its price and the balance after it."""
+        if selected is None:
+            return {self.regen_row: gr.skip()}
+        try:
+            async with self.runtime.signed_in(request) as signed:
+                price = await regenerate_price(signed, uuid.UUID(selected))
+        except Exception as error:
+            return {self.notice: notice_html("error", error_message(error))}
+        question = (
+            f"<p><strong>Render this film again for {price.cost} credits?</strong> You have "
+            f"{price.balance}; {price.balance - price.cost} will be left. The new render "
+            "replaces the current video.</p>"
+        )
+        return {
+            self.regen_row: gr.Row(visible=True),
+            self.regen_text: question,
+            self.confirm_regenerate: gr.skip(),
+            self.confirm_row: gr.Row(visible=False),
+            self.edit_rerender: gr.Button(visible=self.editing),
+        }
 
     async def delete_film(self, selected: str | None, request: gr.Request) -> dict[Any, Any]:
         """Delete the open film (an unfinished render is cancelled and refunded)."""

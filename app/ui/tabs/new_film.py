@@ -3,22 +3,56 @@ language, aspect ratio and resolution; Generate queues the render."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any, get_args
 
 import gradio as gr
+from anyio import to_thread
+from pydantic import ValidationError
 
+from app.config import Settings
 from app.consent.service import CONSENT_REQUIRED
 from app.consent.statement import STATEMENT
 from app.errors import AppError
-from app.music.catalogue import catalogue
 from app.projects import service as projects
-from app.projects.schemas import CreateProjectRequest, FilmSettings
-from app.ui.account import Account
-from app.ui.film_estimate import Estimate, estimate_film, estimate_html, film_minutes
-from app.ui.formatting import minutes_label, notice_html
-from app.ui.image_uploads import StoredImage, previews_html, store_image_files
-from app.ui.messages import error_message
+from app.projects.schemas import CreateProjectRequest
+from app.ui.draft import (
+    DRAFT_STORAGE_KEY,
+    Draft,
+    draft_secret,
+    existing_files,
+    load_draft,
+    save_draft,
+    with_typed_text,
+)
+from app.ui.film_estimate import (
+    Estimate,
+    estimate_film,
+    estimate_html,
+    generate_bar_html,
+    slider_minutes,
+)
+from app.ui.film_options import (
+    ASPECT_NAMES,
+    CAPTION_NAMES,
+    FIELD_LABELS,
+    IMAGE_TYPES,
+    MIN_MINUTES,
+    MUSIC,
+    RESOLUTION_NAMES,
+    SCRIPT_PLACEHOLDER,
+    SETTING_FIELDS,
+    default_value,
+    image_hint,
+    music_info,
+)
+from app.ui.formatting import field_error_html, notice_html
+from app.ui.image_uploads import (
+    StoredImage,
+    previews_html,
+    resign_previews,
+    store_image_files,
+)
+from app.ui.messages import error_message, field_problems
 from app.ui.music_preview import music_preview
 from app.ui.runtime import StudioRuntime
 from app.ui.track_uploads import TRACK_TYPES, store_track_file, track_choice_label
@@ -29,90 +63,46 @@ from pipeline.languages import SUPPORTED_LANGUAGES
 from pipeline.speech.tts import LANGUAGES
 from pipeline.vocabulary import Aspect, Captions, Resolution
 
-FIELD_LABELS = {
-    "title": "Title",
-    "script": "Script",
-    "images": "Character images",
-    "voice": "Voice",
-    "duration": "Length",
-    "music": "Music",
-    "language": "Narration language",
-    "aspect": "Aspect ratio",
-    "resolution": "Resolution",
-    "captions": "Captions",
-}
-ASPECT_NAMES = {"16:9": "16:9 landscape", "9:16": "9:16 vertical", "1:1": "1:1 square"}
-RESOLUTION_NAMES = {"360p": "360p draft", "720p": "720p HD", "1080p": "1080p Full HD"}
-CAPTION_NAMES = {
-    "none": "No captions",
-    "subtitles": "Subtitles",
-    "shorts": "Shorts captions (word by word)",
-}
-IMAGE_TYPES = [".png", ".jpg", ".jpeg", ".webp"]
-MIN_MINUTES = 1
-SCRIPT_PLACEHOLDER = (
-    "Write the narration. Blank lines separate scenes.\n\n"
-    "ASHA: Lines like this are spoken by Asha, and show Asha.png while she speaks."
-)
-MUSIC = {choice.id: choice for choice in catalogue()}
-
-
-def _default(field: str) -> Any:
-    return FilmSettings.model_fields[field].default
-
-
-def _music_info(style: str) -> str:
-    choice = MUSIC.get(style)
-    return choice.description if choice else ""
-
-
-def slider_update(account: Account, current: float | None = None) -> Any:
-    """The length slider capped at the plan's longest film.
-
-    A plan capped at one minute gets a fixed, full slider (a slider needs two ends).
-    """
-    limit = account.balance.max_video_length
-    value = min(limit, max(MIN_MINUTES, round(current or MIN_MINUTES)))
-    adjustable = limit > MIN_MINUTES
-    return gr.Slider(
-        minimum=MIN_MINUTES if adjustable else 0,
-        maximum=limit,
-        value=value,
-        interactive=adjustable,
-        info=f"Your {account.balance.plan_type.value} plan allows films up to "
-        f"{minutes_label(limit)}.",
-    )
+NO_FIELD_ERROR = '<span class="field-ok" hidden></span>'
+"""A field's message area with nothing to say (an empty string would not replace the HTML)."""
 
 
 class NewFilmTab:
     """The form that creates a project and queues its film."""
 
-    def __init__(self, runtime: StudioRuntime) -> None:
+    def __init__(self, runtime: StudioRuntime, settings: Settings) -> None:
         self.runtime = runtime
         self.stored = gr.State([])
         self.created = gr.State(None)
+        self.restored = gr.State(False)
+        self.typed = gr.Textbox(visible=False, elem_id="typed-draft")
+        self.draft = gr.BrowserState(
+            {}, storage_key=DRAFT_STORAGE_KEY, secret=draft_secret(settings.jwt_secret)
+        )
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 gr.HTML(section_title("Story", "Title your film and write what the narrator says."))
-                self.title = gr.Textbox(label="Title", placeholder="The lamp at the ghat")
+                self.title = gr.Textbox(
+                    label="Title", placeholder="The lamp at the ghat", elem_id="film-title"
+                )
+                self.title_error = gr.HTML(elem_id="title-error")
                 self.script = gr.Textbox(
-                    label="Script", lines=12, max_lines=40, placeholder=SCRIPT_PLACEHOLDER
+                    label="Script",
+                    lines=12,
+                    max_lines=40,
+                    placeholder=SCRIPT_PLACEHOLDER,
+                    elem_id="film-script",
                 )
+                self.script_error = gr.HTML(elem_id="script-error")
                 self.estimate = gr.HTML(elem_id="film-estimate")
-                gr.HTML(
-                    section_title(
-                        "Characters",
-                        "JPEG, PNG or WebP. Name a file after a character (Asha.png) to show it "
-                        "while ASHA speaks; other images illustrate the scenes.",
-                    )
-                )
+                gr.HTML(section_title("Characters", image_hint(settings)))
                 self.images = gr.File(
                     label="Character images",
                     file_count="multiple",
                     file_types=IMAGE_TYPES,
                     elem_id="character-images",
                 )
-                self.image_notice = gr.HTML()
+                self.image_notice = gr.HTML(elem_id="image-notice")
                 self.consent = gr.Checkbox(
                     label=STATEMENT,
                     info="A face was found: tick to confirm, and the image is stored with your "
@@ -127,7 +117,7 @@ class NewFilmTab:
                 self.voice = gr.Radio(
                     label="Voice",
                     choices=[(voice.value.capitalize(), voice.value) for voice in Voice],
-                    value=_default("voice").value,
+                    value=default_value("voice").value,
                 )
                 self.duration = gr.Slider(
                     label="Length (minutes)",
@@ -137,36 +127,13 @@ class NewFilmTab:
                     value=MIN_MINUTES,
                     interactive=False,
                 )
-                self.language = gr.Dropdown(
-                    label="Narration language",
-                    choices=[(SUPPORTED_LANGUAGES[code].name, code) for code in LANGUAGES],
-                    value=_default("language"),
-                )
-                self.aspect = gr.Radio(
-                    label="Aspect ratio",
-                    choices=[(ASPECT_NAMES.get(a, a), a) for a in get_args(Aspect)],
-                    value=_default("aspect"),
-                )
-                self.resolution = gr.Radio(
-                    label="Resolution",
-                    choices=[(RESOLUTION_NAMES.get(r, r), r) for r in get_args(Resolution)],
-                    value=_default("resolution"),
-                )
                 self.ai_label = gr.Checkbox(
                     label='Show an "AI-generated" label',
                     info="A corner badge over the first seconds, and a line in the YouTube "
                     "description.",
-                    value=_default("ai_label"),
+                    value=default_value("ai_label"),
                     elem_id="ai-label",
                 )
-                with gr.Accordion("Advanced", open=False):
-                    self.captions = gr.Radio(
-                        label="Captions",
-                        choices=[(CAPTION_NAMES.get(c, c), c) for c in get_args(Captions)],
-                        value=_default("captions"),
-                        info="Burned into the picture. Shorts captions show one to three large "
-                        "words at a time and highlight the spoken word (best in 9:16).",
-                    )
                 gr.HTML(
                     section_title(
                         "Music",
@@ -176,8 +143,8 @@ class NewFilmTab:
                 self.music = gr.Dropdown(
                     label="Music",
                     choices=[(choice.name, choice.id) for choice in MUSIC.values()],
-                    value=_default("music"),
-                    info=_music_info(_default("music")),
+                    value=default_value("music"),
+                    info=music_info(default_value("music")),
                 )
                 self.music_preview = gr.Audio(
                     label="Music preview", interactive=False, type="numpy", buttons=[]
@@ -188,63 +155,221 @@ class NewFilmTab:
                     file_types=TRACK_TYPES,
                     elem_id="music-track",
                 )
-                self.track_notice = gr.HTML()
-                self.generate = gr.Button("Generate film", variant="primary", size="lg")
-                self.notice = gr.HTML(elem_id="create-notice")
+                self.track_notice = gr.HTML(elem_id="track-notice")
+                with gr.Accordion("Advanced", open=False, elem_id="advanced-settings"):
+                    self.language = gr.Dropdown(
+                        label="Narration language",
+                        choices=[(SUPPORTED_LANGUAGES[code].name, code) for code in LANGUAGES],
+                        value=default_value("language"),
+                    )
+                    self.aspect = gr.Radio(
+                        label="Aspect ratio",
+                        choices=[(ASPECT_NAMES.get(a, a), a) for a in get_args(Aspect)],
+                        value=default_value("aspect"),
+                    )
+                    self.resolution = gr.Radio(
+                        label="Resolution",
+                        choices=[(RESOLUTION_NAMES.get(r, r), r) for r in get_args(Resolution)],
+                        value=default_value("resolution"),
+                    )
+                    self.captions = gr.Radio(
+                        label="Captions",
+                        choices=[(CAPTION_NAMES.get(c, c), c) for c in get_args(Captions)],
+                        value=default_value("captions"),
+                        info="Burned into the picture. Shorts captions show one to three large "
+                        "words at a time and highlight the spoken word (best in 9:16).",
+                    )
+        self.notice = gr.HTML(elem_id="create-notice")
+        with gr.Row(elem_id="generate-bar", elem_classes=["generate-bar"]):
+            self.bar = gr.HTML(generate_bar_html(None), elem_id="generate-summary")
+            self.generate = gr.Button(
+                "Generate film", variant="primary", size="lg", elem_id="generate-film", scale=0
+            )
+
+    @property
+    def estimate_inputs(self) -> list[Any]:
+        """What the estimate reads."""
+        return [self.script, self.language, self.voice, self.duration, self.stored]
+
+    @property
+    def estimate_outputs(self) -> list[Any]:
+        """What the estimate updates: the panel, the Generate bar and the button."""
+        return [self.estimate, self.bar, self.generate]
+
+    @property
+    def draft_inputs(self) -> list[Any]:
+        """The form fields a draft keeps, in FORM_FIELDS order after title, script, images."""
+        return [
+            self.title,
+            self.script,
+            self.stored,
+            self.voice,
+            self.duration,
+            self.music,
+            self.language,
+            self.aspect,
+            self.resolution,
+            self.ai_label,
+            self.captions,
+        ]
 
     def wire(self) -> None:
         """Attach the tab's own events (Generate is wired by the studio, which owns the tabs)."""
-        estimate_inputs = [self.script, self.language, self.voice, self.duration]
-        for trigger in (self.script, self.language, self.voice, self.duration):
+        private: dict[str, Any] = {"api_visibility": "private"}
+        for trigger in (self.script, self.language, self.voice, self.duration, self.stored):
             trigger.change(
                 self.refresh_estimate,
-                inputs=estimate_inputs,
-                outputs=self.estimate,
+                inputs=self.estimate_inputs,
+                outputs=self.estimate_outputs,
                 trigger_mode="always_last",
                 show_progress="hidden",
                 preprocess=False,  # raw values: the project rules, not Gradio, judge them
-                api_visibility="private",
+                **private,
+            )
+        for field, message in ((self.title, self.title_error), (self.script, self.script_error)):
+            field.change(clear_field_error, outputs=message, show_progress="hidden", **private)
+        for field in self.draft_inputs:
+            field.change(
+                self.keep_draft,
+                inputs=[self.draft, self.restored, *self.draft_inputs],
+                outputs=self.draft,
+                trigger_mode="always_last",
+                show_progress="hidden",
+                preprocess=False,
+                **private,
             )
         image_outputs = [self.images, self.stored, self.previews, self.image_notice, self.consent]
         self.images.change(
             self.receive_images,
             inputs=[self.images, self.stored, self.consent],
             outputs=image_outputs,
-            api_visibility="private",
+            **private,
         )
         self.consent.input(
             self.receive_images,
             inputs=[self.images, self.stored, self.consent],
             outputs=image_outputs,
-            api_visibility="private",
+            **private,
         )
         self.music.change(
             self.preview_music,
             inputs=self.music,
             outputs=[self.music, self.music_preview],
             show_progress="hidden",
-            api_visibility="private",
+            **private,
         )
         self.track.upload(
             self.receive_track,
             inputs=self.track,
             outputs=[self.music, self.music_preview, self.track_notice],
-            api_visibility="private",
+            **private,
         )
 
-    async def refresh_estimate(
-        self, script: str, language: str, voice: str, minutes: object, request: gr.Request
-    ) -> str:
-        """Narration length, cost and the first broken rule for the current settings."""
+    @property
+    def restore_outputs(self) -> list[Any]:
+        """What restoring a draft fills in."""
+        return [*self.draft_inputs, self.images, self.previews, self.image_notice, self.restored]
+
+    async def restore_draft(
+        self, store: object, typed: str | None, request: gr.Request
+    ) -> dict[Any, Any]:
+        """Fill the form from this user's draft in the browser (after a reload or sign-in);
+        the title and script as last typed, even after the session had expired."""
+        done: dict[Any, Any] = {self.restored: True}
+        draft = with_typed_text(load_draft(store, str(request.username)), typed, request.username)
+        if draft is None:
+            return done
         try:
-            length = film_minutes(minutes)
+            async with self.runtime.signed_in(request) as signed:
+                images = resign_previews(self.runtime.context, signed.user.id, draft.images)
+        except Exception:
+            images = []
+        done.update(
+            {
+                self.title: draft.title,
+                self.script: draft.script,
+                self.stored: images,
+                self.images: await to_thread.run_sync(existing_files, images) or None,
+                self.previews: previews_html(images),
+                self.image_notice: notice_html(
+                    "info", "Your draft was restored: title, script, images and settings."
+                ),
+            }
+        )
+        settings = draft.settings
+        components = dict(zip(SETTING_FIELDS, self.draft_inputs[3:], strict=True))
+        for name, component in components.items():
+            if name in settings and name != "music":
+                done[component] = settings[name]
+        music = settings.get("music")
+        if isinstance(music, str) and music in MUSIC:
+            done[self.music] = music
+        elif isinstance(music, str) and "/" in music:
+            choices = [(choice.name, choice.id) for choice in MUSIC.values()]
+            choices.append((track_choice_label(music.split("/", 1)[1]), music))
+            done[self.music] = gr.Dropdown(choices=choices, value=music)
+        return done
+
+    def keep_draft(
+        self,
+        store: object,
+        restored: bool,
+        title: str | None,
+        script: str | None,
+        stored: list[StoredImage] | None,
+        voice: object,
+        duration: object,
+        music: object,
+        language: object,
+        aspect: object,
+        resolution: object,
+        ai_label: object,
+        captions: object,
+        request: gr.Request,
+    ) -> Any:
+        """Save the form to the browser as it changes (not before the draft was restored)."""
+        if not restored:
+            return gr.skip()
+        settings = (voice, duration, music, language, aspect, resolution, ai_label, captions)
+        draft = Draft(
+            title=str(title or ""),
+            script=str(script or ""),
+            images=list(stored or []),
+            settings=dict(zip(SETTING_FIELDS, settings, strict=True)),
+        )
+        return save_draft(store, str(request.username), draft)
+
+    async def refresh_estimate(
+        self,
+        script: str,
+        language: str,
+        voice: str,
+        minutes: object,
+        stored: list[StoredImage] | None,
+        request: gr.Request,
+    ) -> tuple[str, str, Any]:
+        """Narration length, cost and the first broken rule for the current settings, the
+        Generate bar's summary, and Generate turned off when the credits do not cover it."""
+        try:
+            length = slider_minutes(minutes)
             async with self.runtime.signed_in(request) as signed:
                 estimate: Estimate = await estimate_film(
-                    signed, script or "", language, voice, length
+                    signed,
+                    script or "",
+                    language,
+                    voice,
+                    length,
+                    [image.filename for image in stored or []],
                 )
         except Exception as error:
-            return notice_html("error", error_message(error, {"": FIELD_LABELS["duration"]}))
-        return estimate_html(estimate)
+            message = error_message(error, {"": FIELD_LABELS["duration"]})
+            return notice_html("error", message), gr.skip(), gr.skip()
+        blocked = estimate.blocker is not None
+        button = gr.Button(
+            interactive=not blocked,
+            value="Generate film",
+        )
+        return estimate_html(estimate), generate_bar_html(estimate), button
 
     async def receive_images(
         self,
@@ -310,7 +435,7 @@ class NewFilmTab:
             preview = await music_preview(style)
         except InputError as error:
             return gr.Dropdown(info=str(error)), None
-        return gr.Dropdown(info=_music_info(style)), preview
+        return gr.Dropdown(info=music_info(style)), preview
 
     async def receive_track(self, path: str | None, request: gr.Request) -> tuple[Any, Any, str]:
         """Store the picked track through the upload service and choose it as the music."""
@@ -333,6 +458,7 @@ class NewFilmTab:
 
     async def create_film(
         self,
+        store: object,
         title: str,
         script: str,
         stored: list[StoredImage],
@@ -345,8 +471,13 @@ class NewFilmTab:
         ai_label: object,
         captions: str,
         request: gr.Request,
-    ) -> tuple[str, uuid.UUID | None]:
-        """Create the project and queue its film, exactly as POST /api/projects/create does."""
+    ) -> dict[Any, Any]:
+        """Create the project and queue its film, exactly as POST /api/projects/create does;
+        a field's problem is shown next to it, and the draft is cleared once queued."""
+        cleared: dict[Any, Any] = {
+            self.title_error: NO_FIELD_ERROR,
+            self.script_error: NO_FIELD_ERROR,
+        }
         try:
             async with self.runtime.signed_in(request) as signed:
                 body = CreateProjectRequest.model_validate(
@@ -365,16 +496,45 @@ class NewFilmTab:
                     }
                 )
                 created = await projects.create(signed.session, signed.user, body)
+        except ValidationError as error:
+            problems = field_problems(error, FIELD_LABELS)
+            for name, target in (("title", self.title_error), ("script", self.script_error)):
+                if name in problems:
+                    cleared[target] = field_error_html(problems.pop(name))
+            rest = " ".join(problems.values())
+            summary = rest or "Fix the fields marked above, then press Generate again."
+            return {**cleared, self.notice: notice_html("error", summary), self.created: None}
         except Exception as error:
-            return notice_html("error", error_message(error, FIELD_LABELS)), None
+            message = error_message(error, FIELD_LABELS)
+            return {**cleared, self.notice: notice_html("error", message), self.created: None}
         message = (
             f"'{created.title}' is queued: {created.credits_charged} credits charged, "
             f"{created.credits_balance} left."
         )
-        return notice_html("success", message), created.id
+        return {
+            **cleared,
+            self.notice: notice_html("success", message),
+            self.created: created.id,
+            self.draft: save_draft(store, str(request.username), Draft()),
+        }
+
+    @property
+    def create_inputs(self) -> list[Any]:
+        """What Generate sends (the draft store first, to clear this user's draft)."""
+        return [self.draft, *self.draft_inputs]
+
+    @property
+    def create_outputs(self) -> list[Any]:
+        """What Generate updates."""
+        return [self.notice, self.created, self.title_error, self.script_error, self.draft]
 
 
 def _client(request: gr.Request) -> str | None:
     """The browser's address, recorded with a likeness consent."""
     client = getattr(request, "client", None)
     return getattr(client, "host", None)
+
+
+def clear_field_error() -> str:
+    """What a field's message becomes once the field changes (an empty, hidden element)."""
+    return NO_FIELD_ERROR

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -86,7 +87,7 @@ class Studio:
 
     def wait_for_studio(self) -> None:
         """Wait until the studio page shows the signed-in account."""
-        self.page.wait_for_url(f"{self.base_url}/studio/")
+        self.page.wait_for_url(re.compile(rf"{re.escape(self.base_url)}/studio/(\?.*)?$"))
         expect(self.page.get_by_label("Your account")).to_be_visible()
 
     def expect_credits(self, balance: int) -> None:
@@ -130,12 +131,19 @@ class Studio:
     ) -> None:
         """Fill the New film form (images are uploaded as soon as they are picked)."""
         self.tab("New film")
-        self.page.get_by_label("Title").fill(title)
+        self.page.get_by_label("Title", exact=True).fill(title)
         self.page.get_by_label("Script").fill(script)
         if images:
             self.attach_images(images)
             expect(self.image_notice()).to_contain_text(f"{len(images)} image")
+        self.open_advanced()
         self.page.get_by_label(resolution).check()
+
+    def open_advanced(self) -> None:
+        """Open the New film tab's Advanced settings (language, aspect, resolution, captions)."""
+        if not self.page.get_by_label("Narration language").is_visible():
+            self.page.locator("#advanced-settings").get_by_text("Advanced").click()
+            expect(self.page.get_by_label("Narration language")).to_be_visible()
 
     def image_notice(self) -> Locator:
         """The message under the image picker."""

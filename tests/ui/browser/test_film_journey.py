@@ -109,11 +109,12 @@ def test_a_one_minute_film_from_script_to_subtitles(
     finally:
         other_context.close()
 
-    page.get_by_role("button", name="Regenerate").click()
+    expect(page.get_by_role("button", name="Regenerate")).to_be_disabled()
     with studio.api() as api:
         refusal = api.post(f"/api/projects/{films[0]['id']}/regenerate")
     assert refusal.status_code == 402
-    expect(page.locator("#film-notice")).to_have_text(refusal.json()["detail"])
+    assert (refusal.json()["cost"], refusal.json()["balance"]) == (3, 0)
+    expect(page.locator("#regenerate-reason")).to_contain_text("Needs 3 credits, you have 0.")
     studio.shot(page, "regenerate-needs-credits")
 
     page.get_by_role("button", name="Delete film").click()

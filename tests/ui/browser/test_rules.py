@@ -49,7 +49,7 @@ def test_the_length_slider_follows_the_plan_and_its_limit_reads_like_the_api(
     slider = page.get_by_role("slider", name="range slider for Length (minutes)")
     expect(slider).to_have_attribute("max", "1")
     expect(slider).to_be_disabled()
-    expect(page.get_by_text("Your Free plan allows films up to 1 minute.")).to_be_visible()
+    expect(page.get_by_text("1 minute (upgrade for longer films).")).to_be_visible()
     studio.shot(page, "free-plan-slider")
 
     studio.tab("Credits")
@@ -96,10 +96,10 @@ def test_no_credits_no_film_and_the_message_is_the_apis(studio: Studio) -> None:
 
     studio.fill_film("Second film", ONE_MINUTE_SCRIPT)
     expect(studio.estimate()).to_contain_text("Your balance0 credits", use_inner_text=False)
-    studio.generate()
+    expect(studio.estimate()).to_contain_text("Needs 3 credits, you have 0.")
+    expect(page.get_by_role("button", name="Generate film")).to_be_disabled()
     refusal = _api_refusal(studio, "/api/projects/create", 402, json=_film("Second film", 1))
     assert refusal == "This costs 3 credits but your balance is 0; top up to continue."
-    expect(studio.create_notice()).to_have_text(refusal)
     expect(page.get_by_role("tab", name="New film", selected=True)).to_be_visible()
     studio.shot(page, "no-credits")
     studio.tab("My films")

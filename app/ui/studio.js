@@ -1,0 +1,205 @@
+// AI Film Studio: what the page does in the browser beside Gradio.
+// - a 401 from the studio's API (session expired or ended) shows one plain message with a
+//   link back to the same place, instead of "Error" on every control;
+// - an upload Gradio refuses leaves a message under its picker;
+// - buttons with data-open-tab open that tab (the estimate's "Top up credits");
+// - the current tab is kept in the address (?tab=) so signing in again returns there;
+// - a finished render shows in the tab title and as a notification (when allowed);
+// - the credits badge follows changes made in other tabs of the studio (BroadcastChannel).
+(() => {
+  if (window.__filmStudio) { return; }
+  window.__filmStudio = true;
+  const API = "/gradio_api/";
+  const TAB_IDS = {"New film": "new-film", "My films": "films", "Credits": "credits"};
+  const TYPED_PREFIX = "filmstudio-typed:";
+  const EXPIRED = "Your session expired. Sign in again; your draft is kept.";
+  let expired = false;
+  let lastPicker = null;
+
+  function here() {
+    // The page as it is now, with the open tab named so signing in again returns to it.
+    const address = new URL(location.href);
+    const selected = document.querySelector('[role="tab"][aria-selected="true"]');
+    const id = selected && TAB_IDS[selected.textContent.trim()];
+    if (id) { address.searchParams.set("tab", id); }
+    return address.pathname + address.search;
+  }
+
+  function showExpired() {
+    if (expired) { return; }
+    expired = true;
+    document.body.classList.add("session-expired");
+    const box = document.createElement("div");
+    box.id = "session-expired";
+    box.setAttribute("role", "alert");
+    const text = document.createElement("span");
+    text.textContent = EXPIRED + " ";
+    const link = document.createElement("a");
+    link.href = "/studio/login?next=" + encodeURIComponent(here());
+    link.textContent = "Sign in again";
+    box.append(text, link);
+    document.body.prepend(box);
+  }
+
+  function uploadMessage(detail) {
+    const picker = lastPicker;
+    if (!picker) { return; }
+    let box = picker.parentElement.querySelector(":scope > .upload-error");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "notice notice-error upload-error";
+      box.setAttribute("role", "alert");
+      picker.insertAdjacentElement("afterend", box);
+    }
+    box.textContent = detail;
+  }
+
+  async function uploadDetail(response) {
+    try {
+      const body = await response.clone().json();
+      if (body && typeof body.detail === "string") { return body.detail; }
+    } catch (error) { /* not JSON */ }
+    if (response.status === 413) { return "That file is larger than the studio accepts."; }
+    return "The upload did not go through; try the file again.";
+  }
+
+  const originalFetch = window.fetch.bind(window);
+  window.fetch = async (...args) => {
+    const response = await originalFetch(...args);
+    const url = String(args[0] && args[0].url ? args[0].url : args[0]);
+    if (url.includes(API)) {
+      if (response.status === 401) {
+        showExpired();
+      } else if (url.includes(API + "upload") && !response.ok) {
+        uploadMessage(await uploadDetail(response));
+      } else if (url.includes(API + "upload")) {
+        const old = lastPicker && lastPicker.parentElement.querySelector(":scope > .upload-error");
+        if (old) { old.remove(); }
+      }
+    }
+    return response;
+  };
+
+  // The title and script as typed, saved at every keystroke in the page itself (keyed by the
+  // account), so what is typed after the session expired is kept (app/ui/draft.py reads it).
+  document.addEventListener("input", (event) => {
+    const target = event.target;
+    if (!(target instanceof HTMLTextAreaElement || target instanceof HTMLInputElement)) { return; }
+    if (!target.closest("#film-title, #film-script")) { return; }
+    const account = document.querySelector("[data-user]");
+    const title = document.querySelector("#film-title textarea, #film-title input");
+    const script = document.querySelector("#film-script textarea");
+    if (!account || !title || !script) { return; }
+    localStorage.setItem(TYPED_PREFIX + account.dataset.user,
+      JSON.stringify({title: title.value, script: script.value}));
+  }, true);
+
+  document.addEventListener("change", (event) => {
+    const input = event.target;
+    if (input instanceof HTMLInputElement && input.type === "file") {
+      lastPicker = input.closest(".block") || input.parentElement;
+    }
+  }, true);
+
+  document.addEventListener("click", (event) => {
+    const target = event.target instanceof Element ? event.target : null;
+    const opener = target && target.closest("[data-open-tab]");
+    if (opener) {
+      const name = opener.getAttribute("data-open-tab");
+      const tab = [...document.querySelectorAll('[role="tab"]')]
+        .find((item) => item.textContent.trim() === name);
+      if (tab) { tab.click(); window.scrollTo({top: 0, behavior: "smooth"}); }
+      return;
+    }
+    const button = target && target.closest("button");
+    if (button && button.textContent.trim() === "Generate film" && "Notification" in window
+        && Notification.permission === "default") {
+      Notification.requestPermission().catch(() => {});
+    }
+    if (document.title.startsWith("✓ ")) { document.title = baseTitle; }
+  }, true);
+
+  const baseTitle = document.title || "AI Film Studio";
+  let watched = null;
+  let wasRendering = false;
+  const channel = "BroadcastChannel" in window ? new BroadcastChannel("filmstudio-credits") : null;
+  let credits = null;
+
+  function checkProgress() {
+    const bar = document.querySelector('#film-progress [role="progressbar"]');
+    const heading = document.querySelector("#film-player, .film-heading h2");
+    const title = (document.querySelector(".film-heading h2") || {}).firstChild;
+    const name = title && title.textContent ? title.textContent.trim() : "Your film";
+    const value = bar ? parseFloat(bar.getAttribute("aria-valuenow") || "0") : null;
+    const key = name;
+    if (value === null || !heading) { return; }
+    if (watched !== key) {
+      watched = key;
+      wasRendering = value < 100;
+      return;
+    }
+    if (value < 100) { wasRendering = true; return; }
+    if (wasRendering) {
+      wasRendering = false;
+      document.title = "✓ " + name + " is ready · " + baseTitle;
+      if ("Notification" in window && Notification.permission === "granted") {
+        try { new Notification("Your film is ready", {body: name}); } catch (error) { /* ok */ }
+      }
+    }
+  }
+
+  function checkCredits() {
+    const chip = document.querySelector("[data-credits]");
+    if (!chip) { return; }
+    const value = chip.getAttribute("data-credits");
+    if (value !== credits) {
+      credits = value;
+      if (channel) { channel.postMessage({credits: value}); }
+    }
+  }
+
+  if (channel) {
+    channel.onmessage = (event) => {
+      const value = event.data && String(event.data.credits);
+      if (!value || value === credits) { return; }
+      credits = value;
+      for (const chip of document.querySelectorAll("[data-credits]")) {
+        chip.setAttribute("data-credits", value);
+        chip.textContent = value + (value === "1" ? " credit" : " credits");
+      }
+    };
+  }
+
+  // Gradio's upload areas and the audio speed button are named by an aria-label that leaves
+  // out their visible text; screen-reader and voice-control users need the two to agree.
+  function matchNamesToText() {
+    for (const element of document.querySelectorAll(".upload-container[aria-label], button.playback[aria-label]")) {
+      const text = element.textContent.replace(/\s+/g, " ").trim();
+      const label = element.getAttribute("aria-label") || "";
+      if (!text || label.toLowerCase().includes(text.toLowerCase())) { continue; }
+      element.setAttribute("aria-label", text + (label ? " (" + label + ")" : ""));
+    }
+  }
+
+  let firstTab = null;
+  function keepTabInAddress() {
+    // Only once the tab changes: the page's load events read the address, and naming the
+    // first tab there would stop the studio from reopening a rendering film.
+    const selected = document.querySelector('[role="tab"][aria-selected="true"]');
+    const id = selected && TAB_IDS[selected.textContent.trim()];
+    if (!id) { return; }
+    if (firstTab === null) { firstTab = id; return; }
+    const address = new URL(location.href);
+    if (id !== firstTab && address.searchParams.get("tab") !== id) {
+      firstTab = "";
+      address.searchParams.set("tab", id);
+      history.replaceState(null, "", address);
+    }
+  }
+
+  new MutationObserver(() => {
+    checkProgress(); checkCredits(); matchNamesToText(); keepTabInAddress();
+  })
+    .observe(document.documentElement, {subtree: true, childList: true, attributes: true,
+      attributeFilter: ["aria-valuenow", "data-credits", "aria-selected"]});
+})();
