@@ -82,11 +82,15 @@ class Studio:
         film_changes = self.films.wire()
         credit_changes = self.credits.wire()
         film_changes += self.storyboard.wire()
-        self.films.storyboard.click(
-            lambda: gr.Tabs(selected=STORYBOARD_TAB), outputs=self.tabs, **private
-        ).then(
-            self.storyboard.show, inputs=self.selected, outputs=self.storyboard.outputs, **private
-        )
+        for opener in (self.films.storyboard, self.films.enable_editing()):
+            opener.click(
+                lambda: gr.Tabs(selected=STORYBOARD_TAB), outputs=self.tabs, **private
+            ).then(
+                self.storyboard.show,
+                inputs=self.selected,
+                outputs=self.storyboard.outputs,
+                **private,
+            )
         self.storyboard_tab.select(
             self.storyboard.show, inputs=self.selected, outputs=self.storyboard.outputs, **private
         )
