@@ -17,6 +17,7 @@ TITLE = "Kites over the river"
 NEW_LINE = "A kite rose over the river, red against the morning, and the children ran after it."
 RENDER_TIMEOUT_S = 240.0
 POLL_S = 1.0
+PREVIEW_TIMEOUT_MS = 90_000
 
 
 def test_editing_a_scene_shows_the_price_of_rendering_the_change(studio: Studio) -> None:
@@ -60,3 +61,10 @@ def test_editing_a_scene_shows_the_price_of_rendering_the_change(studio: Studio)
     with studio.api() as api:
         script = api.get(f"/api/projects/{project_id}").json()["script"]
     assert script.split("\n\n")[0] == NEW_LINE
+
+    page.get_by_label("Scene", exact=True).click()
+    page.get_by_role("option", name="2. Asha carried").click()
+    expect(text).to_have_value(ONE_MINUTE_SCRIPT.split("\n\n")[1])
+    page.get_by_role("button", name="Preview scene").click()
+    expect(page.locator("video.scene-preview")).to_be_visible(timeout=PREVIEW_TIMEOUT_MS)
+    studio.shot(page, "storyboard-preview")
