@@ -55,7 +55,8 @@ class Studio:
                     self.new_film = NewFilmTab(runtime, settings)
                 with gr.Tab("My films", id=FILMS_TAB):
                     self.films = FilmsTab(runtime, settings, self.selected)
-                with gr.Tab("Storyboard", id=STORYBOARD_TAB) as self.storyboard_tab:
+                # Shown once a film's storyboard is opened (five tabs do not fit a phone's width).
+                with gr.Tab("Storyboard", id=STORYBOARD_TAB, visible=False) as self.storyboard_tab:
                     self.storyboard = StoryboardTab(runtime, self.selected)
                 with gr.Tab("Credits", id=CREDITS_TAB):
                     self.credits = CreditsTab(runtime, settings)
@@ -84,7 +85,9 @@ class Studio:
         film_changes += self.storyboard.wire()
         for opener in (self.films.storyboard, self.films.enable_editing()):
             opener.click(
-                lambda: gr.Tabs(selected=STORYBOARD_TAB), outputs=self.tabs, **private
+                lambda: (gr.Tab(visible=True), gr.Tabs(selected=STORYBOARD_TAB)),
+                outputs=[self.storyboard_tab, self.tabs],
+                **private,
             ).then(
                 self.storyboard.show,
                 inputs=self.selected,
