@@ -5,10 +5,11 @@ from __future__ import annotations
 import uuid
 
 import httpx
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from app.context import AppContext
 from app.jobs.limits import MAX_ACTIVE_JOBS
+from app.jobs.queueing import RENDER_QUEUE
 from app.server_paths import scrub_paths
 from db.enums import PlanType
 from db.models import Job
@@ -83,3 +84,40 @@ async def test_job_results_never_show_server_paths(
     assert "/srv/data" not in str(body)
     assert "wav2lip-gan-96" in body["result"]["warnings"][0]
     assert scrub_paths("see https://example.com/a/b") == "see https://example.com/a/b"
+
+
+_CLAIM = text(
+    "SELECT args->>'job_id' FROM procrastinate_fetch_job_v2(ARRAY[CAST(:queue AS varchar)], NULL)"
+)
+"""What a worker runs to take its next job."""
+
+
+async def test_one_users_burst_does_not_queue_another_users_film_behind_it(
+    client: httpx.AsyncClient, context: AppContext
+) -> None:
+    busy = await register(client)
+    await _topup(client, busy, "Enterprise")
+    burst = []
+    for _ in range(10):
+        created = await client.post("/api/projects/create", json=film(), headers=busy.headers)
+        assert created.status_code == 201, created.text
+        burst.append(created.json()["job_id"])
+    patient = await register(client)
+    await _topup(client, patient, "Standard")
+    single = await client.post("/api/projects/create", json=film(), headers=patient.headers)
+    assert single.status_code == 201, single.text
+    single_id = single.json()["job_id"]
+
+    async def position(account_headers: dict[str, str], job_id: str) -> int | None:
+        response = await client.get(f"/api/ai/jobs/{job_id}", headers=account_headers)
+        value: int | None = response.json()["queue_position"]
+        return value
+
+    assert await position(patient.headers, single_id) == 1  # behind the burst's first only
+    assert await position(busy.headers, burst[0]) == 0
+    assert await position(busy.headers, burst[1]) == 2
+    claimed = []
+    async with context.sessions() as session, session.begin():
+        for _ in range(3):
+            claimed.append(await session.scalar(_CLAIM, {"queue": RENDER_QUEUE}))
+    assert claimed == [burst[0], single_id, burst[1]]
