@@ -52,7 +52,7 @@ async def enqueue(session: AsyncSession, job: Job) -> None:
         RUN_JOB_TASK,
         {"job_id": str(job.id)},
         lock,
-        priority=0,
+        priority=await fair_priority(session, job),
     )
     await log_repo.add(
         session,

@@ -14,7 +14,7 @@ from app.server_paths import scrub_paths
 from db.enums import PlanType
 from db.models import Job
 from tests.app.test_projects import _topup, film
-from tests.support.accounts import register
+from tests.support.accounts import Account, register
 
 
 async def test_active_jobs_are_capped_per_plan_and_show_their_queue_position(
@@ -121,3 +121,54 @@ async def test_one_users_burst_does_not_queue_another_users_film_behind_it(
         for _ in range(3):
             claimed.append(await session.scalar(_CLAIM, {"queue": RENDER_QUEUE}))
     assert claimed == [burst[0], single_id, burst[1]]
+
+
+async def test_users_take_turns_on_the_queue(
+    client: httpx.AsyncClient, context: AppContext
+) -> None:
+    busy = await register(client)
+    await _topup(client, busy, "Standard")
+    created = await client.post("/api/projects/create", json=film(), headers=busy.headers)
+    project_id = created.json()["id"]
+    busy_jobs = [created.json()["job_id"]]
+    for index in range(3):
+        response = await client.post(
+            "/api/ai/audio-generate",
+            json={"project_id": project_id, "text": f"Line number {index}."},
+            headers=busy.headers,
+        )
+        assert response.status_code == 202, response.text
+        busy_jobs.append(response.json()["job_id"])
+    other = await register(client)
+    other_job = (
+        await client.post("/api/projects/create", json=film(), headers=other.headers)
+    ).json()["job_id"]
+
+    async def position(account: Account, job_id: str) -> int:
+        job = await client.get(f"/api/ai/jobs/{job_id}", headers=account.headers)
+        return int(job.json()["queue_position"])
+
+    first = await position(busy, busy_jobs[0])
+    assert await position(other, other_job) == first + 1  # behind one job, not all four
+    assert [await position(busy, job) for job in busy_jobs[1:]] == [first + 2, first + 3, first + 4]
+
+    # The workers' own fetch takes them in that order.
+    ours = {uuid.UUID(job): job for job in [*busy_jobs, other_job]}
+    fetched: list[str] = []
+    async with context.sessions() as session, session.begin():
+        worker = await session.scalar(text("SELECT procrastinate_register_worker_v1()"))
+        while len(fetched) < len(ours):
+            row = (
+                await session.execute(
+                    text("SELECT id, args FROM procrastinate_fetch_job_v2(ARRAY['renders'], :w)"),
+                    {"w": worker},
+                )
+            ).one()
+            assert row.id is not None, "the queue ran dry before all our jobs were fetched"
+            job_id = uuid.UUID(row.args["job_id"])
+            if job_id in ours:
+                fetched.append(ours[job_id])
+            await session.execute(
+                text("SELECT procrastinate_finish_job_v1(:id, 'succeeded', false)"), {"id": row.id}
+            )
+    assert fetched == [busy_jobs[0], other_job, *busy_jobs[1:]]
