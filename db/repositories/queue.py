@@ -7,7 +7,6 @@ queued in the same transaction as the credit debit: both commit or neither does.
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any
 
 from sqlalchemy import text
@@ -30,11 +29,6 @@ _AHEAD = text(
     "OR (other.priority = mine.priority AND other.id < mine.id))"
 )
 """Waiting jobs a worker takes before this one: procrastinate fetches by priority, then id."""
-_USER_LOWEST_PRIORITY = text(
-    "SELECT min(queued.priority) FROM procrastinate_jobs AS queued "
-    "JOIN jobs ON jobs.queue_job_id = queued.id "
-    "WHERE jobs.user_id = :user_id AND queued.queue_name = :queue AND queued.status = 'todo'"
-)
 _LIVE_WORKERS = text(
     "SELECT count(*) FROM procrastinate_workers "
     "WHERE last_heartbeat > now() - make_interval(secs => :seconds)"
@@ -78,18 +72,6 @@ async def waiting(session: AsyncSession, queue: str) -> int:
 async def ahead_of(session: AsyncSession, queue_job_id: int) -> int:
     """How many waiting jobs of its queue a worker will take before this one."""
     return int(await session.scalar(_AHEAD, {"queue_job_id": queue_job_id}) or 0)
-
-
-async def fair_priority(session: AsyncSession, queue: str, user_id: uuid.UUID) -> int:
-    """The priority that takes turns across users: 0 for a user with nothing waiting in this
-    queue, else one below that user's last waiting job.
-
-    Workers take the highest priority first, so each user's first waiting job goes before
-    anyone's second: one user's ten renders cannot hold another user's film behind all ten,
-    and each user's own jobs still run in the order they were queued.
-    """
-    lowest = await session.scalar(_USER_LOWEST_PRIORITY, {"user_id": user_id, "queue": queue})
-    return 0 if lowest is None else min(int(lowest), 0) - 1
 
 
 async def live_workers(session: AsyncSession, heartbeat_within_s: float) -> int:

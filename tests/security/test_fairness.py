@@ -10,7 +10,9 @@ from sqlalchemy import text, update
 from app.context import AppContext
 from app.jobs.limits import MAX_ACTIVE_JOBS
 from app.jobs.queueing import RENDER_QUEUE
+from app.projects.schemas import ProjectResponse
 from app.server_paths import scrub_paths
+from app.ui.film_view import film_view
 from db.enums import PlanType
 from db.models import Job
 from tests.app.test_projects import _topup, film
@@ -140,9 +142,10 @@ async def test_users_take_turns_on_the_queue(
         assert response.status_code == 202, response.text
         busy_jobs.append(response.json()["job_id"])
     other = await register(client)
-    other_job = (
+    other_created = (
         await client.post("/api/projects/create", json=film(), headers=other.headers)
-    ).json()["job_id"]
+    ).json()
+    other_job = other_created["job_id"]
 
     async def position(account: Account, job_id: str) -> int:
         job = await client.get(f"/api/ai/jobs/{job_id}", headers=account.headers)
@@ -151,6 +154,10 @@ async def test_users_take_turns_on_the_queue(
     first = await position(busy, busy_jobs[0])
     assert await position(other, other_job) == first + 1  # behind one job, not all four
     assert [await position(busy, job) for job in busy_jobs[1:]] == [first + 2, first + 3, first + 4]
+    shown = await client.get(f"/api/projects/{other_created['id']}", headers=other.headers)
+    assert shown.json()["queue_position"] == first + 1
+    studio = film_view(ProjectResponse.model_validate(shown.json())).progress
+    assert f"Waiting for a renderer ({first + 1} ahead)" in studio
 
     # The workers' own fetch takes them in that order.
     ours = {uuid.UUID(job): job for job in [*busy_jobs, other_job]}
