@@ -9,9 +9,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import Conflict
-from db.enums import JobKind, JobStatus, PlanType
+from db.enums import JobStatus, PlanType
 from db.models import Job, User
 from db.repositories import jobs as job_repo
+from db.repositories import queue as queue_repo
 
 MAX_ACTIVE_JOBS: dict[PlanType, int] = {
     PlanType.FREE: 3,
@@ -20,9 +21,6 @@ MAX_ACTIVE_JOBS: dict[PlanType, int] = {
     PlanType.ENTERPRISE: 16,
 }
 """Queued plus running paid jobs (renders, narration, music, lip-sync) per account."""
-
-COMPUTE_KINDS = (JobKind.RENDER, JobKind.AUDIO, JobKind.MUSIC, JobKind.LIPSYNC)
-UPLOAD_KINDS = (JobKind.YOUTUBE_UPLOAD,)
 
 
 async def check_active_jobs(session: AsyncSession, user: User) -> None:
@@ -41,8 +39,9 @@ async def check_active_jobs(session: AsyncSession, user: User) -> None:
 
 
 async def queue_position(session: AsyncSession, job: Job) -> int | None:
-    """Jobs of every user queued before this one on its queue (0: next); None once started."""
-    if job.status is not JobStatus.QUEUED:
+    """Jobs of every user a worker takes before this one (0: next); None once started.
+
+    Follows the fair order of app/jobs/queueing.py, not the order jobs were queued in."""
+    if job.status is not JobStatus.QUEUED or job.queue_job_id is None:
         return None
-    kinds = UPLOAD_KINDS if job.kind in UPLOAD_KINDS else COMPUTE_KINDS
-    return await job_repo.queue_position(session, job, kinds)
+    return await queue_repo.ahead_of(session, job.queue_job_id)

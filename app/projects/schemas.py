@@ -137,6 +137,11 @@ class ProjectResponse(BaseModel):
     )
     job_id: uuid.UUID | None
     job_status: JobStatus | None
+    queue_position: int | None = Field(
+        default=None,
+        description="While the render waits: how many jobs (of all users) a worker takes "
+        "first, 0 meaning next; users take turns. None once it has started.",
+    )
     progress: float = Field(description="Render progress, 0-100.")
     stage: str | None
     eta_seconds: float | None

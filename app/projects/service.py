@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.credits import service as credits
 from app.errors import Conflict, NotFound
 from app.jobs import lifecycle
-from app.jobs.limits import check_active_jobs
+from app.jobs.limits import check_active_jobs, queue_position
 from app.jobs.params import RenderParams
 from app.jobs.queueing import enqueue
 from app.projects.rules import check_film_settings
@@ -126,6 +126,7 @@ async def get(
         likeness_revoked=project.likeness_revoked_at is not None,
         job_id=job.id if job else None,
         job_status=job.status if job else None,
+        queue_position=await queue_position(session, job) if job else None,
         progress=round(job.progress, 1) if job else 0.0,
         stage=job.stage if job else None,
         eta_seconds=job.eta_s if job else None,

@@ -18,6 +18,7 @@ from app.ui.messages import validation_message
 from app.ui.origin import same_origin
 from app.ui.redirect import safe_next
 from app.users import service
+from app.users.devices import device_token_of, issue_device_token, remember_device
 from app.users.limits import check_register_rate
 from app.users.schemas import LoginRequest, RegisterRequest
 from app.users.signin import sign_in
@@ -102,12 +103,18 @@ async def login(
         return _page("login", VALIDATION_STATUS, error=message, values=values, next_path=target)
     try:
         async with transaction(context.sessions) as session:
-            token = await sign_in(context, session, body, client_address(request))
+            token = await sign_in(
+                context, session, body, client_address(request), device_token_of(request)
+            )
     except AppError as error:
         return _page(
             "login", error.status_code, error=error.message, values=values, next_path=target
         )
-    return _signed_in(context, token.access_token, target)
+    response = _signed_in(context, token.access_token, target)
+    remember_device(
+        response, context.settings, issue_device_token(context.settings, str(body.email))
+    )
+    return response
 
 
 @router.post(SIGNUP_PATH, response_class=HTMLResponse)

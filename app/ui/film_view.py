@@ -61,7 +61,12 @@ def film_view(project: ProjectResponse) -> FilmView:
         progress = notice_html("error", f"The render failed: {reason}")
     else:
         progress = progress_html(
-            project.status, project.progress, project.stage, project.eta_seconds, project.job_status
+            project.status,
+            project.progress,
+            project.stage,
+            project.eta_seconds,
+            project.job_status,
+            project.queue_position,
         )
     player = downloads = ""
     if project.status is ProjectStatus.COMPLETE and project.video_url:

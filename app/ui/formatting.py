@@ -109,14 +109,18 @@ def progress_html(
     stage: str | None,
     eta_s: float | None,
     job_status: JobStatus | None,
+    queue_position: int | None = None,
 ) -> str:
-    """The render progress bar with the stage name and the time left (an ARIA progressbar)."""
+    """The render progress bar with the stage name and the time left (an ARIA progressbar);
+    a waiting render also says how many jobs go before it."""
     if status is ProjectStatus.COMPLETE:
         percent, label, eta = PERCENT, STAGE_LABELS["complete"], ""
     else:
         percent = min(PERCENT, max(0.0, progress))
         queued = status is ProjectStatus.PENDING and job_status in (None, JobStatus.QUEUED)
         label = STAGE_LABELS["queued"] if queued and percent == 0 else stage_label(stage)
+        if queued and queue_position is not None:
+            label += f" ({queue_position} ahead)" if queue_position else " (next)"
         eta = eta_label(eta_s) if percent < PERCENT and stage not in FINAL_STAGES else ""
     shown = f"{percent:.0f}%"
     text = " · ".join(part for part in (shown, label, eta) if part)

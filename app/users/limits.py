@@ -20,10 +20,18 @@ async def check_register_rate(context: AppContext, client: str) -> None:
     await context.limiter.check("register-all", "all", context.settings.rate_limit_register_global)
 
 
-async def check_login_rate(context: AppContext, client: str, email: str) -> None:
-    """429 when this client address or this email has failed too often recently."""
+async def check_login_rate(
+    context: AppContext, client: str, email: str, known_device: bool = False
+) -> None:
+    """429 when this client address or this email has failed too often recently.
+
+    A known device (see app/users/devices.py) is exempt from the email's back-off, so other
+    people's wrong guesses cannot keep the account's owner out; its address limit still holds.
+    """
     limiter = context.limiter
     await limiter.ensure_room("login-ip", client, context.settings.rate_limit_login)
+    if known_device:
+        return
     await limiter.ensure_room("login-email", email, EMAIL_FAILURES_SHORT)
     await limiter.ensure_room("login-email-long", email, EMAIL_FAILURES_LONG)
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from app.deps import Context, CurrentUser, Session, client_address
 from app.users import service
+from app.users.devices import device_token_of, issue_device_token, remember_device
 from app.users.limits import check_register_rate
 from app.users.schemas import (
     ChangePasswordRequest,
@@ -45,10 +46,18 @@ async def register(
     },
 )
 async def login(
-    body: LoginRequest, request: Request, session: Session, context: Context
+    body: LoginRequest, request: Request, response: Response, session: Session, context: Context
 ) -> TokenResponse:
-    """Exchange email and password for a bearer token valid for 24 hours."""
-    return await sign_in(context, session, body, client_address(request))
+    """Exchange email and password for a bearer token valid for 24 hours.
+
+    The answer also carries a device token (cookie and `X-Device-Token` header): sent back on
+    later sign-ins, it keeps this client signing in while the email backs off failed guesses
+    from elsewhere."""
+    token = await sign_in(context, session, body, client_address(request), device_token_of(request))
+    remember_device(
+        response, context.settings, issue_device_token(context.settings, str(body.email))
+    )
+    return token
 
 
 @router.get("/profile", response_model=ProfileResponse)

@@ -43,12 +43,14 @@ async def count_active_paid(session: AsyncSession, user_id: uuid.UUID) -> int:
     return int(await session.scalar(query) or 0)
 
 
-async def queue_position(session: AsyncSession, job: Job, kinds: Sequence[JobKind]) -> int:
-    """How many queued jobs of these kinds (every user's) were queued before this one."""
+async def count_active_of_user(
+    session: AsyncSession, user_id: uuid.UUID, kinds: Sequence[JobKind], excluding: uuid.UUID
+) -> int:
+    """The user's queued or running jobs of these kinds, other than the one given."""
     query = select(func.count()).where(
-        Job.status == JobStatus.QUEUED,
+        Job.user_id == user_id,
+        Job.status.in_(ACTIVE_STATUSES),
         Job.kind.in_(kinds),
-        Job.created_at < job.created_at,
-        Job.id != job.id,
+        Job.id != excluding,
     )
     return int(await session.scalar(query) or 0)

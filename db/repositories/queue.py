@@ -22,6 +22,13 @@ _CANCEL = text("SELECT procrastinate_cancel_job_v1(:queue_job_id, true, false)")
 _WAITING = text(
     "SELECT count(*) FROM procrastinate_jobs WHERE queue_name = :queue AND status = 'todo'"
 )
+_AHEAD = text(
+    "SELECT count(*) FROM procrastinate_jobs AS other JOIN procrastinate_jobs AS mine "
+    "ON mine.id = :queue_job_id AND other.queue_name = mine.queue_name "
+    "WHERE other.status = 'todo' AND other.id <> mine.id AND (other.priority > mine.priority "
+    "OR (other.priority = mine.priority AND other.id < mine.id))"
+)
+"""Waiting jobs a worker takes before this one: procrastinate fetches by priority, then id."""
 _LIVE_WORKERS = text(
     "SELECT count(*) FROM procrastinate_workers "
     "WHERE last_heartbeat > now() - make_interval(secs => :seconds)"
@@ -60,6 +67,11 @@ async def cancel(session: AsyncSession, queue_job_id: int) -> None:
 async def waiting(session: AsyncSession, queue: str) -> int:
     """How many jobs wait in a queue."""
     return int(await session.scalar(_WAITING, {"queue": queue}) or 0)
+
+
+async def ahead_of(session: AsyncSession, queue_job_id: int) -> int:
+    """How many waiting jobs of its queue a worker will take before this one."""
+    return int(await session.scalar(_AHEAD, {"queue_job_id": queue_job_id}) or 0)
 
 
 async def live_workers(session: AsyncSession, heartbeat_within_s: float) -> int:

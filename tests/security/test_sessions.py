@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from app.context import AppContext
+from app.users.devices import DEVICE_COOKIE, DEVICE_HEADER, is_known_device
 from db.models import LogEntry
 from tests.app.test_admin import _make_admin
 from tests.conftest import TEST_SECRET
@@ -242,3 +243,37 @@ async def test_the_studio_upload_route_takes_only_the_studios_file_types(
         "/studio/gradio_api/upload", files=[("files", ("face.png", image_bytes(), "image/png"))]
     )
     assert accepted.status_code == 200, accepted.text
+
+
+async def test_a_known_device_keeps_signing_in_while_the_email_backs_off(
+    client: httpx.AsyncClient, context: AppContext
+) -> None:
+    account = await register(client)
+    email = account.user["email"]
+    first = await client.post("/api/users/login", json={"email": email, "password": PASSWORD})
+    assert first.status_code == 200
+    device = first.headers[DEVICE_HEADER]
+    client.cookies.clear()  # the attacker's requests carry no device token
+    wrong = {"email": email, "password": "Wrong-Guess-42"}
+    statuses = [(await client.post("/api/users/login", json=wrong)).status_code for _ in range(6)]
+    assert statuses[-1] == 429
+    right = {"email": email, "password": PASSWORD}
+    assert (await client.post("/api/users/login", json=right)).status_code == 429  # unknown device
+    client.cookies.clear()
+    known = await client.post("/api/users/login", json=right, headers={DEVICE_HEADER: device})
+    assert known.status_code == 200
+    client.cookies.clear()
+    client.cookies.set(DEVICE_COOKIE, device)  # a browser sends it back as its cookie
+    assert (await client.post("/api/users/login", json=right)).status_code == 200
+    client.cookies.clear()
+    other = await register(client)
+    borrowed = await client.post(
+        "/api/users/login",
+        json={"email": other.user["email"], "password": "Wrong-Guess-42"},
+        headers={DEVICE_HEADER: device},
+    )
+    assert borrowed.status_code == 401
+    forged = device[:-4] + ("0000" if not device.endswith("0000") else "1111")
+    assert not is_known_device(context.settings, email, forged)
+    assert not is_known_device(context.settings, email, f"{10**11}.x.{device.split('.')[2]}")
+    assert is_known_device(context.settings, email.upper(), device)
