@@ -36,6 +36,7 @@ from pipeline.errors import BackendUnavailableError
 from pipeline.media.images import load_rgb
 from pipeline.neural.torch_device import Device, select_device
 from pipeline.neural.weight_files import missing_alternatives, require_complete
+from pipeline.picture.image_to_video import DEFAULT_SETTINGS as SVD_DEFAULTS
 from pipeline.picture.image_to_video import (
     AnimatedShot,
     ShotPlan,
@@ -350,3 +351,36 @@ def animate_shot(
         yield from shot_frames(sequence, used, video_format, video)
 
     return AnimatedShot(plan=plan, frames=frames())
+
+
+def is_wan_folder(model_dir: Path) -> bool:
+    """True when model_dir's model_index.json names a Wan pipeline class."""
+    index = model_dir / "model_index.json"
+    if not index.is_file():
+        return False
+    try:
+        name = json.loads(index.read_text(encoding="utf-8")).get("_class_name", "")
+    except (OSError, ValueError):
+        return False
+    return isinstance(name, str) and name.startswith("Wan")
+
+
+def settings_from(video: VideoSettings) -> WanSettings:
+    """Wan settings for a render's image-to-video settings: its steps and clip count always;
+    its clip length, pixel area and size multiple where they differ from SVD's defaults."""
+    svd = SVD_DEFAULTS
+    return replace(
+        DEFAULT_SETTINGS,
+        steps=video.steps,
+        max_clips=video.max_clips,
+        num_frames=clip_frames(video.num_frames or DEFAULT_SETTINGS.num_frames),
+        pixel_area=(
+            video.pixel_area if video.pixel_area != svd.pixel_area else DEFAULT_SETTINGS.pixel_area
+        ),
+        size_multiple=(
+            -(-video.size_multiple // DEFAULT_SETTINGS.size_multiple)
+            * DEFAULT_SETTINGS.size_multiple
+            if video.size_multiple != svd.size_multiple
+            else DEFAULT_SETTINGS.size_multiple
+        ),
+    )

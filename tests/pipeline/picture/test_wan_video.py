@@ -121,3 +121,21 @@ def test_out_of_memory_retries_with_fewer_frames_then_gives_up(
     shot = wan.animate_shot(model_dir, picture, 0.5, FORMAT, 2, settings, "cpu")
     with pytest.raises(BackendUnavailableError, match="out of GPU memory"):
         list(shot.frames)
+
+
+def test_render_settings_map_onto_wan() -> None:
+    from pipeline.picture.image_to_video import VideoSettings
+
+    default = wan.settings_from(VideoSettings(steps=20))
+    assert (default.steps, default.num_frames, default.pixel_area) == (20, 121, 1280 * 704)
+    assert default.size_multiple == 32
+    tiny = wan.settings_from(
+        VideoSettings(steps=2, num_frames=6, pixel_area=64 * 64, size_multiple=16)
+    )
+    assert (tiny.num_frames, tiny.pixel_area, tiny.size_multiple) == (5, 64 * 64, 32)
+
+
+def test_only_wan_folders_are_taken_for_wan(model_dir: Path, tmp_path: Path) -> None:
+    assert wan.is_wan_folder(model_dir)
+    (tmp_path / "model_index.json").write_text('{"_class_name": "StableVideoDiffusionPipeline"}')
+    assert not wan.is_wan_folder(tmp_path)
