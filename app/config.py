@@ -136,7 +136,7 @@ class Settings(BaseSettings):
     music_soundfont: str = "auto"
     """The music styles' instruments: auto (an installed General MIDI soundfont, else the
     wavetable synthesiser), none (always the wavetable) or the path of an .sf2/.sf3 file."""
-    video_model: Literal["svd-img2vid-xt", "svd-img2vid"] = "svd-img2vid-xt"
+    video_model: Literal["svd-img2vid-xt", "svd-img2vid", "wan2.2-ti2v-5b"] = "svd-img2vid-xt"
     video_steps: int = Field(default=25, ge=1, le=100)
     """Denoising steps per image-to-video clip (fewer: faster, rougher)."""
     neural_device: DeviceChoice = "auto"

@@ -21,7 +21,7 @@ from pipeline.lipsync.wav2lip import LipSyncOptions, Wav2LipModel, lipsync_still
 from pipeline.media.images import load_rgb
 from pipeline.media.yuv import YuvImage, rgb_to_yuv
 from pipeline.neural.fallback import BackendLog
-from pipeline.picture import image_to_video
+from pipeline.picture import image_to_video, wan_video
 from pipeline.picture.image_to_video import VideoSettings, shot_seed
 from pipeline.picture.select import KEN_BURNS
 from pipeline.picture.shot_pictures import ShotPicture
@@ -194,6 +194,16 @@ class NeuralShots:
 
         def animate() -> image_to_video.AnimatedShot:
             assert shot.image is not None
+            if wan_video.is_wan_folder(folder):
+                return wan_video.animate_shot(
+                    folder,
+                    shot.image,
+                    duration_s,
+                    self._fmt,
+                    seed,
+                    wan_video.settings_from(options.video),
+                    options.device,
+                )
             return image_to_video.animate_shot(
                 folder,
                 shot.image,

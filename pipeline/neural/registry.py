@@ -126,6 +126,47 @@ def _svd(name: str, repo: str, frames: int) -> ModelSpec:
 SVD_IMG2VID_XT = _svd("svd-img2vid-xt", "stabilityai/stable-video-diffusion-img2vid-xt", 25)
 SVD_IMG2VID = _svd("svd-img2vid", "stabilityai/stable-video-diffusion-img2vid", 14)
 
+_WAN_REPO = "Wan-AI/Wan2.2-TI2V-5B-Diffusers"
+_WAN_FILES = (
+    "model_index.json",
+    "scheduler/scheduler_config.json",
+    "tokenizer/special_tokens_map.json",
+    "tokenizer/spiece.model",
+    "tokenizer/tokenizer.json",
+    "tokenizer/tokenizer_config.json",
+    "text_encoder/config.json",
+    "text_encoder/model.safetensors.index.json",
+    *(f"text_encoder/model-0000{i}-of-00003.safetensors" for i in (1, 2, 3)),
+    "transformer/config.json",
+    "transformer/diffusion_pytorch_model.safetensors.index.json",
+    *(f"transformer/diffusion_pytorch_model-0000{i}-of-00003.safetensors" for i in (1, 2, 3)),
+    "vae/config.json",
+    "vae/diffusion_pytorch_model.safetensors",
+)
+
+WAN22_TI2V_5B = ModelSpec(
+    name="wan2.2-ti2v-5b",
+    stage="visuals",
+    backend="wan-diffusers",
+    source=f"hf:{_WAN_REPO}",
+    folder="Wan2.2-TI2V-5B-Diffusers",
+    files=tuple(ModelFile(f, (hf_url(_WAN_REPO, f),)) for f in _WAN_FILES),
+    approx_size_mb=34000,
+    licence="Apache-2.0 (https://huggingface.co/Wan-AI/Wan2.2-TI2V-5B, LICENSE.txt)",
+    commercial_use="yes",
+    licence_note=(
+        "Apache-2.0 code and weights; the card disclaims rights over generated content and "
+        "asks that use follow the licence and the law."
+    ),
+    notes=(
+        "Image shots: 121 frames at 24 fps, 1280x704, about 24 GB VRAM in bf16 (a 40 GB card "
+        "holds it with headroom). The transformer shard count is from the index file; verify "
+        "the file list against the repo before the first download. For 80 GB cards "
+        "Wan-AI/Wan2.2-I2V-A14B-Diffusers (two experts, transformer_2) loads through the same "
+        "backend (pipeline.picture.wan_video)."
+    ),
+)
+
 MEDIAPIPE_WHEEL = "mediapipe==0.10.21"
 """The last mediapipe release whose wheel carries its models; only the .tflite files are
 taken (they run on ai-edge-litert), the package itself is never installed."""
@@ -205,6 +246,7 @@ PERSON_SEGMENTATION = ModelSpec(
 REGISTRY: tuple[ModelSpec, ...] = (
     WAV2LIP,
     MUSICGEN_SMALL,
+    WAN22_TI2V_5B,
     SVD_IMG2VID_XT,
     SVD_IMG2VID,
     *piper_specs(),

@@ -178,7 +178,7 @@ def load_pipeline(model_dir: Path, device: str | None = None) -> LoadedVideoPipe
 def _load_cached(model_dir: Path, device: Device) -> LoadedVideoPipeline:
     from diffusers import StableVideoDiffusionPipeline
 
-    dtype_argument = {_dtype_keyword(): dtype_for(device)}
+    dtype_argument = {dtype_keyword(): dtype_for(device)}
     pipeline_class: Any = StableVideoDiffusionPipeline  # diffusers is untyped here
     pipeline: Any = pipeline_class.from_pretrained(
         model_dir, variant=_variant(model_dir, device), local_files_only=True, **dtype_argument
@@ -189,7 +189,7 @@ def _load_cached(model_dir: Path, device: Device) -> LoadedVideoPipeline:
     )
 
 
-def _dtype_keyword() -> str:
+def dtype_keyword() -> str:
     """diffusers renamed from_pretrained's torch_dtype to dtype (0.42 takes dtype)."""
     import diffusers
     from packaging.version import Version

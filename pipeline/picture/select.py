@@ -8,13 +8,15 @@ from pipeline.errors import UnknownModelError
 from pipeline.neural.fallback import BackendLog, missing_weights, no_model_dir
 from pipeline.neural.licences import is_refused, refusal
 from pipeline.neural.registry import get_model, model_path
-from pipeline.picture import image_to_video
+from pipeline.picture import image_to_video, wan_video
 from pipeline.vocabulary import VideoBackend
 
 STAGE = "video"
 KEN_BURNS = "kenburns"
 """The default picture backend's name in render.json."""
 _FALLBACK = "images get Ken Burns moves"
+WAN_BACKEND = "wan-diffusers"
+"""The registry backend of the Wan2.2 image-to-video models."""
 
 
 def video_model_folder(
@@ -44,7 +46,10 @@ def video_model_folder(
         log.fall_back(STAGE, KEN_BURNS, message)
         return None
     folder = model_path(spec, model_dir)
-    missing = image_to_video.missing_files(folder)
+    if spec.backend == WAN_BACKEND:
+        missing = wan_video.missing_files(folder)
+    else:
+        missing = image_to_video.missing_files(folder)
     if missing:
         message = missing_weights(
             f"Image-to-video: the {spec.name}", folder, missing, _FALLBACK, download
