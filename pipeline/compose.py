@@ -12,7 +12,7 @@ from __future__ import annotations
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,6 +98,21 @@ class SoundJob(threading.Thread):
         """Ask the job to stop at its next chunk."""
         self._stop_requested.set()
 
+    def combined(self, video_fraction: float) -> float:
+        """The share of composing done, this sound and the pictures' fraction together (under
+        1 until the end); raises the sound's error, so it stops the pictures too."""
+        if self.error is not None:
+            raise self.error
+        return min(SOUND_SHARE * self.fraction + (1 - SOUND_SHARE) * video_fraction, 0.999)
+
+    def wait(self, on_poll: Callable[[], None]) -> None:
+        """Wait for the sound to be done, calling on_poll between polls; raise its error."""
+        while self.is_alive():
+            self.join(WAIT_POLL_S)
+            on_poll()
+        if self.error is not None:
+            raise self.error
+
     def run(self) -> None:
         # x264 and the frame drawing are the critical path: the sound takes the CPU they leave.
         lower_priority(threading.get_native_id(), SOUND_NICENESS)
@@ -179,10 +194,7 @@ def compose_film(
         seconds: dict[str, float] = {}
 
         def report(video_fraction: float) -> None:
-            if sound.error is not None:
-                raise sound.error
-            share = SOUND_SHARE * sound.fraction + (1 - SOUND_SHARE) * video_fraction
-            progress(REPORTED_STAGE, min(share, 0.999))
+            progress(REPORTED_STAGE, sound.combined(video_fraction))
 
         sound.start()
         try:
@@ -198,11 +210,7 @@ def compose_film(
                 burn_in=captions,
             )
             seconds[ENCODE_STAGE] = time.perf_counter() - started
-            while sound.is_alive():
-                sound.join(WAIT_POLL_S)
-                report(1.0)
-            if sound.error is not None:
-                raise sound.error
+            sound.wait(lambda: report(1.0))
         except BaseException:
             sound.stop()
             sound.join()

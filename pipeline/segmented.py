@@ -19,8 +19,6 @@ from pipeline.compose import (
     AUDIO_STAGE,
     MUX_STAGE,
     REPORTED_STAGE,
-    SOUND_SHARE,
-    WAIT_POLL_S,
     SoundJob,
 )
 from pipeline.media.concat import join_and_mux
@@ -127,13 +125,8 @@ def compose_segments(
         to_draw = max(1, sum(segment.frames for segment in missing))
 
         def report(video_fraction: float) -> None:
-            if job is None:
-                progress(REPORTED_STAGE, min(video_fraction, 0.999))
-                return
-            if job.error is not None:
-                raise job.error
-            share = SOUND_SHARE * job.fraction + (1 - SOUND_SHARE) * video_fraction
-            progress(REPORTED_STAGE, min(share, 0.999))
+            done = min(video_fraction, 0.999) if job is None else job.combined(video_fraction)
+            progress(REPORTED_STAGE, done)
 
         if job is not None:
             job.start()
@@ -142,11 +135,7 @@ def compose_segments(
             paths = _encode_missing(frames, segments, found, fmt, settings, folder, cache, report)
             seconds[ENCODE_STAGE] = time.perf_counter() - started
             if job is not None:
-                while job.is_alive():
-                    job.join(WAIT_POLL_S)
-                    report(sum(s.frames for s in missing) / to_draw)
-                if job.error is not None:
-                    raise job.error
+                job.wait(lambda: report(sum(s.frames for s in missing) / to_draw))
         except BaseException:
             if job is not None:
                 job.stop()
