@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import urllib.parse
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -74,3 +75,8 @@ def hf_url(repo: str, path: str, revision: str = "main") -> str:
     """The download URL of a file in a Hugging Face model repo."""
     quoted = urllib.parse.quote(path)
     return f"{HF_ENDPOINT}/{repo}/resolve/{urllib.parse.quote(revision, safe='')}/{quoted}"
+
+
+def hf_files(repo: str, paths: Iterable[str]) -> tuple[ModelFile, ...]:
+    """Required files of a Hugging Face model repo, each downloaded from its URL there."""
+    return tuple(ModelFile(path, (hf_url(repo, path),)) for path in paths)
