@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import urllib.parse
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -80,3 +80,11 @@ def hf_url(repo: str, path: str, revision: str = "main") -> str:
 def hf_files(repo: str, paths: Iterable[str]) -> tuple[ModelFile, ...]:
     """Required files of a Hugging Face model repo, each downloaded from its URL there."""
     return tuple(ModelFile(path, (hf_url(repo, path),)) for path in paths)
+
+
+def hf_pinned_files(repo: str, revision: str, digests: Mapping[str, str]) -> tuple[ModelFile, ...]:
+    """Required files of one commit of a Hugging Face model repo, each with its sha256."""
+    return tuple(
+        ModelFile(path, (hf_url(repo, path, revision),), sha256=digest)
+        for path, digest in digests.items()
+    )
