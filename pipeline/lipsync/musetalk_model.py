@@ -119,7 +119,7 @@ def _load_cached(folder: Path, device: Device) -> LoadedMuseTalk:
         ).get_encoder()
         extractor_class: Any = WhisperFeatureExtractor
         features = extractor_class.from_pretrained(folder / WHISPER_FOLDER, local_files_only=True)
-    except (OSError, ValueError, RuntimeError, KeyError) as error:
+    except Exception as error:  # any unreadable or mismatched file: the backend is unavailable
         raise BackendUnavailableError(
             f"The MuseTalk weights in {folder} cannot be loaded ({error})."
         ) from error

@@ -132,8 +132,14 @@ def _wav2lip(
     if is_refused(WAV2LIP, commercial_only):
         log.use(STAGE, NO_LIPSYNC)
         present = model_dir is not None and not missing_files(WAV2LIP, model_dir)
-        if loud or present:
+        if present or (loud and not (backend == "auto" and musetalk_problem)):
             log.warn(refusal("Lip-sync", WAV2LIP, "faces are not lip-synced"))
+        elif loud:
+            log.warn(
+                f"Lip-sync: MuseTalk is unavailable ({musetalk_problem}) and "
+                "COMMERCIAL_USE_ONLY refuses Wav2Lip's non-commercial weights, so faces are not "
+                f"lip-synced ({MUSETALK_DOWNLOAD} fetches MuseTalk 1.5)."
+            )
         return None
     problem: str | None = None
     model = None
