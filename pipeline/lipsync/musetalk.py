@@ -18,11 +18,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from math import gcd
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
+from scipy.signal import resample_poly
 
 from pipeline.errors import BackendUnavailableError
 from pipeline.lipsync.faces import fill_gaps, smooth_boxes
@@ -167,9 +169,16 @@ class _Run:
 
 
 def _speech(model: MuseTalkModel, audio: AudioArray, sample_rate: int) -> SpeechFeatures:
+    """The audio's features, resampled to whisper's 16 kHz first when needed (a shot's speech;
+    a long video's audio comes at 16 kHz already and is read through its memory map)."""
+    mono = to_mono(audio)
+    if sample_rate <= 0:
+        raise ValueError(f"Sample rate must be positive, not {sample_rate}.")
     if sample_rate != SAMPLE_RATE_HZ:
-        raise ValueError(f"MuseTalk needs {SAMPLE_RATE_HZ} Hz audio, not {sample_rate} Hz.")
-    return SpeechFeatures(model.loaded, to_mono(audio))
+        common = gcd(sample_rate, SAMPLE_RATE_HZ)
+        resampled = resample_poly(mono, SAMPLE_RATE_HZ // common, sample_rate // common)
+        mono = np.asarray(resampled, dtype=np.float32)
+    return SpeechFeatures(model.loaded, mono)
 
 
 def lipsync_still(
@@ -183,12 +192,12 @@ def lipsync_still(
     on_note: NoteCallback = log_note,
     progress: ProgressCallback = no_progress,
 ) -> Iterator[Frame]:
-    """Frames of a still RGB image speaking 16 kHz audio: n_frames (default: enough for the
+    """Frames of a still RGB image speaking the audio: n_frames (default: enough for the
     audio) RGB uint8 frames at the image's size. The face is found once, now; without one
     the image comes back unchanged and on_note says why."""
     opts = options or LipSyncOptions()
     speech = _speech(model, audio, sample_rate)
-    total = frames_to_cover(speech.samples / sample_rate, fps) if n_frames is None else n_frames
+    total = frames_to_cover(speech.samples / SAMPLE_RATE_HZ, fps) if n_frames is None else n_frames
     crop = find_face(image, opts.padding)
     if crop is None:
         height, width = image.shape[:2]
@@ -235,7 +244,7 @@ def lipsync_video(
     options: LipSyncOptions | None = None,
     on_note: NoteCallback = log_note,
 ) -> Iterator[Frame]:
-    """Each RGB frame of a video with its mouth re-synced to 16 kHz audio (frame i hears the
+    """Each RGB frame of a video with its mouth re-synced to the audio (frame i hears the
     audio at i / fps). Faces are found every options.detect_every frames, held through short
     gaps and smoothed; frames without a face pass through unchanged and on_note says how many
     there were at the end."""
