@@ -2,9 +2,10 @@
 
     python -m benchmarks.gpu_check [--model-dir /models] [--device cuda]
 
-Each backend runs with a tiny seeded model built in code (checks the CUDA path: bf16 load,
-inference, per-step progress) and, when its real weights are complete under --model-dir,
-with them (a 2 s 1280x720 shot). Columns: seconds of compute per second of output, peak VRAM.
+Each backend (Wan2.2 image-to-video, MuseTalk lip-sync) runs with a tiny seeded model built
+in code (checks the CUDA path: bf16/fp16 load, batched inference, progress) and, when its real
+weights are complete under --model-dir, with them (a 2 s 1280x720 shot; MuseTalk speaks 2 s
+at 25 fps). Columns: seconds of compute per second of output, peak VRAM.
 """
 
 from __future__ import annotations
@@ -16,9 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.neural.registry import WAN22_TI2V_5B, model_path
+from pipeline.lipsync import musetalk
+from pipeline.lipsync.musetalk_model import missing_files as musetalk_missing
+from pipeline.lipsync.wav2lip import LipSyncOptions
+from pipeline.neural.registry import MUSETALK_UNET, WAN22_TI2V_5B, model_path
 from pipeline.picture import wan_video
 from pipeline.picture.image_to_video import VideoSettings
+from pipeline.testing.faces import draw_face
+from pipeline.testing.tiny_musetalk import write_tiny_musetalk
 from pipeline.testing.tiny_wan import write_tiny_wan_pipeline
 from pipeline.types import VideoFormat
 
@@ -26,8 +32,13 @@ TINY_SHOT_S = 1.0
 REAL_SHOT_S = 2.0
 TINY_FORMAT = VideoFormat(width=96, height=54, fps=24)
 REAL_FORMAT = VideoFormat(width=1280, height=720, fps=24)
+LIPSYNC_FORMAT = VideoFormat(width=640, height=360, fps=25)
+REAL_LIPSYNC = VideoFormat(width=1280, height=720, fps=25)
 TINY_SETTINGS = VideoSettings(steps=2, num_frames=9, pixel_area=64 * 64, size_multiple=32)
 REAL_STEPS = 30
+LIPSYNC_FPS = 25
+"""MuseTalk's training frame rate."""
+LIPSYNC_BATCH = 16
 
 
 def _peak_vram_gb() -> float:
@@ -60,6 +71,26 @@ def _wan_row(
     return label, seconds, seconds / shot_s, _peak_vram_gb()
 
 
+def _musetalk_row(
+    label: str, folder: Path, fmt: VideoFormat, shot_s: float, device: str
+) -> tuple[str, float, float, float]:
+    face = draw_face(
+        fmt.width, fmt.height, cx=fmt.width // 2, cy=fmt.height // 2, size=fmt.height // 4
+    )
+    t = np.arange(round(shot_s * 16_000)) / 16_000
+    speech = (0.3 * np.sin(2 * np.pi * 3 * t) * np.sin(2 * np.pi * 180 * t)).astype(np.float32)
+    model = musetalk.MuseTalkModel.load(folder, device)  # not timed: workers keep it warm
+    options = LipSyncOptions(batch_size=LIPSYNC_BATCH)
+    frames_wanted = round(shot_s * LIPSYNC_FPS)
+    _reset_peak()
+    started = time.perf_counter()
+    made = musetalk.lipsync_still(face, speech, 16_000, LIPSYNC_FPS, model, frames_wanted, options)
+    frames = sum(1 for _ in made)
+    seconds = time.perf_counter() - started
+    assert frames == frames_wanted, frames
+    return label, seconds, seconds / shot_s, _peak_vram_gb()
+
+
 def main() -> None:
     """Run every check and print the table."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -72,6 +103,10 @@ def main() -> None:
         rows.append(
             _wan_row("wan2.2 tiny", tiny, TINY_FORMAT, TINY_SHOT_S, TINY_SETTINGS, args.device)
         )
+        lips = write_tiny_musetalk(Path(scratch) / "musetalk", seed=0)
+        rows.append(
+            _musetalk_row("musetalk tiny 360p", lips, LIPSYNC_FORMAT, TINY_SHOT_S, args.device)
+        )
     real = model_path(WAN22_TI2V_5B, args.model_dir)
     if wan_video.is_available(real):
         video = VideoSettings(steps=REAL_STEPS)
@@ -80,6 +115,13 @@ def main() -> None:
         )
     else:
         print(f"wan2.2-ti2v-5b: weights not in {real}; real-weight row skipped")
+    lips_real = model_path(MUSETALK_UNET, args.model_dir)
+    if not musetalk_missing(lips_real):
+        rows.append(
+            _musetalk_row("musetalk-1.5 720p", lips_real, REAL_LIPSYNC, REAL_SHOT_S, args.device)
+        )
+    else:
+        print(f"musetalk-1.5: weights not in {lips_real}; real-weight row skipped")
     print(f"{'backend':<24}{'seconds':>10}{'s per s out':>14}{'peak VRAM GB':>14}")
     for label, seconds, ratio, vram in rows:
         print(f"{label:<24}{seconds:>10.2f}{ratio:>14.2f}{vram:>14.2f}")

@@ -9,14 +9,17 @@ Two kinds of rows:
 
 - "tiny": the seeded tiny models the tests build in code (a piper-shaped voice, a
   Kokoro-shaped graph, a MusicGen
-  with 16-wide layers, a 2-step SVD at 64x32, a Wav2Lip-shaped graph). They produce noise;
+  with 16-wide layers, a 2-step SVD at 64x32, a Wav2Lip-shaped graph, a MuseTalk with
+  16-wide UNet blocks). They produce noise;
   their numbers are the plumbing cost of each backend (phonemes, windows and crossfades,
   resizing to the film size, face detection, mel features, blending), not model speed.
 - "real": every model of the registry whose weights are in MODEL_DIR, with the settings a
-  render uses (SVD 25 steps at 1024x576, MusicGen 30 s windows, Wav2Lip 96x96 in batches),
+  render uses (SVD 25 steps at 1024x576, MusicGen 30 s windows, Wav2Lip 96x96 and MuseTalk
+  256x256 in batches),
   and Kokoro-82M when the `voice` extra is installed (ONNX Runtime on KOKORO_THREADS threads).
 
-Models are loaded (and warmed up) before the clock starts; load time is its own column.
+Models are loaded (and warmed up) before the clock starts; load time is its own column, and
+the peak GPU memory of the torch backends (MuseTalk) is its own too when they run on CUDA.
 Prints a Markdown table, and the rows as JSON with --json.
 """
 
@@ -41,11 +44,14 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from pipeline.lipsync import musetalk
+from pipeline.lipsync.musetalk_model import missing_files as musetalk_missing
 from pipeline.lipsync.select import load_wav2lip
 from pipeline.lipsync.wav2lip import LipSyncOptions, lipsync_still, lipsync_video
 from pipeline.music import musicgen
 from pipeline.music.musicgen import MusicGenSettings
 from pipeline.neural.registry import (
+    MUSETALK_UNET,
     MUSICGEN_SMALL,
     SVD_IMG2VID,
     SVD_IMG2VID_XT,
@@ -92,6 +98,8 @@ class Row:
     output_s: float
     wall_s: float
     load_s: float
+    peak_vram_gb: float | None = None
+    """Peak CUDA memory allocated by torch during the run (None: not measured)."""
 
     @property
     def seconds_per_second(self) -> float:
@@ -226,6 +234,43 @@ def bench_wav2lip(kind: str, model_file: Path, seconds: float, fmt: VideoFormat)
     return rows
 
 
+MUSETALK_FPS = 25
+"""MuseTalk's training frame rate: its rows are measured at it."""
+
+
+def bench_musetalk(kind: str, folder: Path, seconds: float, fmt: VideoFormat) -> list[Row]:
+    """MuseTalk on a still (the film's talking shots) and on a video (/api/ai/lip-sync)."""
+    import torch
+
+    started = time.perf_counter()
+    model = musetalk.MuseTalkModel.load(folder)
+    load_s = time.perf_counter() - started
+    face = _face(fmt.width, fmt.height)
+    audio = _speech(seconds)
+    frames = round(seconds * MUSETALK_FPS)
+    options = LipSyncOptions(detect_every=LIPSYNC_DETECT_EVERY)
+    cuda = model.device == "cuda"
+
+    def still() -> float:
+        made = musetalk.lipsync_still(face, audio, 16_000, MUSETALK_FPS, model, frames, options)
+        return sum(1 for _ in made) / MUSETALK_FPS
+
+    def video() -> float:
+        source = (face for _ in range(frames))
+        made = musetalk.lipsync_video(source, audio, 16_000, MUSETALK_FPS, model, options)
+        return sum(1 for _ in made) / MUSETALK_FPS
+
+    rows = []
+    for label, work in (("lip-sync (still)", still), ("lip-sync (video)", video)):
+        if cuda:
+            torch.cuda.reset_peak_memory_stats()
+        wall_s, output_s = timed(work)
+        peak = torch.cuda.max_memory_allocated() / 1024**3 if cuda else None
+        detail = f"musetalk {folder.name}, batch {options.batch_size}"
+        rows.append(Row(kind, label, detail, torch_device(), output_s, wall_s, load_s, peak))
+    return rows
+
+
 def _picture(width: int, height: int) -> Frame:
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
     image = np.dstack([128 + 90 * np.sin(xs / 37), 128 + 90 * np.cos(ys / 29), 128 + 0 * xs])
@@ -251,6 +296,7 @@ def _speech(seconds: float) -> np.ndarray:
 def tiny_rows(seconds: float, fmt: VideoFormat, folder: Path) -> list[Row]:
     """Every backend with the tiny seeded models the tests build (plumbing cost)."""
     from pipeline.testing.tiny_kokoro import write_tiny_kokoro
+    from pipeline.testing.tiny_musetalk import write_tiny_musetalk
     from pipeline.testing.tiny_musicgen import write_tiny_musicgen
     from pipeline.testing.tiny_piper import write_tiny_voice
     from pipeline.testing.tiny_video import write_tiny_video_pipeline
@@ -261,12 +307,14 @@ def tiny_rows(seconds: float, fmt: VideoFormat, folder: Path) -> list[Row]:
     music = write_tiny_musicgen(folder / "musicgen-tiny")
     video = write_tiny_video_pipeline(folder / "svd-tiny")
     wav2lip = build_tiny_wav2lip(folder / "wav2lip-tiny.onnx")
+    lips = write_tiny_musetalk(folder / "musetalk-tiny")
     return [
         bench_piper("tiny", folder / "piper", "en", "neutral"),
         bench_kokoro("tiny", folder, "en", "neutral"),
         bench_musicgen("tiny", music, seconds, TINY_MUSIC),
         bench_svd("tiny", video, seconds, fmt, TINY_VIDEO),
         *bench_wav2lip("tiny", wav2lip, seconds, fmt),
+        *bench_musetalk("tiny", lips, seconds, fmt),
     ]
 
 
@@ -297,20 +345,25 @@ def real_rows(model_dir: Path, seconds: float, fmt: VideoFormat) -> list[Row]:
             break
     if is_available(WAV2LIP, model_dir):
         rows.extend(bench_wav2lip("real", model_path(WAV2LIP, model_dir), seconds, fmt))
+    lips = model_path(MUSETALK_UNET, model_dir)
+    if not musetalk_missing(lips):
+        rows.extend(bench_musetalk("real", lips, seconds, fmt))
     return rows
 
 
 def table(rows: list[Row]) -> str:
     """The rows as a Markdown table."""
     lines = [
-        "| models | stage | backend | device | output s | wall s | s per s of output | load s |",
-        "| --- | --- | --- | --- | ---: | ---: | ---: | ---: |",
+        "| models | stage | backend | device | output s | wall s | s per s of output | load s "
+        "| peak VRAM GB |",
+        "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
         kind = "tiny (plumbing cost)" if row.kind == "tiny" else "real weights"
         lines.append(
             f"| {kind} | {row.stage} | {row.model} | {row.device} | {row.output_s:.1f} | "
-            f"{row.wall_s:.2f} | {row.seconds_per_second:.3f} | {row.load_s:.2f} |"
+            f"{row.wall_s:.2f} | {row.seconds_per_second:.3f} | {row.load_s:.2f} | "
+            f"{'' if row.peak_vram_gb is None else f'{row.peak_vram_gb:.2f}'} |"
         )
     return "\n".join(lines)
 

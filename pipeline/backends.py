@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.lipsync import select as lipsync_select
-from pipeline.lipsync.wav2lip import LipSyncOptions, Wav2LipModel
+from pipeline.lipsync.select import LipSyncModel
+from pipeline.lipsync.wav2lip import LipSyncOptions
 from pipeline.music.musicgen import MusicGenSettings
 from pipeline.music.select import AUTO_SOUNDFONT, MusicMaker
 from pipeline.neural.fallback import BackendLog
@@ -190,8 +191,8 @@ class StageBackends:
             "seconds": {name: round(value, 3) for name, value in self.records.seconds.items()},
         }
 
-    def lipsync_model(self, always_warn: bool = False) -> Wav2LipModel | None:
-        """The Wav2Lip model when lip-sync is chosen (or auto) and its weights load; else None
+    def lipsync_model(self, always_warn: bool = False) -> LipSyncModel | None:
+        """The lip-sync model (auto: MuseTalk, then Wav2Lip) when chosen and loadable; else None
         with a warning (for auto, only when always_warn: a job that asked for lip-sync)."""
         choice = self.choice
         return lipsync_select.lipsync_model(

@@ -1,4 +1,4 @@
-"""The shot hook of a render's neural backends: Wav2Lip on speaking characters, image-to-video
+"""The shot hook of a render's neural backends: lip-sync (MuseTalk or Wav2Lip) on speaking characters, image-to-video
 clips on the other images, made while the film encodes (see pipeline.picture.shot_pictures).
 
 Each shot's pictures are produced in order and forgotten once the film is past the shot;
@@ -17,7 +17,9 @@ import numpy as np
 
 from pipeline.errors import BackendUnavailableError
 from pipeline.lipsync.mel import MEL_SAMPLE_RATE_HZ
-from pipeline.lipsync.wav2lip import LipSyncOptions, Wav2LipModel, lipsync_still
+from pipeline.lipsync.musetalk import MuseTalkModel
+from pipeline.lipsync.sync import model_name, sync_still
+from pipeline.lipsync.wav2lip import LipSyncOptions, Wav2LipModel
 from pipeline.media.images import load_rgb
 from pipeline.media.yuv import YuvImage, rgb_to_yuv
 from pipeline.neural.fallback import BackendLog
@@ -80,7 +82,7 @@ class _ShotFrames:
 
 
 class NeuralShots:
-    """A ShotPictures hook: Wav2Lip on speaking characters, SVD clips on the other images."""
+    """A ShotPictures hook: lip-sync on speaking characters, image-to-video on other images."""
 
     def __init__(
         self,
@@ -92,7 +94,7 @@ class NeuralShots:
         clips: ClipStore | None,
         fmt: VideoFormat,
         seed: int,
-        model: Wav2LipModel | None,
+        model: Wav2LipModel | MuseTalkModel | None,
         video_folder: Path | None,
     ) -> None:
         self._options = options
@@ -129,7 +131,7 @@ class NeuralShots:
     # --- lip-sync ---------------------------------------------------------------------------
 
     def _lipsync(
-        self, span: ShotSpan, image: Path, speaker: str, model: Wav2LipModel
+        self, span: ShotSpan, image: Path, speaker: str, model: Wav2LipModel | MuseTalkModel
     ) -> _ShotFrames | None:
         fps = self._fmt.fps
         count = span.end - span.first
@@ -137,10 +139,18 @@ class NeuralShots:
         audio, rate = self._speaker_audio(span)
         options = self._options.lipsync
         notes: list[str] = []
-        first = lipsync_still(rgb, audio, rate, fps, model, count, options, on_note=notes.append)
+
+        def note(message: str) -> None:  # after the face check: a warning (e.g. out of memory)
+            if notes:
+                self._log.warn(f"Lip-sync: {message}")
+            else:
+                notes.append(message)
+
+        first = sync_still(rgb, audio, rate, fps, model, count, options, on_note=note)
         record: dict[str, Any] = {
             "shot": span.index,
             "kind": "lipsync",
+            "model": model_name(model),
             "speaker": speaker,
             "image": image.name,
             "start_s": round(span.first / fps, 3),
@@ -155,15 +165,14 @@ class NeuralShots:
             self._records.shots.append({**record, "face": False, "note": notes[0]})
             return None
         self._records.shots.append({**record, "face": True})
+        notes.append("face found")
         pending = [first]
 
         def make() -> Iterator[ShotPicture]:
             frames = (
                 pending.pop()
                 if pending
-                else lipsync_still(
-                    rgb, audio, rate, fps, model, count, options, on_note=notes.append
-                )
+                else sync_still(rgb, audio, rate, fps, model, count, options, on_note=note)
             )
             return (ShotPicture(rgb_to_yuv(frame), moves=True) for frame in frames)
 

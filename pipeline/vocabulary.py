@@ -39,8 +39,10 @@ TtsBackend = Literal["auto", "espeak", "piper", "kokoro"]
 """auto: Kokoro where it measured better than espeak-ng and is installed, else espeak-ng."""
 MusicBackend = Literal["procedural", "musicgen"]
 VideoBackend = Literal["kenburns", "svd"]
-LipSyncBackend = Literal["auto", "none", "wav2lip"]
-"""auto: Wav2Lip when its weights are in MODEL_DIR, else no lip-sync (without a warning)."""
+LipSyncBackend = Literal["auto", "none", "musetalk", "wav2lip"]
+"""auto: MuseTalk 1.5 (commercial use allowed) when its weights are in MODEL_DIR, else Wav2Lip
+(non-commercial: refused under COMMERCIAL_USE_ONLY) when its are, else no lip-sync (without a
+warning)."""
 DeviceChoice = Literal["auto", "cuda", "cpu"]
 
 TTS_BACKENDS: tuple[str, ...] = get_args(TtsBackend)

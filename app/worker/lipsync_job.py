@@ -54,7 +54,7 @@ def _stored(key: str) -> StoredFile:
 
 
 class LipSyncWork:
-    """Downloads the video and audio, lip-syncs (Wav2Lip when present) and stores the MP4."""
+    """Downloads the video and audio, lip-syncs (MuseTalk or Wav2Lip when present) and stores the MP4."""
 
     def __init__(
         self, backends: BackendChoice | None = None, signing: SigningKeys | None = None

@@ -1,7 +1,7 @@
-"""Lip-sync a video file to a new audio track: PyAV decode -> Wav2Lip -> x264 with the new sound.
+"""Lip-sync a video file to a new audio track: PyAV decode -> MuseTalk or Wav2Lip -> x264 with the new sound.
 
 lipsync_file() streams: video frames are decoded one at a time, lip-synced in batches
-(pipeline.lipsync.wav2lip.lipsync_video) and written to the encoder (pipeline.media.encode) as they come;
+(pipeline.lipsync.sync.sync_video) and written to the encoder (pipeline.media.encode) as they come;
 the new audio is decoded once into two scratch files, 48 kHz stereo for the AAC track and
 16 kHz mono that the mel features read through a memory map. Memory stays flat in the video's
 length. The output keeps the video's frame count and size; the new audio is cut or padded
@@ -26,11 +26,12 @@ import numpy.typing as npt
 
 from pipeline.errors import InputError
 from pipeline.lipsync.mel import MEL_SAMPLE_RATE_HZ
+from pipeline.lipsync.musetalk import MuseTalkModel
+from pipeline.lipsync.sync import sync_video
 from pipeline.lipsync.wav2lip import (
     LipSyncOptions,
     NoteCallback,
     Wav2LipModel,
-    lipsync_video,
     log_note,
 )
 from pipeline.media.encode import EncodeSettings, encode_audio, encode_frames, mux
@@ -50,7 +51,7 @@ SOUND_CHANNELS = 2
 SILENCE_BLOCK_SAMPLES = 1 << 16
 """Samples of silence written at a time when the audio is shorter than the video."""
 NO_MODEL_NOTE = (
-    "No Wav2Lip model is available on this server, so the video was given the new audio "
+    "No lip-sync model is available on this server, so the video was given the new audio "
     "without lip-sync."
 )
 
@@ -74,7 +75,7 @@ def lipsync_file(
     video: Path,
     audio: Path,
     out: Path,
-    model: Wav2LipModel | None,
+    model: Wav2LipModel | MuseTalkModel | None,
     progress: ProgressCallback = no_progress,
     on_note: NoteCallback = log_note,
     options: LipSyncOptions | None = None,
@@ -110,7 +111,7 @@ def lipsync_file(
         frames: Iterator[Frame] = _decoded_frames(video, width, height)
         if model is not None:
             mel_audio = _mapped(mel_raw)
-            frames = lipsync_video(
+            frames = sync_video(
                 frames, mel_audio, MEL_SAMPLE_RATE_HZ, facts.fps, model, options, on_note=note
             )
         pictures = folder / "pictures.mp4"

@@ -206,6 +206,69 @@ WAN22_TI2V_5B = ModelSpec(
     ),
 )
 
+_MUSETALK_REPO = "TMElyralab/MuseTalk"
+_MUSETALK_FOLDER = "musetalk"
+"""MuseTalk's three parts sit together under MODEL_DIR/musetalk, in the layout its repo uses."""
+
+MUSETALK_UNET = ModelSpec(
+    name="musetalk-1.5",
+    stage="lipsync",
+    backend="musetalk-diffusers",
+    source=f"hf:{_MUSETALK_REPO}",
+    folder=_MUSETALK_FOLDER,
+    files=hf_files(_MUSETALK_REPO, ("musetalkV15/musetalk.json", "musetalkV15/unet.pth")),
+    approx_size_mb=3400,
+    licence=(
+        "MuseTalk: code MIT; weights released 'for any purpose, even commercially' "
+        "(GitHub README); the Hugging Face card is tagged creativeml-openrail-m"
+    ),
+    commercial_use="yes",
+    licence_note=(
+        "Commercial use is allowed; the OpenRAIL-M tag on the weights adds use-based "
+        "restrictions (no unlawful, deceptive or harmful uses) that the studio's consent "
+        "rules already enforce. MuseTalk's face parser (BiSeNet 79999_iter.pth) is "
+        "non-commercial and is not used: the mouth mask comes from the mediapipe face mesh."
+    ),
+    notes=(
+        "Single-step latent inpainting UNet (diffusers UNet2DConditionModel from "
+        "musetalk.json, 8 input channels) on 256x256 face crops; needs musetalk-sd-vae-ft-mse "
+        "and musetalk-whisper-tiny beside it (`filmstudio models download 'musetalk-*'`)."
+    ),
+)
+
+_SD_VAE_REPO = "stabilityai/sd-vae-ft-mse"
+MUSETALK_VAE = ModelSpec(
+    name="musetalk-sd-vae-ft-mse",
+    stage="lipsync",
+    backend="musetalk-diffusers",
+    source=f"hf:{_SD_VAE_REPO}",
+    folder=f"{_MUSETALK_FOLDER}/sd-vae",
+    files=hf_files(_SD_VAE_REPO, ("config.json", "diffusion_pytorch_model.safetensors")),
+    approx_size_mb=335,
+    licence="MIT (stabilityai/sd-vae-ft-mse model card)",
+    commercial_use="yes",
+    notes="The Stable Diffusion VAE fine-tuned with MSE: MuseTalk's latent space (AutoencoderKL).",
+)
+
+_WHISPER_TINY_REPO = "openai/whisper-tiny"
+MUSETALK_WHISPER = ModelSpec(
+    name="musetalk-whisper-tiny",
+    stage="lipsync",
+    backend="musetalk-diffusers",
+    source=f"hf:{_WHISPER_TINY_REPO}",
+    folder=f"{_MUSETALK_FOLDER}/whisper",
+    files=hf_files(
+        _WHISPER_TINY_REPO, ("config.json", "preprocessor_config.json", "model.safetensors")
+    ),
+    approx_size_mb=151,
+    licence="Apache-2.0 (openai/whisper-tiny model card; openai/whisper code MIT)",
+    commercial_use="yes",
+    notes="Only the encoder runs: its hidden states are MuseTalk's audio condition.",
+)
+
+MUSETALK_SPECS: tuple[ModelSpec, ...] = (MUSETALK_UNET, MUSETALK_VAE, MUSETALK_WHISPER)
+"""Every part MuseTalk lip-sync loads; the commercial gate checks each."""
+
 MEDIAPIPE_WHEEL = "mediapipe==0.10.21"
 """The last mediapipe release whose wheel carries its models; only the .tflite files are
 taken (they run on ai-edge-litert), the package itself is never installed."""
@@ -284,6 +347,7 @@ PERSON_SEGMENTATION = ModelSpec(
 
 REGISTRY: tuple[ModelSpec, ...] = (
     WAV2LIP,
+    *MUSETALK_SPECS,
     MUSICGEN_SMALL,
     WAN22_TI2V_5B,
     SVD_IMG2VID_XT,

@@ -100,8 +100,15 @@ def test_list_json_reports_availability(tmp_path: Path, capsys: pytest.CaptureFi
         run(["models", "list", "--stage", "lipsync", "--json", "--model-dir", str(tmp_path)]) == 0
     )
     document = json.loads(capsys.readouterr().out)
-    (entry,) = document["models"]
-    assert entry["name"] == "wav2lip-gan-96"
+    entries = {entry["name"]: entry for entry in document["models"]}
+    assert set(entries) == {
+        "wav2lip-gan-96",
+        "musetalk-1.5",
+        "musetalk-sd-vae-ft-mse",
+        "musetalk-whisper-tiny",
+    }
+    assert not any(entries[name]["available"] for name in entries if name.startswith("musetalk"))
+    entry = entries["wav2lip-gan-96"]
     assert entry["available"] is True
     assert entry["commercial_use"] == "no"
     assert entry["path"] == str(target)

@@ -155,7 +155,7 @@ async def test_lip_sync_of_a_film_to_a_narration_end_to_end(
         fallback = await wait_for_job(client, account.headers, again.json()["job_id"], 120)
     assert fallback["status"] == "complete", fallback
     assert fallback["result"]["lipsynced"] is False
-    assert any("Wav2Lip model is unavailable" in w for w in fallback["result"]["warnings"])
+    assert any("no lip-sync model is available" in w for w in fallback["result"]["warnings"])
     plain_output = probe(await download(client, fallback["output_url"], tmp_path / "plain.mp4"))
     assert plain_output.video is not None and plain_output.video.frames == 1800
     assert plain_output.audio is not None
