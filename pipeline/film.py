@@ -29,7 +29,6 @@ from pipeline.compose import ComposeReport, compose_film
 from pipeline.errors import InputError
 from pipeline.film_music import MusicBed
 from pipeline.film_request import FilmRequest, check_request
-from pipeline.heap import keep_large_allocations_mapped
 from pipeline.languages import get_language
 from pipeline.media.encode import AssBurnIn, EncodeSettings
 from pipeline.media.images import MAX_IMAGE_PIXELS, load_rgb
@@ -126,7 +125,6 @@ def render_film(
     InputError (a ScriptLengthError when the script cannot fill the length).
     """
     fmt = check_request(request)
-    keep_large_allocations_mapped()  # flat memory whatever the film's length
     overall = OverallProgress(progress, STAGE_WEIGHTS)
     out_dir.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir))
