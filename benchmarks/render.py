@@ -4,6 +4,7 @@
     python -m benchmarks.render --minutes 1 --resolutions 720p --repeat 3
     python -m benchmarks.render --minutes 1 --resolutions 720p --soundfonts auto none
     python -m benchmarks.render --minutes 1 --resolutions 720p --captions shorts
+    python -m benchmarks.render --minutes 1 --resolutions 720p --narrators espeak
 
 For each film length and resolution it renders a real film (a generated script sized to the
 length, eight 1920x1280 photos, two character portraits with faces (so they talk and blink),
@@ -16,6 +17,16 @@ seconds per stage, x real time, peak RSS (render process and its ffmpeg), file s
 seconds and the render / floor ratio; with --repeat, the min and median of repeats.
 --soundfonts renders each configuration once per choice (auto: the installed General MIDI
 soundfont, none: the wavetable synthesiser); --captions burns captions in (shorts: libass).
+
+--narrators renders each configuration once per narrator: auto (the default narrator: Kokoro
+when the `voice` extra is installed, else espeak-ng) and espeak (espeak-ng, whose narration
+takes a fraction of a second). The goal render / floor <= GOAL_RATIO is about the render's
+encoding path, so it is judged without the narration stage: (render - tts) / floor of the
+espeak-ng render, which is what a re-render with its narration in the stage cache pays. The
+ratio with the narration stage is printed too, and for Kokoro it is mostly Kokoro's time.
+Per render the table also gives the picture work (CPU seconds of the frame-drawing thread,
+OpenCV runs on it alone while encoding) per film minute and per frame, and the process
+tree's peak: this process and its ffmpeg children, their RSS summed every SAMPLE_S.
 """
 
 from __future__ import annotations
@@ -45,6 +56,7 @@ from PIL import Image
 
 from pipeline.music.choice import MusicChoice
 from pipeline.testing.faces import draw_face
+from pipeline.vocabulary import TtsBackend
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 SECONDS_PER_MINUTE = 60
@@ -60,6 +72,12 @@ SOUND_STAGES = ("music", "mix", "audio")
 """Stages of the sound thread, which runs alongside encode."""
 SAMPLE_S = 0.05
 """How often the ffmpeg children's peak memory is read."""
+GOAL_RATIO = 1.25
+"""Goal: render (without its narration stage) / encode-only floor, 720p, one minute."""
+GOAL_TREE_MB = 350
+"""Goal: the render's process tree (Python and ffmpeg) at 720p, flat in film length."""
+NARRATORS: dict[str, TtsBackend] = {"auto": "auto", "espeak": "espeak"}
+"""--narrators choices and the TTS backend each renders with."""
 
 WORDS = [
     "the",
@@ -195,8 +213,24 @@ def _own_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _status(entry: Path) -> dict[str, str]:
+    try:
+        status = (entry / "status").read_text()
+    except OSError:
+        return {}
+    return {
+        key: value.strip()
+        for key, value in (line.split(":", 1) for line in status.splitlines() if ":" in line)
+    }
+
+
+def _kb(field: str) -> int:
+    return int(field.split()[0]) if field else 0
+
+
 class ChildMemory(threading.Thread):
-    """Samples the peak RSS (VmHWM) of this process's ffmpeg children from /proc.
+    """Samples the peak RSS (VmHWM) of this process's ffmpeg children from /proc, and the
+    peak of the whole tree: this process's RSS plus its ffmpeg children's, summed per sample.
 
     (getrusage's children figure counts the Python image a child has between fork and exec,
     so it cannot tell ffmpeg's own memory; for the same reason only processes already named
@@ -206,28 +240,50 @@ class ChildMemory(threading.Thread):
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.peak_kb = 0
+        self.tree_peak_kb = 0
         self._done = threading.Event()
 
     def run(self) -> None:
         parent = str(os.getpid())
+        own = Path("/proc/self")
         while not self._done.wait(SAMPLE_S):
+            tree = _kb(_status(own).get("VmRSS", ""))
             for entry in Path("/proc").iterdir():
                 if not entry.name.isdigit():
                     continue
-                try:
-                    status = (entry / "status").read_text()
-                except OSError:
-                    continue
-                fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-                is_ffmpeg = fields.get("Name", "").strip().startswith("ffmpeg")
-                if is_ffmpeg and fields.get("PPid", "").strip() == parent and "VmHWM" in fields:
-                    self.peak_kb = max(self.peak_kb, int(fields["VmHWM"].split()[0]))
+                fields = _status(entry)
+                is_ffmpeg = fields.get("Name", "").startswith("ffmpeg")
+                if is_ffmpeg and fields.get("PPid", "") == parent and "VmHWM" in fields:
+                    self.peak_kb = max(self.peak_kb, _kb(fields["VmHWM"]))
+                    tree += _kb(fields.get("VmRSS", ""))
+            self.tree_peak_kb = max(self.tree_peak_kb, tree)
 
     def stop(self) -> float:
-        """Stop sampling; the peak in MB."""
+        """Stop sampling; the ffmpeg children's peak in MB (tree_peak_kb holds the tree's)."""
         self._done.set()
         self.join()
         return self.peak_kb / 1024
+
+
+class DrawClock:
+    """CPU seconds of the thread that draws the film's frames (FilmFrames.render), counted
+    by wrapping it in this benchmark's own render process."""
+
+    def __init__(self) -> None:
+        from pipeline.media.yuv import FrameBuffer
+        from pipeline.picture.visuals import FilmFrames
+
+        self.cpu_s = 0.0
+        self.frames = 0
+        original = FilmFrames.render
+
+        def render(frames: FilmFrames, index: int, out: FrameBuffer) -> None:
+            started = time.thread_time()
+            original(frames, index, out)
+            self.cpu_s += time.thread_time() - started
+            self.frames += 1
+
+        FilmFrames.render = render  # type: ignore[method-assign,assignment]
 
 
 def run_render(config: dict[str, Any]) -> dict[str, Any]:
@@ -245,9 +301,10 @@ def run_render(config: dict[str, Any]) -> dict[str, Any]:
         music=MusicChoice.named("cinematic"),
         resolution=config["resolution"],
         captions=config["captions"],
-        backends=BackendChoice(soundfont=config["soundfont"]),
+        backends=BackendChoice(soundfont=config["soundfont"], tts=NARRATORS[config["narrator"]]),
         title="The Benchmark Harbour",
     )
+    draw = DrawClock()
     children = ChildMemory()
     children.start()
     cpu = _cpu_s()
@@ -265,6 +322,10 @@ def run_render(config: dict[str, Any]) -> dict[str, Any]:
         "size_bytes": result.facts.size_bytes,
         "rss_mb": _own_peak_rss_mb(),
         "ffmpeg_rss_mb": ffmpeg_mb,
+        "tree_mb": children.tree_peak_kb / 1024,
+        "draw_cpu_s": draw.cpu_s,
+        "drawn_frames": draw.frames,
+        "narrator": result.backends.get("used", {}).get("tts", "?"),
         "lufs": result.mix.integrated_lufs,
         "dbtp": result.mix.true_peak_dbtp,
         "instruments": result.backends.get("music_instruments"),
@@ -320,6 +381,7 @@ def bench(
     images: list[Path],
     soundfont: str = "auto",
     captions: str = "none",
+    narrator: str = "auto",
 ) -> dict[str, Any]:
     """Render and floor runs for one configuration; min/median over repeats."""
     script = folder / f"script-{minutes:g}.txt"
@@ -327,7 +389,7 @@ def bench(
         script.write_text(make_script(minutes), encoding="utf-8")
     renders, floors = [], []
     for run in range(repeat):
-        work = folder / f"{minutes:g}min-{resolution}-{soundfont}-{run}"
+        work = folder / f"{minutes:g}min-{resolution}-{soundfont}-{narrator}-{run}"
         work.mkdir(parents=True, exist_ok=True)
         config = {
             "work": str(work),
@@ -337,11 +399,13 @@ def bench(
             "resolution": resolution,
             "soundfont": soundfont,
             "captions": captions,
+            "narrator": narrator,
         }
         renders.append(_child("render", config))
         floors.append(_child("floor", config))
         print(
-            f"  {minutes:g} min {resolution} run {run + 1}: render {renders[-1]['wall_s']:.1f} s, "
+            f"  {minutes:g} min {resolution} {narrator} run {run + 1}: "
+            f"render {renders[-1]['wall_s']:.1f} s, "
             f"floor {floors[-1]['floor_s']:.1f} s",
             file=sys.stderr,
         )
@@ -349,6 +413,7 @@ def bench(
         "minutes": minutes,
         "resolution": resolution,
         "captions": captions,
+        "narrator": narrator,
         "renders": renders,
         "floors": floors,
     }
@@ -367,9 +432,10 @@ def _stage_sum(run: dict[str, Any], names: tuple[str, ...]) -> float:
 def table(results: list[dict[str, Any]]) -> str:
     """The Markdown table of all configurations (min / median when repeated)."""
     header = (
-        "| film | music | prep s | sound s (music + mix + AAC, alongside) | encode s | mux + report s | "
-        "render s | x real time | floor s | render / floor | CPU s render / floor | "
-        "peak RSS MB python / ffmpeg | file MB | LUFS / dBTP |"
+        "| film | narrator | music | prep s (tts s) | sound s (music + mix + AAC, alongside) | "
+        "encode s | mux + report s | render s | x real time | floor s | render / floor | "
+        "(render - tts) / floor | picture CPU s per film min (ms per frame) | "
+        "CPU s render / floor | peak MB tree / python / ffmpeg | file MB | LUFS / dBTP |"
     )
     lines = [header, "|" + " --- |" * (header.count("|") - 1)]
     for item in results:
@@ -378,28 +444,73 @@ def table(results: list[dict[str, Any]]) -> str:
         walls = [run["wall_s"] for run in renders]
         floor = [run["floor_s"] for run in floors]
         prep = _spread([_stage_sum(run, PREP_STAGES) for run in renders])
+        tts = _spread([_stage_sum(run, ("tts",)) for run in renders])
         sound = _spread([_stage_sum(run, SOUND_STAGES) for run in renders])
         encode = _spread([_stage_sum(run, ("encode",)) for run in renders])
         tail = _spread([_stage_sum(run, ("mux", "report")) for run in renders], 2)
         ratio = [wall / floor_s for wall, floor_s in zip(walls, floor, strict=True)]
+        bare = [_without_narration(run) / f for run, f in zip(renders, floor, strict=True)]
         speed = f"{length_s / min(walls):.2f}"
         if len(walls) > 1:
             speed += f" / {length_s / statistics.median(walls):.2f}"
         cpu = statistics.median(run["cpu_s"] for run in renders)
         floor_cpu = statistics.median(run["cpu_s"] for run in floors)
-        rss = f"{max(r['rss_mb'] for r in renders):.0f} / {max(r['ffmpeg_rss_mb'] for r in renders):.0f}"
+        picture = _spread([_picture_per_minute(run, item["minutes"]) for run in renders], 2)
+        per_frame = _spread([_picture_ms_per_frame(run) for run in renders], 2)
+        rss = (
+            f"{max(r.get('tree_mb', 0.0) for r in renders):.0f} / "
+            f"{max(r['rss_mb'] for r in renders):.0f} / {max(r['ffmpeg_rss_mb'] for r in renders):.0f}"
+        )
         size = statistics.median(run["size_bytes"] for run in renders) / 1e6
         loud = f"{renders[0]['lufs']:.1f} / {renders[0]['dbtp']:.1f}"
         instruments = renders[0].get("instruments") or "-"
         captioned = (
             f", {item['captions']} captions" if item.get("captions", "none") != "none" else ""
         )
+        narrator = renders[0].get("narrator", item.get("narrator", "?"))
         lines.append(
-            f"| {item['minutes']:g} min {item['resolution']}{captioned} | {instruments} | {prep} | {sound} | {encode} | "
-            f"{tail} | {_spread(walls)} | {speed} | {_spread(floor)} | {_spread(ratio, 2)} | "
+            f"| {item['minutes']:g} min {item['resolution']}{captioned} | {narrator} | {instruments} | "
+            f"{prep} ({tts}) | {sound} | {encode} | {tail} | {_spread(walls)} | {speed} | "
+            f"{_spread(floor)} | {_spread(ratio, 2)} | {_spread(bare, 2)} | {picture} ({per_frame}) | "
             f"{cpu:.1f} / {floor_cpu:.1f} | {rss} | {size:.1f} | {loud} |"
         )
     return "\n".join(lines)
+
+
+def _without_narration(run: dict[str, Any]) -> float:
+    """The render's wall seconds less its narration stage (which runs before everything else)."""
+    return float(run["wall_s"] - run["stages"].get("tts", 0.0))
+
+
+def _picture_per_minute(run: dict[str, Any], minutes: float) -> float:
+    return float(run.get("draw_cpu_s", 0.0)) / minutes
+
+
+def _picture_ms_per_frame(run: dict[str, Any]) -> float:
+    return 1000.0 * float(run.get("draw_cpu_s", 0.0)) / max(1, int(run.get("drawn_frames", 0)))
+
+
+def goals(results: list[dict[str, Any]]) -> list[str]:
+    """The lines that judge the goals, on the basis the module docstring states."""
+    lines = []
+    for item in results:
+        if item["resolution"] != "720p":
+            continue
+        renders, floors = item["renders"], item["floors"]
+        bare = statistics.median(
+            _without_narration(run) / f["floor_s"] for run, f in zip(renders, floors, strict=True)
+        )
+        whole = statistics.median(
+            run["wall_s"] / f["floor_s"] for run, f in zip(renders, floors, strict=True)
+        )
+        tree = max(run.get("tree_mb", 0.0) for run in renders)
+        narrator = renders[0].get("narrator", "?")
+        lines.append(
+            f"render {item['minutes']:g} min 720p, {narrator}: {bare:.2f} of floor without the "
+            f"narration stage (goal <= {GOAL_RATIO}), {whole:.2f} with it; process tree "
+            f"{tree:.0f} MB (goal <= {GOAL_TREE_MB})"
+        )
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -414,6 +525,13 @@ def main(argv: list[str] | None = None) -> int:
         "--soundfonts", nargs="+", default=["auto"], help="auto (installed soundfont), none, a path"
     )
     parser.add_argument("--captions", default="none", help="none, subtitles or shorts")
+    parser.add_argument(
+        "--narrators",
+        nargs="+",
+        default=list(NARRATORS),
+        choices=list(NARRATORS),
+        help="auto (the default narrator: Kokoro when installed), espeak (espeak-ng)",
+    )
     parser.add_argument("--work", type=Path, default=None, help="keep inputs and films here")
     parser.add_argument("--json", type=Path, default=None, help="also write the raw numbers here")
     parser.add_argument("--render", help=argparse.SUPPRESS)
@@ -430,14 +548,20 @@ def main(argv: list[str] | None = None) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         images = make_inputs(folder)
         results = [
-            bench(minutes, resolution, args.repeat, folder, images, soundfont, args.captions)
+            bench(
+                minutes, resolution, args.repeat, folder, images, soundfont, args.captions, narrator
+            )
             for minutes in args.minutes
             for resolution in args.resolutions
             for soundfont in args.soundfonts
+            for narrator in args.narrators
         ]
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     print(table(results))
+    print()
+    print("Goals are judged on the espeak-ng rows, without the narration stage (see --help).")
+    print("\n".join(goals(results)))
     return 0
 
 

@@ -26,6 +26,7 @@ from pipeline.media.encode import (
     mux,
 )
 from pipeline.picture.focus import Focus
+from pipeline.picture.opencv_threads import one_opencv_thread
 from pipeline.picture.shot_pictures import ShotPictures
 from pipeline.picture.visuals import FilmFrames
 from pipeline.sound.clips import ClipStore
@@ -199,16 +200,17 @@ def compose_film(
         sound.start()
         try:
             started = time.perf_counter()
-            encode_frames(
-                frames.render,
-                frames.total_frames,
-                fmt,
-                video_path,
-                settings=settings,
-                progress=lambda _stage, fraction: report(fraction),
-                faststart=False,
-                burn_in=captions,
-            )
+            with one_opencv_thread():
+                encode_frames(
+                    frames.render,
+                    frames.total_frames,
+                    fmt,
+                    video_path,
+                    settings=settings,
+                    progress=lambda _stage, fraction: report(fraction),
+                    faststart=False,
+                    burn_in=captions,
+                )
             seconds[ENCODE_STAGE] = time.perf_counter() - started
             sound.wait(lambda: report(1.0))
         except BaseException:

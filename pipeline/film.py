@@ -31,11 +31,11 @@ from pipeline.film_music import MusicBed
 from pipeline.film_request import FilmRequest, check_request
 from pipeline.languages import get_language
 from pipeline.media.encode import AssBurnIn, EncodeSettings
-from pipeline.media.images import MAX_IMAGE_PIXELS, inspect_image
+from pipeline.media.images import MAX_IMAGE_PIXELS, load_rgb
 from pipeline.media.probe import MediaFacts, probe
 from pipeline.picture import shorts_captions
 from pipeline.picture.badge import AI_LABEL_SECONDS
-from pipeline.picture.focus import Focus, find_focus
+from pipeline.picture.focus import Focus, focus_of
 from pipeline.progress import OverallProgress, StageClock
 from pipeline.report import report_record, script_warnings
 from pipeline.script import scenes
@@ -51,6 +51,7 @@ from pipeline.stage_cache import (
 from pipeline.storyboard import scene_records
 from pipeline.types import (
     Cue,
+    Frame,
     ProgressCallback,
     Scene,
     SpokenSentence,
@@ -151,8 +152,7 @@ def _render(
     focus: dict[Path, Focus] = {}
     with clock.stage("images"):
         for number, image in enumerate(request.images):
-            _check_image(image)
-            found = find_focus(image)
+            found = focus_of(_decoded_image(image))
             if found is not None:
                 focus[image] = found
             progress("images", (number + 1) / len(request.images))
@@ -379,10 +379,11 @@ def _speak(
     return spoken, keys, reused
 
 
-def _check_image(path: Path) -> None:
-    """Decode an image once to prove it is usable; InputError naming it when not."""
+def _decoded_image(path: Path) -> Frame:
+    """Decode an image (once: the check that it is usable and the picture its focus is
+    found in); InputError naming it when it is not usable."""
     try:
-        inspect_image(path, path.name)
+        return load_rgb(path, path.name)
     except Image.DecompressionBombError as error:
         # Pillow refuses images far over its own limit before pipeline.media.images can measure them.
         raise InputError(

@@ -26,6 +26,7 @@ from pipeline.media.encode import STAGE as ENCODE_STAGE
 from pipeline.media.encode import AssBurnIn, EncodeSettings, encode_frames
 from pipeline.media.yuv import FrameBuffer
 from pipeline.picture.focus import Focus
+from pipeline.picture.opencv_threads import one_opencv_thread
 from pipeline.picture.shot_pictures import ShotPictures, segment_safe
 from pipeline.picture.visuals import FilmFrames
 from pipeline.segments import Segment, plan_segments
@@ -132,7 +133,10 @@ def compose_segments(
             job.start()
         try:
             started = time.perf_counter()
-            paths = _encode_missing(frames, segments, found, fmt, settings, folder, cache, report)
+            with one_opencv_thread():
+                paths = _encode_missing(
+                    frames, segments, found, fmt, settings, folder, cache, report
+                )
             seconds[ENCODE_STAGE] = time.perf_counter() - started
             if job is not None:
                 job.wait(lambda: report(sum(s.frames for s in missing) / to_draw))

@@ -14,7 +14,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import av
 import numpy as np
 
 from pipeline.errors import InputError
@@ -188,6 +187,8 @@ def _audio_facts(container: Any, stream: Any) -> AudioFacts:
 
 def probe(path: Path) -> MediaFacts:
     """Read the facts of a media file (reads every video packet header for timing)."""
+    import av  # imported when used: a render that decodes no media file never holds PyAV
+
     boxes = mp4_boxes(path) if path.exists() else []
     try:
         with av.open(str(path)) as container:
@@ -221,6 +222,8 @@ def _to_float(block: np.ndarray[Any, Any]) -> np.ndarray[Any, np.dtype[np.float3
 
 def measure_loudness(path: Path) -> LoudnessFacts:
     """Decode the first audio stream of a file and measure BS.1770 loudness and true peak."""
+    import av  # imported when used: a render that decodes no media file never holds PyAV
+
     try:
         with av.open(str(path)) as container:
             stream = next(iter(container.streams.audio), None)

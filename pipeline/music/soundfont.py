@@ -2,10 +2,12 @@
 
 A style's arrangement (pipeline.music.arrangements) is turned into note events in time
 order, bar by bar, and a TinySoundFont synthesiser renders the samples between events. The
-soundfont is read once per process, cut down to the styles' instruments
-(pipeline.music.soundfont_subset: about 67 MB of samples in memory for Fluid R3 instead of
-285 MB), and cloned per film (a clone shares the samples and has its own voices), so every
-film starts from the same state.
+soundfont is cut down to the film's instruments and the keys its notes play
+(pipeline.music.soundfont_subset: TinySoundFont holds every kept sample as float32, about
+240 MB for the cinematic instruments of MuseScore_General_Lite whole, far less for the keys a
+film plays), kept for the next film with the same notes (only the last one loaded), and
+cloned per film (a clone shares the samples and has its own voices), so every film starts
+from the same state.
 
 Why it is chunk-invariant and click-free: the synthesiser always renders the same stretches
 of samples, cut only at the note events (on their exact sample) and at a fixed grid of
@@ -28,7 +30,7 @@ import math
 import struct
 import threading
 from collections.abc import Iterator
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +63,9 @@ logger = logging.getLogger(__name__)
 
 _LOAD_LOCK = threading.Lock()
 
+PresetKeys = tuple[tuple[tuple[int, int], tuple[int, ...]], ...]
+"""((bank, program), keys played) for each preset, sorted: a hashable cache key."""
+
 Event = tuple[int, int, int, int, float]
 """(sample, order, channel, key, velocity): order 0 is a note-off, 1 a note-on, so a note
 ending where the next starts on the same key is released first."""
@@ -76,10 +81,25 @@ def _tinysoundfont() -> Any:
     return native
 
 
-def load_soundfont(path: Path) -> Any:
-    """The soundfont at path, read once per process (BackendUnavailableError when it cannot)."""
+def load_soundfont(path: Path, keys: PresetKeys | None = None) -> Any:
+    """The soundfont at path cut down to the styles' presets and, given keys, to the keys each
+    preset plays; the last one loaded is kept for the next call with the same arguments
+    (BackendUnavailableError when it cannot be read)."""
     with _LOAD_LOCK:
-        return _load_cached(path.resolve())
+        return _load_cached(path.resolve(), keys)
+
+
+def played_keys(arrangement: Arrangement, duration_s: float) -> PresetKeys:
+    """The keys each (bank, program) preset of the arrangement plays in its first duration_s."""
+    presets = {
+        part.channel: (DRUM_BANK if part.drums else 0, part.program) for part in arrangement.parts
+    }
+    keys: dict[tuple[int, int], set[int]] = {preset: set() for preset in presets.values()}
+    for bar in range(math.ceil(duration_s / arrangement.bar_s) + 1):
+        for note in arrangement.notes_in_bar(bar):
+            if note.start_s < duration_s and note.channel in presets:
+                keys[presets[note.channel]].add(note.key)
+    return tuple(sorted((preset, tuple(sorted(found))) for preset, found in keys.items()))
 
 
 def style_presets() -> set[tuple[int, int]]:
@@ -91,13 +111,16 @@ def style_presets() -> set[tuple[int, int]]:
     }
 
 
-@cache
-def _load_cached(path: Path) -> Any:
+@lru_cache(maxsize=1)
+def _load_cached(path: Path, keys: PresetKeys | None) -> Any:
     native = _tinysoundfont()
     try:
         data = path.read_bytes()
         try:
-            data = subset_soundfont(data, style_presets())
+            if keys is None:
+                data = subset_soundfont(data, style_presets())
+            else:
+                data = subset_soundfont(data, [preset for preset, _ in keys], dict(keys))
         except (BackendUnavailableError, KeyError, IndexError, struct.error) as error:
             logger.warning("Soundfont %s is loaded whole: it cannot be cut down (%s).", path, error)
         return native.SoundFont(data)
@@ -191,7 +214,7 @@ def soundfont_chunks(
     arrangement = ARRANGEMENTS[style](seed)
     total = round(duration_s * sample_rate)
     chunk = max(1, round(chunk_s * sample_rate))
-    loaded = load_soundfont(soundfont)
+    loaded = load_soundfont(soundfont, played_keys(arrangement, total / sample_rate))
     gain = _level_gain(loaded, arrangement, total, sample_rate)
     synth = _synth(loaded, arrangement, sample_rate)
     return _chunks(_stream(synth, arrangement, total, sample_rate), total, chunk, gain, sample_rate)

@@ -5,7 +5,9 @@ R3, 490 MB for MuseScore_General_Lite once its Ogg Vorbis samples are decoded), 
 styles play about a dozen instruments. subset_soundfont() rewrites the SF2/SF3 file in memory
 keeping only the chosen presets, the instruments they use and those instruments' samples
 (stereo partners included), with every index and sample offset remapped; the sound of a kept
-preset is unchanged (the tests compare renders sample for sample).
+preset is unchanged (the tests compare renders sample for sample). Given the keys a film plays on
+each preset, it also leaves out the zones (and so the samples) of keys no note reaches: a style
+plays a dozen keys an instrument, so most of a multi-sampled instrument is never heard.
 
 The layout is the SoundFont 2.04 RIFF form: INFO, sdta (smpl: 16-bit samples, or for SF3 one
 compressed blob per sample) and pdta's nine tables, each ending in a terminal record.
@@ -14,7 +16,7 @@ compressed blob per sample) and pdta's nine tables, each ending in a terminal re
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from pipeline.errors import BackendUnavailableError
@@ -23,6 +25,12 @@ INSTRUMENT_GEN = 41
 """Preset generator naming an instrument."""
 SAMPLE_GEN = 53
 """Instrument generator naming a sample."""
+KEY_RANGE_GEN = 43
+"""Generator limiting a zone to a range of keys (low key in its low byte, high in its high)."""
+ALL_KEYS = frozenset(range(128))
+
+Preset = tuple[int, int]
+"""(bank, program)."""
 COMPRESSED = 0x10
 """SF3 sample type flag: the sample is an Ogg Vorbis blob, its loop points relative to it."""
 GUARD_POINTS = 46
@@ -87,8 +95,10 @@ def _zones(
     gens: list[bytes],
     mods: list[bytes],
     keep: list[int],
+    keep_bag: Callable[[int, int], bool] = lambda _number, _bag: True,
 ) -> tuple[list[bytes], list[bytes], list[bytes], list[bytes]]:
-    """Keep the headers numbered in keep with their bags, generators and modulators."""
+    """Keep the headers numbered in keep with their bags (those keep_bag(number, bag) allows),
+    generators and modulators."""
     new_headers: list[bytes] = []
     new_bags: list[bytes] = []
     new_gens: list[bytes] = []
@@ -99,6 +109,8 @@ def _zones(
         end_bag = _u16(headers[number + 1], index_offset)
         new_headers.append(_with_u16(header, index_offset, len(new_bags)))
         for bag in range(first_bag, end_bag):
+            if not keep_bag(number, bag):
+                continue
             gen_first, mod_first = _u16(bags[bag], 0), _u16(bags[bag], 2)
             gen_end, mod_end = _u16(bags[bag + 1], 0), _u16(bags[bag + 1], 2)
             new_bags.append(struct.pack("<HH", len(new_gens), len(new_mods)))
@@ -119,27 +131,71 @@ def _remap_gens(gens: list[bytes], operator: int, mapping: dict[int, int]) -> li
     return out
 
 
+def _zone_keys(
+    bags: list[bytes], gens: list[bytes], bag: int, target: int
+) -> tuple[int | None, frozenset[int]]:
+    """The instrument (or sample) a zone names, None for a global zone, and the keys it spans."""
+    named = None
+    reached = ALL_KEYS
+    for record in gens[_u16(bags[bag], 0) : _u16(bags[bag + 1], 0)]:
+        oper, amount = _gen_amount(record)
+        if oper == KEY_RANGE_GEN:
+            reached = frozenset(range(amount & 0xFF, (amount >> 8) + 1))
+        elif oper == target:
+            named = amount
+    return named, reached
+
+
 def _referenced(gens: list[bytes], operator: int) -> set[int]:
     return {amount for oper, amount in map(_gen_amount, gens) if oper == operator}
 
 
-def subset_soundfont(data: bytes, presets: Iterable[tuple[int, int]]) -> bytes:
-    """The soundfont in data keeping only the (bank, program) presets given."""
+def subset_soundfont(
+    data: bytes | memoryview,
+    presets: Iterable[Preset],
+    keys: Mapping[Preset, Iterable[int]] | None = None,
+) -> bytes:
+    """The soundfont in data keeping only the (bank, program) presets given; with keys, only
+    the zones of each preset (and of its instruments) that some key in keys[preset] plays
+    (a preset missing from keys keeps every zone)."""
     riff = _parse(memoryview(data))
     tables = riff.tables
     wanted = set(presets)
-    keep_presets = [
-        number
+    preset_of = {
+        number: (_u16(header, 22), _u16(header, 20))
         for number, header in enumerate(tables["phdr"][:-1])
-        if (_u16(header, 22), _u16(header, 20)) in wanted
-    ]
+    }
+    keep_presets = [number for number, preset in preset_of.items() if preset in wanted]
+    played = {
+        number: ALL_KEYS
+        if keys is None or preset_of[number] not in keys
+        else frozenset(keys[preset_of[number]])
+        for number in keep_presets
+    }
+    instrument_keys: dict[int, set[int]] = {}
+
+    def keep_preset_bag(number: int, bag: int) -> bool:
+        instrument, reached = _zone_keys(tables["pbag"], tables["pgen"], bag, INSTRUMENT_GEN)
+        if instrument is None:
+            return True  # a global zone
+        heard = played[number] & reached
+        instrument_keys.setdefault(instrument, set()).update(heard)
+        return bool(heard)
+
     phdr, pbag, pgen, pmod = _zones(
-        tables["phdr"], 24, tables["pbag"], tables["pgen"], tables["pmod"], keep_presets
-    )
+        tables["phdr"], 24, tables["pbag"], tables["pgen"], tables["pmod"], keep_presets,
+        keep_preset_bag,
+    )  # fmt: skip
     keep_inst = sorted(_referenced(pgen[:-1], INSTRUMENT_GEN))
+
+    def keep_instrument_bag(number: int, bag: int) -> bool:
+        sample, reached = _zone_keys(tables["ibag"], tables["igen"], bag, SAMPLE_GEN)
+        return sample is None or bool(instrument_keys.get(number, set()) & reached)
+
     inst, ibag, igen, imod = _zones(
-        tables["inst"], 20, tables["ibag"], tables["igen"], tables["imod"], keep_inst
-    )
+        tables["inst"], 20, tables["ibag"], tables["igen"], tables["imod"], keep_inst,
+        keep_instrument_bag,
+    )  # fmt: skip
     pgen = _remap_gens(pgen, INSTRUMENT_GEN, {old: new for new, old in enumerate(keep_inst)})
     samples = tables["shdr"]
     keep_samples = _referenced(igen[:-1], SAMPLE_GEN)

@@ -15,15 +15,17 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import av
 import numpy as np
 import numpy.typing as npt
 
 from pipeline.errors import InputError
 from pipeline.music.synth import fade_gain
 from pipeline.types import AudioArray
+
+if TYPE_CHECKING:
+    import av
 
 SUPPORTED_CONTAINERS = frozenset({"wav", "mp3", "ogg", "flac"})
 """PyAV/FFmpeg container names accepted for user tracks."""
@@ -103,6 +105,8 @@ def _looped(
 
 def _decode(path: Path, sample_rate: int, limit: int, store: BinaryIO) -> int:
     """Decode up to limit stereo samples at sample_rate into store; returns how many."""
+    import av  # imported when used: a render that decodes no media file never holds PyAV
+
     name = path.name
     if not path.is_file():
         raise InputError(f"Music file {name} does not exist.")
@@ -171,6 +175,8 @@ CONTAINER_EXTENSIONS = ("mp3", "ogg", "flac", "wav")
 
 def inspect_track(path: Path, max_duration_s: float) -> TrackInfo:
     """Decode the whole track once to prove it is usable; InputError naming the problem."""
+    import av  # imported when used: a render that decodes no media file never holds PyAV
+
     rate = INSPECT_SAMPLE_RATE_HZ
     with open(os.devnull, "wb") as sink:
         written = _decode(path, rate, math.ceil(max_duration_s * rate) + 1, sink)

@@ -194,7 +194,11 @@ def _blend(out: FrameBuffer, layer: _Layer, gain: float) -> None:
 
 
 def _blend_plane(region: Plane, colour: Plane, alpha: npt.NDArray[np.float32], gain: float) -> None:
-    weight = alpha * np.float32(gain)
+    """region += (colour - region) * alpha * gain, rounded; in place, with two temporaries."""
+    weight = np.multiply(alpha, np.float32(gain))
     mixed = region.astype(np.float32)
-    mixed += (colour.astype(np.float32) - mixed) * weight
-    region[...] = (mixed + 0.5).astype(np.uint8)
+    change = np.subtract(colour, mixed, dtype=np.float32)
+    change *= weight
+    mixed += change
+    mixed += np.float32(0.5)
+    np.copyto(region, mixed, casting="unsafe")

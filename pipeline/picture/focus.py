@@ -27,7 +27,11 @@ class Focus:
 
 def find_focus(path: Path) -> Focus | None:
     """The largest face's centre in the picture at path, or None when it shows no face."""
-    rgb = load_rgb(path, path.name)
+    return focus_of(load_rgb(path, path.name))
+
+
+def focus_of(rgb: Frame) -> Focus | None:
+    """The largest face's centre in a decoded RGB picture, or None when it shows no face."""
     height, width = rgb.shape[:2]
     scale = min(1.0, FOCUS_SIDE_PX / max(height, width))
     small: Frame = rgb

@@ -22,6 +22,7 @@ from pipeline.music.soundfont import (
     _stream,
     _synth,
     load_soundfont,
+    played_keys,
     soundfont_chunks,
     style_presets,
 )
@@ -91,7 +92,8 @@ def test_level_matches_the_wavetable_styles(style: str) -> None:
 
 
 def test_memory_stays_flat_for_a_long_film() -> None:
-    load_soundfont(_font())  # read once per process, whatever the film's length
+    # The film's cut of the soundfont is loaded once and kept for the next film like it.
+    load_soundfont(_font(), played_keys(ARRANGEMENTS["upbeat"](1), 600.0))
     tracemalloc.start()
     count = sum(
         len(chunk)
@@ -162,3 +164,32 @@ def test_a_preset_the_styles_do_not_play_is_left_out() -> None:
     data = _font().read_bytes()
     only_piano = subset_soundfont(data, {(0, 0)})
     assert len(only_piano) < len(subset_soundfont(data, style_presets()))
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_cut_to_the_keys_a_film_plays_it_sounds_the_same_and_holds_less(style: str) -> None:
+    native = pytest.importorskip("tinysoundfont._tinysoundfont")
+    data = _font().read_bytes()
+    arrangement = ARRANGEMENTS[style](3)
+    keys = dict(played_keys(arrangement, 6.0))
+    assert keys and any(keys.values())
+    presets = list(keys)
+    by_preset, by_key = subset_soundfont(data, presets), subset_soundfont(data, presets, keys)
+    assert len(by_key) < len(by_preset)
+    renders = [
+        _joined(
+            list(
+                _stream(
+                    _synth(native.SoundFont(font), arrangement, RATE), arrangement, 6 * RATE, RATE
+                )
+            )
+        )
+        for font in (by_preset, by_key)
+    ]
+    assert np.abs(renders[0]).max() > 0.01
+    difference = np.abs(renders[0] - renders[1]).max(axis=1)
+    # The same samples play the same notes (see the test above for the rounding allowed).
+    assert np.count_nonzero(difference > 1e-4) < 0.001 * len(difference)
+    assert difference.max() < 0.02
+    # A key no note plays loses its zones: only the played keys' samples are kept.
+    assert subset_soundfont(data, presets, {preset: () for preset in presets}) != by_key
