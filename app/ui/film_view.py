@@ -7,6 +7,7 @@ from html import escape
 
 from app.projects.schemas import ProjectResponse, ProjectSummary
 from app.projects.service import BUSY_STATUSES
+from app.ui.cards import time_html
 from app.ui.formatting import (
     date_label,
     downloads_html,
@@ -49,12 +50,12 @@ def film_view(project: ProjectResponse) -> FilmView:
             f"{project.voice.value.capitalize()} voice",
             _language_name(project.language),
             f"music: {project.music}",
-            f"created {date_label(project.created_at)}",
         )
     )
     heading = (
         f'<div class="film-heading"><h2>{escape(project.title)} {status_badge(project.status)}'
-        f'</h2><p class="meta">{escape(details)}</p></div>'
+        f'</h2><p class="meta">{escape(details)} · created '
+        f"{time_html(project.created_at)}</p></div>"
     )
     if project.status is ProjectStatus.FAILED:
         reason = project.error or "The render failed."

@@ -5,7 +5,8 @@
 // - buttons with data-open-tab open that tab (the estimate's "Top up credits");
 // - the current tab is kept in the address (?tab=) so signing in again returns there;
 // - a finished render shows in the tab title and as a notification (when allowed);
-// - the credits badge follows changes made in other tabs of the studio (BroadcastChannel).
+// - the credits badge follows changes made in other tabs of the studio (BroadcastChannel);
+// - times the studio writes as <time data-local> show in the viewer's own time zone.
 (() => {
   if (window.__filmStudio) { return; }
   window.__filmStudio = true;
@@ -181,6 +182,17 @@
     }
   }
 
+  const localTime = new Intl.DateTimeFormat(undefined, {dateStyle: "medium", timeStyle: "short"});
+  function showLocalTimes() {
+    for (const element of document.querySelectorAll("time[data-local]:not([data-shown])")) {
+      const moment = new Date(element.getAttribute("datetime") || "");
+      if (Number.isNaN(moment.getTime())) { continue; }
+      element.title = element.textContent;
+      element.textContent = localTime.format(moment);
+      element.setAttribute("data-shown", "local");
+    }
+  }
+
   let firstTab = null;
   function keepTabInAddress() {
     // Only once the tab changes: the page's load events read the address, and naming the
@@ -198,7 +210,7 @@
   }
 
   new MutationObserver(() => {
-    checkProgress(); checkCredits(); matchNamesToText(); keepTabInAddress();
+    checkProgress(); checkCredits(); matchNamesToText(); keepTabInAddress(); showLocalTimes();
   })
     .observe(document.documentElement, {subtree: true, childList: true, attributes: true,
       attributeFilter: ["aria-valuenow", "data-credits", "aria-selected"]});
