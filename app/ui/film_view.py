@@ -40,8 +40,8 @@ def _language_name(code: str) -> str:
     return language.name if language else code
 
 
-def film_view(project: ProjectResponse) -> FilmView:
-    """Everything the film panel shows for this project."""
+def film_view(project: ProjectResponse, poster_url: str | None = None) -> FilmView:
+    """Everything the film panel shows for this project (poster_url: a frame of the film)."""
     details = " · ".join(
         (
             minutes_label(project.duration),
@@ -71,7 +71,9 @@ def film_view(project: ProjectResponse) -> FilmView:
         )
     player = downloads = ""
     if project.status is ProjectStatus.COMPLETE and project.video_url:
-        player = player_html(project.video_url, project.subtitles_vtt_url, project.title)
+        player = player_html(
+            project.video_url, project.subtitles_vtt_url, project.title, poster_url
+        )
         links = [("MP4 video", project.video_url)]
         if project.subtitles_url:
             links.append(("SRT subtitles", project.subtitles_url))

@@ -136,17 +136,21 @@ def progress_html(
     )
 
 
-def player_html(video_url: str, subtitles_vtt_url: str | None, title: str) -> str:
-    """The film in an HTML5 player, with its WebVTT subtitles as a captions track."""
+def player_html(
+    video_url: str, subtitles_vtt_url: str | None, title: str, poster_url: str | None = None
+) -> str:
+    """The film in an HTML5 player, with its WebVTT subtitles as a captions track and a frame
+    of the film as its poster when one is given."""
     track = ""
     if subtitles_vtt_url:
         track = (
             f'<track kind="subtitles" label="Subtitles" srclang="en" '
             f'src="{escape(subtitles_vtt_url)}" default>'
         )
+    poster = f' poster="{escape(poster_url)}"' if poster_url else ""
     return (
         f'<video class="film-player" controls preload="metadata" playsinline '
-        f'aria-label="{escape(title)}" src="{escape(video_url)}">{track}</video>'
+        f'aria-label="{escape(title)}" src="{escape(video_url)}"{poster}>{track}</video>'
     )
 
 

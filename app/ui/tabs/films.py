@@ -20,6 +20,7 @@ from app.schemas import MAX_PAGE_SIZE, PageParams
 from app.ui.cards import OPEN_CARD_JS, film_cards_html
 from app.ui.eta import smooth_eta
 from app.ui.film_estimate import TOP_UP_TAB, credits_shortfall
+from app.ui.film_poster import poster_url
 from app.ui.film_price import regenerate_price
 from app.ui.film_view import FILM_TABLE_HEADERS, FilmView, film_rows, film_view
 from app.ui.film_warnings import render_warnings, warnings_html
@@ -301,7 +302,12 @@ class FilmsTab:
                 self.timer: gr.Timer(active=False),
             }
         shown_eta, eta_memory = smooth_eta(eta, str(project.id), project.eta_seconds, time.time())
-        view: FilmView = film_view(project.model_copy(update={"eta_seconds": shown_eta}))
+        poster = None
+        if project.status is ProjectStatus.COMPLETE and project.job_id is not None:
+            poster = await poster_url(self.runtime.context.storage, project.id, project.job_id)
+        view: FilmView = film_view(
+            project.model_copy(update={"eta_seconds": shown_eta}), poster_url=poster
+        )
         reason = ""
         if not view.busy and price.cost > price.balance:
             reason = (
