@@ -8,12 +8,11 @@ page script shows in the viewer's own time zone (UTC until it runs).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from html import escape
 
 from app.projects.schemas import ProjectSummary
 from app.ui.credits_view import reason_label
-from app.ui.formatting import date_label, status_badge
+from app.ui.formatting import status_badge, time_html
 from db.models import CreditLedgerEntry
 
 NARROW_MAX_PX = 600
@@ -27,14 +26,6 @@ element.addEventListener('click', (event) => {
 });
 """
 """Tapping a film card sends its id to the server as the click event's data (`film`)."""
-
-
-def time_html(moment: datetime) -> str:
-    """A timestamp as `<time>`: UTC text, with the ISO instant for the page script."""
-    iso = moment.astimezone(UTC).isoformat()
-    return (
-        f'<time datetime="{escape(iso)}" data-local="datetime">{escape(date_label(moment))}</time>'
-    )
 
 
 def film_cards_html(projects: list[ProjectSummary]) -> str:

@@ -7,9 +7,7 @@ from html import escape
 
 from app.projects.schemas import ProjectResponse, ProjectSummary
 from app.projects.service import BUSY_STATUSES
-from app.ui.cards import time_html
 from app.ui.formatting import (
-    date_label,
     downloads_html,
     minutes_label,
     notice_html,
@@ -17,11 +15,14 @@ from app.ui.formatting import (
     progress_html,
     status_badge,
     status_label,
+    time_html,
 )
 from db.enums import ProjectStatus
 from pipeline.languages import SUPPORTED_LANGUAGES
 
 FILM_TABLE_HEADERS = ["Title", "Status", "Length", "Created"]
+FILM_TABLE_TYPES = ["str", "str", "str", "html"]
+"""Column types of the film table: the creation time is a <time> the page shows locally."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def film_rows(projects: list[ProjectSummary]) -> list[list[str]]:
             project.title,
             status_label(project.status),
             f"{project.duration} min",
-            date_label(project.created_at),
+            time_html(project.created_at),
         ]
         for project in projects
     ]

@@ -93,6 +93,14 @@ def date_label(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%d %b %Y, %H:%M UTC")
 
 
+def time_html(moment: datetime) -> str:
+    """A timestamp as `<time>`: UTC text, with the ISO instant for the page script."""
+    iso = moment.astimezone(UTC).isoformat()
+    return (
+        f'<time datetime="{escape(iso)}" data-local="datetime">{escape(date_label(moment))}</time>'
+    )
+
+
 def day_label(moment: datetime | None) -> str:
     """A date, e.g. '07 Mar 2026'; a dash when there is none."""
     return moment.astimezone(UTC).strftime("%d %b %Y") if moment else "—"

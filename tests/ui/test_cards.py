@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 from app.projects.schemas import ProjectSummary
-from app.ui.cards import film_cards_html, history_cards_html, time_html
+from app.ui.cards import film_cards_html, history_cards_html
+from app.ui.formatting import time_html
 from db.enums import LedgerReason, ProjectStatus
 from db.models import CreditLedgerEntry
 

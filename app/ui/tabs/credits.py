@@ -20,7 +20,13 @@ from app.credits import service as credits
 from app.credits.service import CheckoutRequired
 from app.ui.account import load_account
 from app.ui.cards import history_cards_html
-from app.ui.credits_view import balance_html, history_rows, is_subscribed, plan_cards_html
+from app.ui.credits_view import (
+    HISTORY_TYPES,
+    balance_html,
+    history_rows,
+    is_subscribed,
+    plan_cards_html,
+)
 from app.ui.formatting import day_label, notice_html
 from app.ui.messages import error_message
 from app.ui.runtime import StudioRuntime
@@ -97,6 +103,7 @@ class CreditsTab:
                 gr.HTML(section_title("History", "Every change to your credits."))
                 self.history = gr.Dataframe(
                     headers=HISTORY_HEADERS,
+                    datatype=HISTORY_TYPES,
                     label="Credit history",
                     interactive=False,
                     column_widths=["21%", "11%", "12%", "22%", "34%"],

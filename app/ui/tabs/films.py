@@ -22,7 +22,13 @@ from app.ui.eta import smooth_eta
 from app.ui.film_estimate import TOP_UP_TAB, credits_shortfall
 from app.ui.film_poster import poster_url
 from app.ui.film_price import regenerate_price
-from app.ui.film_view import FILM_TABLE_HEADERS, FilmView, film_rows, film_view
+from app.ui.film_view import (
+    FILM_TABLE_HEADERS,
+    FILM_TABLE_TYPES,
+    FilmView,
+    film_rows,
+    film_view,
+)
 from app.ui.film_warnings import render_warnings, warnings_html
 from app.ui.formatting import failed_checks_html, notice_html
 from app.ui.messages import error_message
@@ -77,6 +83,7 @@ class FilmsTab:
                 gr.HTML(section_title("My films", "Newest first. Click a film to open it."))
                 self.table = gr.Dataframe(
                     headers=FILM_TABLE_HEADERS,
+                    datatype=FILM_TABLE_TYPES,
                     label="Your films",
                     interactive=False,
                     column_widths=["34%", "20%", "16%", "30%"],
