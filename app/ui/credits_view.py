@@ -6,7 +6,7 @@ from decimal import Decimal
 from html import escape
 
 from app.credits.schemas import BalanceResponse
-from app.ui.formatting import day_label, minutes_label, time_html
+from app.ui.formatting import CellType, day_label, minutes_label, time_html
 from app.uploads.schemas import StorageUsage
 from db.enums import LedgerReason, PlanType
 from db.models import CreditLedgerEntry, Plan
@@ -24,7 +24,7 @@ REASON_LABELS: dict[LedgerReason, str] = {
 }
 """What each ledger reason means to a creator."""
 
-HISTORY_TYPES = ["html", "str", "str", "str", "str"]
+HISTORY_TYPES: list[CellType] = ["html", "str", "str", "str", "str"]
 """Column types of the credit history table."""
 
 LIVE_STATUSES = frozenset({"active", "trialing", "past_due"})

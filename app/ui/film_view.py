@@ -8,6 +8,7 @@ from html import escape
 from app.projects.schemas import ProjectResponse, ProjectSummary
 from app.projects.service import BUSY_STATUSES
 from app.ui.formatting import (
+    CellType,
     downloads_html,
     minutes_label,
     notice_html,
@@ -21,7 +22,7 @@ from db.enums import ProjectStatus
 from pipeline.languages import SUPPORTED_LANGUAGES
 
 FILM_TABLE_HEADERS = ["Title", "Status", "Length", "Created"]
-FILM_TABLE_TYPES = ["str", "str", "str", "html"]
+FILM_TABLE_TYPES: list[CellType] = ["str", "str", "str", "html"]
 """Column types of the film table: the creation time is a <time> the page shows locally."""
 
 

@@ -83,6 +83,10 @@ def stage_label(stage: str | None) -> str:
     return STAGE_LABELS.get(stage, stage.replace("_", " ").capitalize())
 
 
+CellType = Literal["str", "number", "bool", "date", "markdown", "html"]
+"""A Gradio table column's type."""
+
+
 def status_label(status: ProjectStatus) -> str:
     """'Queued', 'Rendering', 'Ready', 'Failed'."""
     return STATUS_LABELS[status]
