@@ -81,6 +81,8 @@ class Settings(BaseSettings):
     """Upload requests (images or tracks) per user."""
     rate_limit_previews: str = "6/minute"
     """Draft previews of a scene per user (each renders a few seconds of 360p film)."""
+    rate_limit_voice_previews: str = "20/minute"
+    """Voice previews per user in the studio (a sentence of speech each, kept once made)."""
     forwarded_allow_ips: str = ""
     """Proxies whose X-Forwarded-For/-Proto are believed (comma-separated addresses or
     networks); empty: none, every client's own address is used."""

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote, urlencode, urlparse
 
+from app.download_names import content_disposition, download_name
+
 MULTIPART_THRESHOLD_BYTES = 16 * 1024 * 1024
 """Files larger than this go to S3 in parts."""
 
@@ -53,7 +55,8 @@ class Storage(Protocol):
     def url(
         self, key: str, lifetime_s: int = DEFAULT_LINK_LIFETIME_S, filename: str | None = None
     ) -> str:
-        """A link that downloads the object until it expires."""
+        """A link that downloads the object until it expires, saved as filename when given
+        (app/download_names.py makes it safe)."""
 
     def location(self, key: str) -> str:
         """The object's address inside the storage (file:// or s3://): never stored in a row
@@ -68,9 +71,9 @@ def _check_key(key: str) -> str:
     return key
 
 
-def sign_local_link(secret: str, key: str, expires: int) -> str:
-    """The HMAC signature of a local download link."""
-    message = f"{key}\n{expires}".encode()
+def sign_local_link(secret: str, key: str, expires: int, name: str = "") -> str:
+    """The HMAC signature of a local download link (and of the name it downloads as)."""
+    message = (f"{key}\n{expires}" + (f"\n{name}" if name else "")).encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
@@ -148,15 +151,22 @@ class LocalStorage:
         self, key: str, lifetime_s: int = DEFAULT_LINK_LIFETIME_S, filename: str | None = None
     ) -> str:
         expires = int(time.time()) + lifetime_s
-        query = {"expires": str(expires), "signature": sign_local_link(self._secret, key, expires)}
+        name = download_name(filename, "") if filename else ""
+        query = {
+            "expires": str(expires),
+            "signature": sign_local_link(self._secret, key, expires, name),
+        }
+        if name:
+            query["name"] = name
         return f"{self._base_url}{LOCAL_FILES_ROUTE}{quote(_check_key(key))}?{urlencode(query)}"
 
     def location(self, key: str) -> str:
         return self.path(key).as_uri()
 
-    def verify_link(self, key: str, expires: int, signature: str) -> bool:
-        """Whether a local link's signature is genuine and it has not expired."""
-        expected = sign_local_link(self._secret, key, expires)
+    def verify_link(self, key: str, expires: int, signature: str, name: str = "") -> bool:
+        """Whether a local link's signature (over its key, expiry and download name) is
+        genuine and it has not expired."""
+        expected = sign_local_link(self._secret, key, expires, name)
         given = signature.encode("utf-8", "replace")  # compare_digest refuses non-ASCII str
         return hmac.compare_digest(expected.encode(), given) and expires >= time.time()
 
@@ -231,7 +241,7 @@ class S3Storage:
     ) -> str:
         params = {"Bucket": self.bucket, "Key": self._key(key)}
         if filename:
-            params["ResponseContentDisposition"] = f'attachment; filename="{filename}"'
+            params["ResponseContentDisposition"] = content_disposition(filename)
         url: str = self._client.generate_presigned_url(
             "get_object", Params=params, ExpiresIn=lifetime_s
         )

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse
 
 from app.deps import Context
+from app.download_names import MAX_NAME_CHARS, content_disposition
 from app.errors import Forbidden, NotFound
 from app.storage import LocalStorage, StorageError
 
@@ -28,12 +29,15 @@ async def download(
     context: Context,
     expires: Annotated[int, Query()],
     signature: Annotated[str, Query(max_length=128)],
+    name: Annotated[
+        str, Query(max_length=MAX_NAME_CHARS * 4, description="The name the file downloads as.")
+    ] = "",
 ) -> FileResponse:
     """A stored file, when the link's signature is valid and it has not expired."""
     storage = context.storage
     if not isinstance(storage, LocalStorage):
         raise NotFound("Files are served by the object store; use the link the API gave you.")
-    if not storage.verify_link(key, expires, signature):
+    if not storage.verify_link(key, expires, signature, name):
         raise Forbidden("This download link is invalid or has expired; ask the API for a new one.")
     try:
         path = storage.path(key)
@@ -41,4 +45,5 @@ async def download(
         raise NotFound("No such file.") from error
     if not path.is_file():
         raise NotFound("The file no longer exists.")
-    return FileResponse(path, filename=path.name)
+    disposition = content_disposition(name or path.name)
+    return FileResponse(path, headers={"Content-Disposition": disposition})

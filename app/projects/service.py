@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.credits import service as credits
+from app.download_names import download_name
 from app.errors import Conflict, NotFound
 from app.jobs import lifecycle
 from app.jobs.limits import check_active_jobs, queue_position
@@ -25,7 +26,6 @@ from app.projects.schemas import (
 from app.schemas import PageParams, from_row
 from app.storage import Storage
 from app.storage_keys import project_prefix
-from app.uploads.filenames import safe_filename
 from db.enums import JobKind, JobStatus, ProjectStatus
 from db.models import Job, Project, User
 from db.repositories import jobs as job_repo
@@ -142,9 +142,10 @@ def film_links(project: Project, storage: Storage) -> dict[str, str | None]:
         "subtitles_vtt_url": (project.subtitles_vtt_key, "vtt"),
     }
     finished = project.status is ProjectStatus.COMPLETE and project.video_key is not None
-    title = safe_filename(project.title, "", fallback="film")
     return {
-        field: storage.url(key, filename=f"{title}.{extension}") if finished and key else None
+        field: storage.url(key, filename=download_name(project.title, extension))
+        if finished and key
+        else None
         for field, (key, extension) in files.items()
     }
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from html import escape
 
 from app.credits.schemas import BalanceResponse
-from app.ui.formatting import date_label, day_label, minutes_label
+from app.ui.formatting import CellType, day_label, minutes_label, time_html
 from app.uploads.schemas import StorageUsage
 from db.enums import LedgerReason, PlanType
 from db.models import CreditLedgerEntry, Plan
@@ -23,6 +23,9 @@ REASON_LABELS: dict[LedgerReason, str] = {
     LedgerReason.CLAWBACK: "Payment refunded or disputed",
 }
 """What each ledger reason means to a creator."""
+
+HISTORY_TYPES: list[CellType] = ["html", "str", "str", "str", "str"]
+"""Column types of the credit history table."""
 
 LIVE_STATUSES = frozenset({"active", "trialing", "past_due"})
 
@@ -93,10 +96,11 @@ def price_label(price: Decimal | float) -> str:
 
 
 def history_rows(entries: list[CreditLedgerEntry]) -> list[list[str]]:
-    """The ledger, newest first, with readable reasons."""
+    """The ledger, newest first, with readable reasons; the date is a <time> the page shows
+    in the viewer's time zone (HISTORY_TYPES)."""
     return [
         [
-            date_label(entry.created_at),
+            time_html(entry.created_at),
             f"{entry.delta:+d}",
             str(entry.balance_after),
             reason_label(entry.reason),

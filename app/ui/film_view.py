@@ -8,7 +8,7 @@ from html import escape
 from app.projects.schemas import ProjectResponse, ProjectSummary
 from app.projects.service import BUSY_STATUSES
 from app.ui.formatting import (
-    date_label,
+    CellType,
     downloads_html,
     minutes_label,
     notice_html,
@@ -16,11 +16,14 @@ from app.ui.formatting import (
     progress_html,
     status_badge,
     status_label,
+    time_html,
 )
 from db.enums import ProjectStatus
 from pipeline.languages import SUPPORTED_LANGUAGES
 
 FILM_TABLE_HEADERS = ["Title", "Status", "Length", "Created"]
+FILM_TABLE_TYPES: list[CellType] = ["str", "str", "str", "html"]
+"""Column types of the film table: the creation time is a <time> the page shows locally."""
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,8 @@ def _language_name(code: str) -> str:
     return language.name if language else code
 
 
-def film_view(project: ProjectResponse) -> FilmView:
-    """Everything the film panel shows for this project."""
+def film_view(project: ProjectResponse, poster_url: str | None = None) -> FilmView:
+    """Everything the film panel shows for this project (poster_url: a frame of the film)."""
     details = " · ".join(
         (
             minutes_label(project.duration),
@@ -49,12 +52,12 @@ def film_view(project: ProjectResponse) -> FilmView:
             f"{project.voice.value.capitalize()} voice",
             _language_name(project.language),
             f"music: {project.music}",
-            f"created {date_label(project.created_at)}",
         )
     )
     heading = (
         f'<div class="film-heading"><h2>{escape(project.title)} {status_badge(project.status)}'
-        f'</h2><p class="meta">{escape(details)}</p></div>'
+        f'</h2><p class="meta">{escape(details)} · created '
+        f"{time_html(project.created_at)}</p></div>"
     )
     if project.status is ProjectStatus.FAILED:
         reason = project.error or "The render failed."
@@ -70,7 +73,9 @@ def film_view(project: ProjectResponse) -> FilmView:
         )
     player = downloads = ""
     if project.status is ProjectStatus.COMPLETE and project.video_url:
-        player = player_html(project.video_url, project.subtitles_vtt_url, project.title)
+        player = player_html(
+            project.video_url, project.subtitles_vtt_url, project.title, poster_url
+        )
         links = [("MP4 video", project.video_url)]
         if project.subtitles_url:
             links.append(("SRT subtitles", project.subtitles_url))
@@ -93,7 +98,7 @@ def film_rows(projects: list[ProjectSummary]) -> list[list[str]]:
             project.title,
             status_label(project.status),
             f"{project.duration} min",
-            date_label(project.created_at),
+            time_html(project.created_at),
         ]
         for project in projects
     ]

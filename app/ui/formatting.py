@@ -83,6 +83,10 @@ def stage_label(stage: str | None) -> str:
     return STAGE_LABELS.get(stage, stage.replace("_", " ").capitalize())
 
 
+CellType = Literal["str", "number", "bool", "date", "markdown", "html"]
+"""A Gradio table column's type."""
+
+
 def status_label(status: ProjectStatus) -> str:
     """'Queued', 'Rendering', 'Ready', 'Failed'."""
     return STATUS_LABELS[status]
@@ -91,6 +95,14 @@ def status_label(status: ProjectStatus) -> str:
 def date_label(moment: datetime) -> str:
     """A timestamp in UTC, e.g. '07 Mar 2026, 14:03 UTC'."""
     return moment.astimezone(UTC).strftime("%d %b %Y, %H:%M UTC")
+
+
+def time_html(moment: datetime) -> str:
+    """A timestamp as `<time>`: UTC text, with the ISO instant for the page script."""
+    iso = moment.astimezone(UTC).isoformat()
+    return (
+        f'<time datetime="{escape(iso)}" data-local="datetime">{escape(date_label(moment))}</time>'
+    )
 
 
 def day_label(moment: datetime | None) -> str:
@@ -136,17 +148,21 @@ def progress_html(
     )
 
 
-def player_html(video_url: str, subtitles_vtt_url: str | None, title: str) -> str:
-    """The film in an HTML5 player, with its WebVTT subtitles as a captions track."""
+def player_html(
+    video_url: str, subtitles_vtt_url: str | None, title: str, poster_url: str | None = None
+) -> str:
+    """The film in an HTML5 player, with its WebVTT subtitles as a captions track and a frame
+    of the film as its poster when one is given."""
     track = ""
     if subtitles_vtt_url:
         track = (
             f'<track kind="subtitles" label="Subtitles" srclang="en" '
             f'src="{escape(subtitles_vtt_url)}" default>'
         )
+    poster = f' poster="{escape(poster_url)}"' if poster_url else ""
     return (
         f'<video class="film-player" controls preload="metadata" playsinline '
-        f'aria-label="{escape(title)}" src="{escape(video_url)}">{track}</video>'
+        f'aria-label="{escape(title)}" src="{escape(video_url)}"{poster}>{track}</video>'
     )
 
 

@@ -48,5 +48,5 @@ def mount_studio(app: FastAPI, settings: Settings) -> None:
         mcp_server=False,
         theme=studio_theme(),
         css_paths=[STYLESHEET],
-        head=studio_head(),
+        head=studio_head(settings.max_upload_bytes),
     )

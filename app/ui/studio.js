@@ -1,11 +1,14 @@
 // AI Film Studio: what the page does in the browser beside Gradio.
 // - a 401 from the studio's API (session expired or ended) shows one plain message with a
 //   link back to the same place, instead of "Error" on every control;
-// - an upload Gradio refuses leaves a message under its picker;
+// - an upload Gradio refuses leaves a message under its picker; so does a file the page
+//   refuses before sending it (a type the picker does not take, or over the upload limit),
+//   instead of Gradio's notice that fades away;
 // - buttons with data-open-tab open that tab (the estimate's "Top up credits");
 // - the current tab is kept in the address (?tab=) so signing in again returns there;
 // - a finished render shows in the tab title and as a notification (when allowed);
-// - the credits badge follows changes made in other tabs of the studio (BroadcastChannel).
+// - the credits badge follows changes made in other tabs of the studio (BroadcastChannel);
+// - times the studio writes as <time data-local> show in the viewer's own time zone.
 (() => {
   if (window.__filmStudio) { return; }
   window.__filmStudio = true;
@@ -54,6 +57,51 @@
     box.textContent = detail;
   }
 
+  function megabytes(bytes) {
+    return (bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0);
+  }
+
+  function typeNames(accept) {
+    const names = accept.map((item) => item.replace(/^\./, "").toUpperCase());
+    return names.length > 1 ? names.slice(0, -1).join(", ") + " or " + names[names.length - 1]
+      : names.join("");
+  }
+
+  function refusal(input, files) {
+    // Why a picked file cannot be sent, in one sentence; null when every file is fine.
+    const accept = (input.getAttribute("accept") || "").split(",")
+      .map((item) => item.trim().toLowerCase()).filter(Boolean);
+    const meta = document.querySelector('meta[name="filmstudio-upload-limit"]');
+    const limit = meta ? Number(meta.getAttribute("content")) : 0;
+    for (const file of files) {
+      const name = file.name.toLowerCase();
+      const fits = accept.length === 0 || accept.some((item) => item.startsWith(".")
+        ? name.endsWith(item)
+        : item.endsWith("/*") ? file.type.startsWith(item.slice(0, -1)) : file.type === item);
+      if (!fits) {
+        return file.name + " is not a file this picker takes; choose a " + typeNames(accept)
+          + " file.";
+      }
+      if (limit > 0 && file.size > limit) {
+        return file.name + " is " + megabytes(file.size) + " MB, larger than the "
+          + megabytes(limit) + " MB upload limit.";
+      }
+    }
+    return null;
+  }
+
+  function refuseFiles(event, input, files) {
+    // Stops Gradio from seeing files the studio cannot take, and says why under the picker.
+    const reason = refusal(input, files);
+    if (!reason) { return false; }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    if (input.type === "file") { input.value = ""; }
+    lastPicker = input.closest(".block") || input.parentElement;
+    uploadMessage(reason);
+    return true;
+  }
+
   async function uploadDetail(response) {
     try {
       const body = await response.clone().json();
@@ -97,6 +145,17 @@
   document.addEventListener("change", (event) => {
     const input = event.target;
     if (input instanceof HTMLInputElement && input.type === "file") {
+      if (refuseFiles(event, input, [...(input.files || [])])) { return; }
+      lastPicker = input.closest(".block") || input.parentElement;
+    }
+  }, true);
+
+  document.addEventListener("drop", (event) => {
+    const target = event.target instanceof Element ? event.target : null;
+    const block = target && target.closest(".block");
+    const input = block && block.querySelector('input[type="file"]');
+    if (input && event.dataTransfer) {
+      if (refuseFiles(event, input, [...event.dataTransfer.files])) { return; }
       lastPicker = input.closest(".block") || input.parentElement;
     }
   }, true);
@@ -181,6 +240,17 @@
     }
   }
 
+  const localTime = new Intl.DateTimeFormat(undefined, {dateStyle: "medium", timeStyle: "short"});
+  function showLocalTimes() {
+    for (const element of document.querySelectorAll("time[data-local]:not([data-shown])")) {
+      const moment = new Date(element.getAttribute("datetime") || "");
+      if (Number.isNaN(moment.getTime())) { continue; }
+      element.title = element.textContent;
+      element.textContent = localTime.format(moment);
+      element.setAttribute("data-shown", "local");
+    }
+  }
+
   let firstTab = null;
   function keepTabInAddress() {
     // Only once the tab changes: the page's load events read the address, and naming the
@@ -198,7 +268,7 @@
   }
 
   new MutationObserver(() => {
-    checkProgress(); checkCredits(); matchNamesToText(); keepTabInAddress();
+    checkProgress(); checkCredits(); matchNamesToText(); keepTabInAddress(); showLocalTimes();
   })
     .observe(document.documentElement, {subtree: true, childList: true, attributes: true,
       attributeFilter: ["aria-valuenow", "data-credits", "aria-selected"]});

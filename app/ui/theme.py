@@ -35,6 +35,14 @@ def studio_theme() -> gr.themes.Base:
     )
 
 
-def studio_head() -> str:
-    """The studio's own script for the page head (session expiry, uploads, live title)."""
-    return f"<script>{SCRIPT.read_text(encoding='utf-8')}</script>"
+UPLOAD_LIMIT_META = "filmstudio-upload-limit"
+"""The page's meta element giving the upload limit in bytes (studio.js refuses larger files)."""
+
+
+def studio_head(max_upload_bytes: int) -> str:
+    """The studio's own script for the page head (session expiry, uploads, live title), with
+    the upload limit it checks picked files against."""
+    return (
+        f'<meta name="{UPLOAD_LIMIT_META}" content="{int(max_upload_bytes)}">'
+        f"<script>{SCRIPT.read_text(encoding='utf-8')}</script>"
+    )

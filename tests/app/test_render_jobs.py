@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.config import Settings
 from app.context import AppContext
+from app.download_names import content_disposition
 from app.storage import LocalStorage
 from db.models import CreditLedgerEntry, Job, LogEntry, Upload
 from pipeline.media.probe import probe
@@ -23,6 +24,8 @@ from tests.support.jobs import download, running_worker, wait_for_job, wait_for_
 from tests.support.media import tone_file
 
 FILM_TOLERANCE = 0.02
+TITLE = "Asha's river: नदी"
+"""A title with characters a file name cannot hold (':') and beyond ASCII."""
 
 
 async def _ledger(context: AppContext, user_id: str) -> list[str]:
@@ -42,7 +45,13 @@ async def test_a_film_renders_end_to_end(
     refs = await _upload(client, account, "Asha.png", "river.png")
     created = await client.post(
         "/api/projects/create",
-        json=film(images=refs, resolution="360p", music="devotional", captions="shorts"),
+        json=film(
+            title=TITLE,
+            images=refs,
+            resolution="360p",
+            music="devotional",
+            captions="shorts",
+        ),
         headers=account.headers,
     )
     assert created.status_code == 201, created.text
@@ -50,6 +59,12 @@ async def test_a_film_renders_end_to_end(
 
     async with running_worker(settings, context.database_url):
         project, progress = await wait_for_project(client, account.headers, project_id)
+    for field, extension in (("video_url", "mp4"), ("subtitles_url", "srt")):
+        link = httpx.URL(project[field])
+        answer = await client.get(f"{link.path}?{link.query.decode()}")
+        assert answer.headers["content-disposition"] == content_disposition(
+            f"{TITLE}.{extension}"
+        ), answer.headers
 
     assert project["status"] == "complete", project
     assert project["progress"] == 100.0 and project["error"] is None

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from app.config import Settings
+from app.download_names import content_disposition
 from app.main import create_app
 from app.storage import (
     MULTIPART_THRESHOLD_BYTES,
@@ -53,11 +54,11 @@ def test_s3_put_get_link_delete(s3_endpoint: str, tmp_path: Path) -> None:
         == f"s3://{BUCKET}/studio/projects/p1/jobs/j1/film.srt"
     )
 
-    link = storage.url("projects/p1/jobs/j1/film.srt", lifetime_s=60, filename="My film.srt")
+    link = storage.url("projects/p1/jobs/j1/film.srt", lifetime_s=60, filename="Café film.srt")
     assert "X-Amz-Signature" in link and "X-Amz-Expires=60" in link
     with urllib.request.urlopen(link) as response:
         assert response.read().startswith(b"1\n00:00:00,000")
-        assert "My film.srt" in response.headers["Content-Disposition"]
+        assert response.headers["Content-Disposition"] == content_disposition("Café film.srt")
 
     copy = tmp_path / "copy.srt"
     storage.download("projects/p1/jobs/j1/film.srt", copy)

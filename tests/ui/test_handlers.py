@@ -71,12 +71,17 @@ async def test_a_film_of_someone_else_cannot_be_opened_regenerated_or_deleted(
 
     listed = await tab.list_films(_as(stranger.id))
     assert listed[tab.table] == []
+    assert listed[tab.cards] == ""
     for action in (tab.show, tab.regenerate_film, tab.delete_film):
         answer = await action(film_id, _as(stranger.id))
         assert "No project with this id in your account." in answer[tab.notice], action
 
     mine = await tab.list_films(_as(owner.id))
     assert [row[0] for row in mine[tab.table]] == ["Mine"]
+    assert f'data-film-id="{film_id}"' in mine[tab.cards]
+    assert tab.pick_card(gr.EventData(None, {"film": film_id})) == film_id
+    assert tab.pick_card(gr.EventData(None, {"film": "not-a-film"})) is None
+    assert tab.pick_card(gr.EventData(None, {})) is None
     opened = await tab.show(film_id, _as(owner.id))
     assert "Mine" in opened[tab.heading]
     assert 'role="progressbar"' in opened[tab.progress]

@@ -19,7 +19,14 @@ from app.config import Environment, Settings
 from app.credits import service as credits
 from app.credits.service import CheckoutRequired
 from app.ui.account import load_account
-from app.ui.credits_view import balance_html, history_rows, is_subscribed, plan_cards_html
+from app.ui.cards import history_cards_html
+from app.ui.credits_view import (
+    HISTORY_TYPES,
+    balance_html,
+    history_rows,
+    is_subscribed,
+    plan_cards_html,
+)
 from app.ui.formatting import day_label, notice_html
 from app.ui.messages import error_message
 from app.ui.runtime import StudioRuntime
@@ -96,19 +103,23 @@ class CreditsTab:
                 gr.HTML(section_title("History", "Every change to your credits."))
                 self.history = gr.Dataframe(
                     headers=HISTORY_HEADERS,
+                    datatype=HISTORY_TYPES,
                     label="Credit history",
                     interactive=False,
                     column_widths=["21%", "11%", "12%", "22%", "34%"],
                     type="array",
                     wrap=True,
                     max_height=360,
+                    elem_id="history-table",
+                    elem_classes=["wide-only"],
                 )
+                self.history_cards = gr.HTML(elem_id="history-cards", elem_classes=["narrow-only"])
 
     @property
     def outputs(self) -> list[Any]:
         """What refreshing the tab updates."""
         buttons = [*self.subscribe.values(), self.manage] if self.payments else []
-        return [self.balance, self.plans, self.history, self.notice, *buttons]
+        return [self.balance, self.plans, self.history, self.history_cards, self.notice, *buttons]
 
     def wire(self) -> list[Dependency]:
         """Attach the tab's events; returns those that change the balance."""
@@ -168,6 +179,7 @@ class CreditsTab:
             self.balance: balance_html(balance, monthly.get(renewing, 0), account.storage),
             self.plans: plan_cards_html(plans, balance.plan_type),
             self.history: history_rows(list(ledger.items)),
+            self.history_cards: history_cards_html(list(ledger.items)),
         }
         if self.payments:
             subscribed = is_subscribed(balance)

@@ -17,10 +17,18 @@ from app.projects import service as projects
 from app.projects.service import BUSY_STATUSES
 from app.quality.service import GATE_FAILED
 from app.schemas import MAX_PAGE_SIZE, PageParams
+from app.ui.cards import OPEN_CARD_JS, film_cards_html
 from app.ui.eta import smooth_eta
 from app.ui.film_estimate import TOP_UP_TAB, credits_shortfall
+from app.ui.film_poster import poster_url
 from app.ui.film_price import regenerate_price
-from app.ui.film_view import FILM_TABLE_HEADERS, FilmView, film_rows, film_view
+from app.ui.film_view import (
+    FILM_TABLE_HEADERS,
+    FILM_TABLE_TYPES,
+    FilmView,
+    film_rows,
+    film_view,
+)
 from app.ui.film_warnings import render_warnings, warnings_html
 from app.ui.formatting import failed_checks_html, notice_html
 from app.ui.messages import error_message
@@ -75,12 +83,18 @@ class FilmsTab:
                 gr.HTML(section_title("My films", "Newest first. Click a film to open it."))
                 self.table = gr.Dataframe(
                     headers=FILM_TABLE_HEADERS,
+                    datatype=FILM_TABLE_TYPES,
                     label="Your films",
                     interactive=False,
                     column_widths=["34%", "20%", "16%", "30%"],
                     type="array",
                     wrap=True,
                     max_height=520,
+                    elem_id="films-table",
+                    elem_classes=["wide-only"],
+                )
+                self.cards = gr.HTML(
+                    elem_id="film-cards", elem_classes=["narrow-only"], js_on_load=OPEN_CARD_JS
                 )
                 self.list_notice = gr.HTML()
                 self.refresh = gr.Button("Refresh list", size="sm")
@@ -115,7 +129,7 @@ class FilmsTab:
     @property
     def list_outputs(self) -> list[Any]:
         """What refreshing the list updates."""
-        return [self.table, self.ids, self.list_notice, self.list_timer]
+        return [self.table, self.cards, self.ids, self.list_notice, self.list_timer]
 
     @property
     def panel_outputs(self) -> list[Any]:
@@ -146,6 +160,12 @@ class FilmsTab:
         self.table.select(
             self.pick, inputs=self.ids, outputs=self.selected, api_visibility="private"
         ).then(
+            self.show,
+            inputs=self.selected,
+            outputs=self.panel_outputs,
+            api_visibility="private",
+        )
+        self.cards.click(self.pick_card, outputs=self.selected, api_visibility="private").then(
             self.show,
             inputs=self.selected,
             outputs=self.panel_outputs,
@@ -222,6 +242,7 @@ class FilmsTab:
         rendering = any(project.status in BUSY_STATUSES for project in page.projects)
         return {
             self.table: film_rows(page.projects),
+            self.cards: film_cards_html(page.projects),
             self.ids: [str(project.id) for project in page.projects],
             self.list_notice: note,
             self.list_timer: gr.Timer(active=rendering),
@@ -243,6 +264,14 @@ class FilmsTab:
         """The id of the clicked row's film."""
         row = event.index[0] if isinstance(event.index, list | tuple) else event.index
         return ids[row] if isinstance(row, int) and 0 <= row < len(ids) else None
+
+    def pick_card(self, event: gr.EventData) -> str | None:
+        """The id of the tapped film card (the films list on a narrow screen)."""
+        film = getattr(event, "film", None)
+        try:
+            return str(uuid.UUID(str(film)))
+        except ValueError:
+            return None
 
     async def show(self, selected: str | None, request: gr.Request) -> dict[Any, Any]:
         """Open a film: its panel, and the progress timer while it renders."""
@@ -280,7 +309,12 @@ class FilmsTab:
                 self.timer: gr.Timer(active=False),
             }
         shown_eta, eta_memory = smooth_eta(eta, str(project.id), project.eta_seconds, time.time())
-        view: FilmView = film_view(project.model_copy(update={"eta_seconds": shown_eta}))
+        poster = None
+        if project.status is ProjectStatus.COMPLETE and project.job_id is not None:
+            poster = await poster_url(self.runtime.context.storage, project.id, project.job_id)
+        view: FilmView = film_view(
+            project.model_copy(update={"eta_seconds": shown_eta}), poster_url=poster
+        )
         reason = ""
         if not view.busy and price.cost > price.balance:
             reason = (

@@ -56,6 +56,7 @@ from app.ui.messages import error_message, field_problems
 from app.ui.music_preview import music_preview
 from app.ui.runtime import StudioRuntime
 from app.ui.track_uploads import TRACK_TYPES, store_track_file, track_choice_label
+from app.ui.voice_preview import voice_preview
 from app.ui.widgets import section_title
 from db.enums import Voice
 from pipeline.errors import InputError
@@ -119,6 +120,16 @@ class NewFilmTab:
                     choices=[(voice.value.capitalize(), voice.value) for voice in Voice],
                     value=default_value("voice").value,
                 )
+                self.hear_voice = gr.Button("Hear this voice", size="sm", elem_id="hear-voice")
+                self.voice_preview = gr.Audio(
+                    label="Voice preview",
+                    interactive=False,
+                    type="numpy",
+                    buttons=[],
+                    elem_id="voice-preview",
+                    visible=False,
+                )
+                self.voice_notice = gr.HTML(elem_id="voice-notice")
                 self.duration = gr.Slider(
                     label="Length (minutes)",
                     minimum=0,
@@ -249,6 +260,12 @@ class NewFilmTab:
             self.receive_images,
             inputs=[self.images, self.stored, self.consent],
             outputs=image_outputs,
+            **private,
+        )
+        self.hear_voice.click(
+            self.preview_voice,
+            inputs=[self.voice, self.language],
+            outputs=[self.voice_preview, self.voice_notice],
             **private,
         )
         self.music.change(
@@ -426,6 +443,23 @@ class NewFilmTab:
             self.image_notice: notice_html("error", error_message(error)),
             self.consent: gr.Checkbox(value=False, visible=False),
         }
+
+    async def preview_voice(
+        self, voice: str, language: str, request: gr.Request
+    ) -> tuple[Any, str]:
+        """A sentence in the chosen voice and language, as the film's narrator says it
+        (free; rate limited per creator). The player shows once there is something to play.
+        """
+        try:
+            async with self.runtime.signed_in(request) as signed:
+                context = self.runtime.context
+                await context.limiter.check(
+                    "voice_preview", str(signed.user.id), context.settings.rate_limit_voice_previews
+                )
+            preview = await voice_preview(context.settings, voice, language)
+        except Exception as error:
+            return gr.skip(), notice_html("error", error_message(error))
+        return gr.update(value=preview, visible=True), ""
 
     async def preview_music(self, style: str) -> tuple[Any, Any]:
         """The style's description and a short preview to listen to."""

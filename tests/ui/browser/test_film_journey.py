@@ -75,9 +75,14 @@ def test_a_one_minute_film_from_script_to_subtitles(
     assert state["currentTime"] >= PLAYED_S, state
     assert (state["width"], state["height"]) == (640, 360), state
     assert state["tracks"] == 1, state
+    poster = video.get_attribute("poster")
+    assert poster and "thumb-scene-0000.jpg" in poster, poster  # the storyboard's frame
+    frame = page.request.get(poster)
+    assert frame.ok and frame.body()[:3] == b"\xff\xd8\xff", frame.status
 
     with page.expect_download() as srt_download:
         page.get_by_role("link", name="SRT subtitles").click()
+    assert srt_download.value.suggested_filename == f"{TITLE}.srt"
     srt = Path(srt_download.value.path()).read_text()
     assert srt.startswith("1\n00:00:"), srt[:80]
     assert " --> " in srt and "river" in srt.lower()
@@ -87,6 +92,7 @@ def test_a_one_minute_film_from_script_to_subtitles(
     assert vtt.startswith("WEBVTT"), vtt[:80]
     with page.expect_download() as mp4_download:
         page.get_by_role("link", name="MP4 video").click()
+    assert mp4_download.value.suggested_filename == f"{TITLE}.mp4"
     assert Path(mp4_download.value.path()).read_bytes()[4:8] == b"ftyp"
 
     studio.expect_credits(0)
