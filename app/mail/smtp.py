@@ -75,9 +75,7 @@ class SmtpMailer:
     """Delivers each email to the SMTP server at once (in a worker thread), always over TLS
     whose certificate is verified (the system's roots unless a context is given)."""
 
-    def __init__(
-        self, server: SmtpServer, sender: str, tls: ssl.SSLContext | None = None
-    ) -> None:
+    def __init__(self, server: SmtpServer, sender: str, tls: ssl.SSLContext | None = None) -> None:
         self._server = server
         self._sender = sender
         self._tls = tls or ssl.create_default_context()
