@@ -1,4 +1,5 @@
-"""Account emails reach a real SMTP server: STARTTLS on smtp://, TLS on smtps://, a login."""
+"""Account emails reach a real SMTP server: STARTTLS on smtp://, TLS on smtps://, a login,
+and sign-up sends through it when SMTP_URL is set."""
 
 from __future__ import annotations
 
@@ -7,10 +8,15 @@ from email import message_from_bytes
 from email.policy import default
 from pathlib import Path
 
+import httpx
 import pytest
+from sqlalchemy import func, select
 
+from app.context import AppContext
 from app.mail.message import Mail, MailKind
 from app.mail.smtp import SmtpMailer, SmtpUrlError, parse_smtp_url
+from db.models import OutboxEmail
+from tests.support.accounts import PASSWORD
 from tests.support.smtp_server import smtp_receiver
 
 SENDER = "AI Film Studio <no-reply@studio.test>"
@@ -55,3 +61,28 @@ def test_reads_smtp_urls() -> None:
     assert parse_smtp_url("smtps://u:p@mail.example.com").port == 465
     with pytest.raises(SmtpUrlError):
         parse_smtp_url("http://mail.example.com")
+
+
+async def test_sign_up_emails_go_through_smtp_after_the_answer(
+    client: httpx.AsyncClient,
+    context: AppContext,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with smtp_receiver(tmp_path) as receiver:
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "smtp.crt"))  # trust the receiver
+        monkeypatch.setattr(context.settings, "email_confirmation", True)
+        monkeypatch.setattr(context.settings, "smtp_url", f"smtp://127.0.0.1:{receiver.port}")
+        email = "smtp-owner@example.com"
+        body = {"name": "Owner", "email": email, "password": PASSWORD}
+        for _ in range(2):  # new, then known (still pending: its link is sent again)
+            answer = await client.post("/api/users/register", json=body)
+            assert answer.status_code == 201, answer.text
+    subjects = [message_from_bytes(m.data, policy=default)["Subject"] for m in receiver.messages]
+    assert subjects == [
+        "Confirm your email for AI Film Studio",
+        "Confirm your email for AI Film Studio",
+    ]
+    assert all(m.recipients == [email] and m.tls for m in receiver.messages)
+    async with context.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(OutboxEmail)) == 0
