@@ -157,6 +157,15 @@ class Settings(BaseSettings):
     c2pa_trust_anchors: str | None = None
     """PEM root certificates the provenance check trusts (e.g. the C2PA trust list), or a file."""
 
+    email_confirmation: bool | None = None
+    """New accounts confirm their email before signing in, and sign-up answers the same for a
+    known email (no account enumeration); unset: on in production only."""
+    smtp_url: str | None = None
+    """Where account emails go: smtp://user:pass@host:587 (STARTTLS) or smtps://...:465; unset:
+    they are kept in the email_outbox table (admins read it at /api/admin/outbox)."""
+    mail_from: str = "AI Film Studio <no-reply@localhost>"
+    """The From address of account emails."""
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -185,6 +194,8 @@ class Settings(BaseSettings):
         "metrics_token",
         "public_base_url",
         "cache_dir",
+        "email_confirmation",
+        "smtp_url",
         mode="before",
     )
     @classmethod
@@ -237,6 +248,14 @@ class Settings(BaseSettings):
         production and off elsewhere (research use)."""
         if self.commercial_use_only is not None:
             return self.commercial_use_only
+        return self.environment is Environment.PRODUCTION
+
+    @property
+    def confirms_email(self) -> bool:
+        """Whether sign-up waits for the email's confirmation: EMAIL_CONFIRMATION, else on in
+        production only (the quick start signs in at once)."""
+        if self.email_confirmation is not None:
+            return self.email_confirmation
         return self.environment is Environment.PRODUCTION
 
     @property

@@ -13,6 +13,8 @@ from app.admin.schemas import (
     AdjustCreditsResponse,
     LogEntryResponse,
     LogListResponse,
+    OutboxEmailResponse,
+    OutboxListResponse,
     UserListResponse,
 )
 from app.deps import AdminUser, Session
@@ -20,6 +22,7 @@ from app.schemas import LineText, PageParams, page_params
 from app.users import service as user_service
 from app.users.schemas import ProfileResponse
 from db.repositories import logs as log_repo
+from db.repositories import outbox as outbox_repo
 from db.repositories import users as user_repo
 
 router = APIRouter(
@@ -65,6 +68,31 @@ async def list_logs(
     )
     return LogListResponse(
         logs=[LogEntryResponse.model_validate(row) for row in page.items],
+        total=page.total,
+        page=paging.page,
+        per_page=paging.per_page,
+    )
+
+
+@router.get("/outbox", response_model=OutboxListResponse)
+async def list_outbox(
+    _: AdminUser,
+    session: Session,
+    paging: Paging,
+    recipient: Annotated[
+        LineText | None, Query(max_length=255, description="Only emails to this address.")
+    ] = None,
+) -> OutboxListResponse:
+    """Account emails kept while no SMTP server is configured (SMTP_URL), newest first: the
+    confirmation and password-reset links an administrator can pass on by hand."""
+    page = await outbox_repo.list_page(
+        session,
+        paging.offset,
+        paging.per_page,
+        recipient=recipient.strip().lower() if recipient else None,
+    )
+    return OutboxListResponse(
+        emails=[OutboxEmailResponse.model_validate(row) for row in page.items],
         total=page.total,
         page=paging.page,
         per_page=paging.per_page,

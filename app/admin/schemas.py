@@ -36,6 +36,28 @@ class LogEntryResponse(BaseModel):
     timestamp: datetime
 
 
+class OutboxEmailResponse(BaseModel):
+    """One account email kept in the outbox (no SMTP_URL)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    recipient: str
+    subject: str
+    body: str
+    kind: str = Field(description="confirm_email, signup_attempt or password_reset")
+    created_at: datetime
+
+
+class OutboxListResponse(BaseModel):
+    """A page of kept emails."""
+
+    emails: list[OutboxEmailResponse]
+    total: int
+    page: int
+    per_page: int
+
+
 class LogListResponse(BaseModel):
     """A page of audit rows."""
 

@@ -8,9 +8,10 @@ from typing import Literal
 
 from app.ui.logo import LOGO_SVG
 from app.users.schemas import MIN_PASSWORD_CHARS
-from app.web_paths import LOGIN_PATH, SIGNUP_PATH
+from app.web_paths import LOGIN_PATH, RESET_PATH, SIGNUP_PATH
 
-Mode = Literal["login", "signup"]
+Mode = Literal["login", "signup", "forgot", "reset"]
+"""Sign in, sign up, ask for a reset link, set a new password with one."""
 
 PAGE_STYLE = """
 :root { color-scheme: light; --ink:#101828; --muted:#475467; --line:#d0d5dd; --brand:#5b3df5;
@@ -55,6 +56,13 @@ class AuthPage:
     values: dict[str, str] = field(default_factory=dict)
     next_path: str | None = None
     """Where signing in returns to (a studio path), kept in a hidden field."""
+    reset_token: str | None = None
+    """The emailed reset link's token, kept in a hidden field of the new-password form."""
+    show_form: bool = True
+    """False once there is nothing left to type (a "check your email" page)."""
+
+
+_PASSWORD_HINT = f"At least {MIN_PASSWORD_CHARS} characters, mixing letters with digits or symbols."
 
 
 def _field(name: str, label: str, kind: str, value: str, autocomplete: str, hint: str = "") -> str:
@@ -67,48 +75,70 @@ def _field(name: str, label: str, kind: str, value: str, autocomplete: str, hint
     )
 
 
+def _login_form(values: dict[str, str]) -> tuple[str, str, str, str, str, str]:
+    fields = _field("email", "Email", "email", values.get("email", ""), "email") + _field(
+        "password", "Password", "password", "", "current-password"
+    )
+    switch = (
+        f'New to the studio? <a href="{SIGNUP_PATH}">Create an account</a> · '
+        f'<a href="{RESET_PATH}">Forgot your password?</a>'
+    )
+    lead = "Sign in to write, render and publish your films."
+    return "Welcome back", lead, LOGIN_PATH, "Sign in", fields, switch
+
+
+def _signup_form(values: dict[str, str]) -> tuple[str, str, str, str, str, str]:
+    fields = (
+        _field("name", "Name", "text", values.get("name", ""), "name")
+        + _field("email", "Email", "email", values.get("email", ""), "email")
+        + _field("password", "Password", "password", "", "new-password", _PASSWORD_HINT)
+    )
+    switch = f'Already have an account? <a href="{LOGIN_PATH}">Sign in</a>'
+    lead = "Start on the Free plan with 3 credits: enough for a one-minute film."
+    return "Create your account", lead, SIGNUP_PATH, "Create account", fields, switch
+
+
+def _forgot_form(values: dict[str, str]) -> tuple[str, str, str, str, str, str]:
+    fields = _field("email", "Email", "email", values.get("email", ""), "email")
+    switch = f'Remembered it? <a href="{LOGIN_PATH}">Sign in</a>'
+    lead = "We will email you a link to choose a new password."
+    return "Reset your password", lead, RESET_PATH, "Email me a link", fields, switch
+
+
+def _reset_form(values: dict[str, str]) -> tuple[str, str, str, str, str, str]:
+    fields = _field("password", "New password", "password", "", "new-password", _PASSWORD_HINT)
+    switch = f'<a href="{LOGIN_PATH}">Back to sign in</a>'
+    lead = "Setting it signs you out everywhere else."
+    return "Choose a new password", lead, RESET_PATH, "Set password", fields, switch
+
+
+_FORMS = {
+    "login": _login_form,
+    "signup": _signup_form,
+    "forgot": _forgot_form,
+    "reset": _reset_form,
+}
+
+
 def render_auth_page(page: AuthPage) -> str:
-    """The whole HTML document for the sign-in or sign-up page."""
-    values = page.values
-    if page.mode == "login":
-        title, lead, action, submit = (
-            "Welcome back",
-            "Sign in to write, render and publish your films.",
-            LOGIN_PATH,
-            "Sign in",
-        )
-        fields = _field("email", "Email", "email", values.get("email", ""), "email") + _field(
-            "password", "Password", "password", "", "current-password"
-        )
-        switch = f'New to the studio? <a href="{SIGNUP_PATH}">Create an account</a>'
-    else:
-        title, lead, action, submit = (
-            "Create your account",
-            "Start on the Free plan with 3 credits: enough for a one-minute film.",
-            SIGNUP_PATH,
-            "Create account",
-        )
-        fields = (
-            _field("name", "Name", "text", values.get("name", ""), "name")
-            + _field("email", "Email", "email", values.get("email", ""), "email")
-            + _field(
-                "password",
-                "Password",
-                "password",
-                "",
-                "new-password",
-                f"At least {MIN_PASSWORD_CHARS} characters, mixing letters with digits or symbols.",
-            )
-        )
-        switch = f'Already have an account? <a href="{LOGIN_PATH}">Sign in</a>'
+    """The whole HTML document for the sign-in, sign-up or password-reset page."""
+    title, lead, action, submit, fields, switch = _FORMS[page.mode](page.values)
     hidden = ""
     if page.next_path:
         hidden = f'<input type="hidden" name="next" value="{escape(page.next_path)}">'
+    if page.reset_token:
+        hidden += f'<input type="hidden" name="token" value="{escape(page.reset_token)}">'
     notice = ""
     if page.error:
         notice = f'<div class="notice error" role="alert">{escape(page.error)}</div>'
     elif page.info:
         notice = f'<div class="notice info" role="status">{escape(page.info)}</div>'
+    form = ""
+    if page.show_form:
+        form = (
+            f'<form method="post" action="{action}" novalidate>{hidden}{fields}'
+            f'<button type="submit">{submit}</button></form>'
+        )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -116,5 +146,5 @@ def render_auth_page(page: AuthPage) -> str:
 <body><main>
 <div class="brand"><div class="logo">{LOGO_SVG}</div><span>AI Film Studio</span></div>
 <div class="card"><h1>{escape(title)}</h1><p class="lead">{escape(lead)}</p>{notice}
-<form method="post" action="{action}" novalidate>{hidden}{fields}<button type="submit">{submit}</button></form>
+{form}
 </div><p class="switch">{switch}</p></main></body></html>"""

@@ -42,3 +42,17 @@ async def count_login_failure(context: AppContext, client: str, email: str) -> N
     await limiter.count("login-ip", client, context.settings.rate_limit_login)
     await limiter.count("login-email", email, EMAIL_FAILURES_SHORT)
     await limiter.count("login-email-long", email, EMAIL_FAILURES_LONG)
+
+
+async def check_reset_rate(context: AppContext, client: str, email: str) -> None:
+    """Count one password-reset request from this client and for this email (each email gets
+    at most a few reset emails a minute and an hour, whether or not it has an account)."""
+    limiter = context.limiter
+    await limiter.check("reset-ip", client, context.settings.rate_limit_login)
+    await limiter.check("reset-email", email, EMAIL_FAILURES_SHORT)
+    await limiter.check("reset-email-long", email, EMAIL_FAILURES_LONG)
+
+
+async def check_link_rate(context: AppContext, client: str) -> None:
+    """Count one use of an emailed link (confirmation or reset) from this client address."""
+    await context.limiter.check("account-link", client, context.settings.rate_limit_login)

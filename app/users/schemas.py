@@ -77,6 +77,38 @@ class ChangePasswordRequest(BaseModel):
     new_password: NewPassword
 
 
+LinkToken = Annotated[
+    str, Field(min_length=1, max_length=2048, description="The token from the emailed link.")
+]
+
+
+class ConfirmEmailRequest(BaseModel):
+    """POST /api/users/confirm."""
+
+    token: LinkToken
+
+
+class PasswordResetRequest(BaseModel):
+    """POST /api/users/password-reset."""
+
+    email: EmailStr = Field(max_length=255)
+
+    _email = field_validator("email", mode="before")(_normalise_email)
+
+
+class PasswordResetConfirmRequest(BaseModel):
+    """POST /api/users/password-reset/confirm."""
+
+    token: LinkToken
+    new_password: NewPassword
+
+
+class AcceptedResponse(BaseModel):
+    """A request taken; what happens next is told by email."""
+
+    message: str
+
+
 class TokenResponse(BaseModel):
     """A bearer token and its lifetime in seconds."""
 

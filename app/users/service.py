@@ -26,13 +26,23 @@ _DUMMY_HASH_CACHE: dict[int, str] = {}
 
 
 async def register(session: AsyncSession, settings: Settings, request: RegisterRequest) -> User:
-    """Create a creator account on the Free plan with the plan's starting credits."""
+    """Create a creator account on the Free plan with the plan's starting credits (sign-up
+    without email confirmation: a known email is a 409)."""
     if await user_repo.get_by_email(session, str(request.email)) is not None:
         raise Conflict("An account with this email already exists; log in instead.")
     password_hash = await to_thread.run_sync(
         hash_password, request.password, settings.bcrypt_rounds
     )
+    return await create_account(session, request, password_hash, pending=False)
+
+
+async def create_account(
+    session: AsyncSession, request: RegisterRequest, password_hash: str, *, pending: bool
+) -> User:
+    """Insert the account and its credits row. An active account gets the plan's starting
+    credits now; a pending one starts at 0 and gets them when its email is confirmed."""
     plan = await plan_repo.get(session, SIGNUP_PLAN)
+    now = datetime.now(UTC)
     user = await user_repo.add(
         session,
         User(
@@ -40,24 +50,32 @@ async def register(session: AsyncSession, settings: Settings, request: RegisterR
             email=str(request.email),
             password_hash=password_hash,
             role=Role.CREATOR,
-            credits=plan.credits_per_month,
+            credits=0 if pending else plan.credits_per_month,
             plan_type=SIGNUP_PLAN,
+            pending_since=now if pending else None,
         ),
     )
-    start = datetime.now(UTC)
     await credit_repo.open_account(
-        session, user.id, SIGNUP_PLAN, plan.credits_per_month, start, start + FREE_PERIOD
+        session, user.id, SIGNUP_PLAN, user.credits, now, now + FREE_PERIOD
     )
+    if not pending:
+        await grant_signup_credits(session, user.id, plan.credits_per_month, plan.credits_per_month)
+    await log_repo.add(session, "user.register", f"Registered {user.email}", user_id=user.id)
+    return user
+
+
+async def grant_signup_credits(
+    session: AsyncSession, user_id: uuid.UUID, amount: int, balance_after: int
+) -> None:
+    """The ledger row of the plan's starting credits."""
     await credit_repo.record(
         session,
-        user.id,
-        plan.credits_per_month,
-        plan.credits_per_month,
+        user_id,
+        amount,
+        balance_after,
         LedgerReason.SIGNUP,
         note=f"{SIGNUP_PLAN} plan starting credits",
     )
-    await log_repo.add(session, "user.register", f"Registered {user.email}", user_id=user.id)
-    return user
 
 
 async def _dummy_hash(rounds: int) -> str:
@@ -97,7 +115,8 @@ async def login(session: AsyncSession, settings: Settings, request: LoginRequest
     A failed attempt raises LoginFailed after its audit row is written (the caller commits
     it: see record_failed_login)."""
     user = await check_credentials(session, settings, str(request.email), request.password)
-    if user is None:
+    if user is None or user.pending_since is not None:
+        # an unconfirmed account answers like a wrong password: login cannot tell them apart
         raise LoginFailed
     if user.disabled_at is not None:
         raise Forbidden("This account has been disabled; contact the studio's administrators.")

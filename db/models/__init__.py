@@ -3,6 +3,7 @@
 from db.models.billing_event import BillingEvent
 from db.models.credit_account import CreditAccount
 from db.models.credit_ledger import CreditLedgerEntry
+from db.models.email_outbox import OutboxEmail
 from db.models.idempotency_key import IdempotencyKey
 from db.models.job import Job
 from db.models.likeness_consent import LikenessConsent
@@ -23,6 +24,7 @@ __all__ = [
     "Job",
     "LikenessConsent",
     "LogEntry",
+    "OutboxEmail",
     "Plan",
     "Project",
     "StageCacheEntry",

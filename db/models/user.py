@@ -32,5 +32,7 @@ class User(Base):
     """Bumped to revoke every access token issued before (logout everywhere, new password)."""
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     """Set by an administrator: the account cannot sign in or use its tokens."""
+    pending_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    """Set while the email is unconfirmed (EMAIL_CONFIRMATION): the account cannot sign in."""
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()

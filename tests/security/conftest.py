@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.context import AppContext
 from tests.conftest import TEST_SECRET
 from tests.support.accounts import PASSWORD
 from tests.support.database import create_test_database, drop_test_database
@@ -73,3 +74,12 @@ def live_token(live_url: str) -> str:
         assert login.status_code == 200, login.text
         token: str = login.json()["access_token"]
         return token
+
+
+@pytest.fixture
+async def confirming(
+    client: httpx.AsyncClient, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> httpx.AsyncClient:
+    """The API client with EMAIL_CONFIRMATION on (production's default)."""
+    monkeypatch.setattr(context.settings, "email_confirmation", True)
+    return client
