@@ -82,7 +82,8 @@ def _check_signature(storage: LocalStorage, key: str, query: str, field: str) ->
     values = parse_qs(query)
     expires = values.get("expires", [""])[0]
     signature = values.get("signature", [""])[0]
-    if not expires.isdigit() or not storage.verify_link(key, int(expires), signature):
+    name = values.get("name", [""])[0]
+    if not expires.isdigit() or not storage.verify_link(key, int(expires), signature, name):
         raise Unprocessable(
             f"{field} is not a valid link or it has expired; ask the API for a fresh one.",
             code="invalid_link",

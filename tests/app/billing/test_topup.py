@@ -20,7 +20,11 @@ async def test_production_without_payments_is_503_naming_the_settings(
     settings: Settings,
     use_settings: Callable[[Settings], None],
 ) -> None:
-    use_settings(settings.model_copy(update={"environment": Environment.PRODUCTION}))
+    use_settings(
+        settings.model_copy(
+            update={"environment": Environment.PRODUCTION, "email_confirmation": False}
+        )
+    )
     account = await register(client)
     response = await client.post(
         "/api/credits/topup", json={"plan_type": "Pro"}, headers=account.headers
@@ -58,7 +62,9 @@ async def test_with_payments_topup_is_402_with_a_checkout_url(
     use_settings: Callable[[Settings], None],
     fake_stripe: FakeStripe,
 ) -> None:
-    production = settings.model_copy(update={"environment": Environment.PRODUCTION})
+    production = settings.model_copy(
+        update={"environment": Environment.PRODUCTION, "email_confirmation": False}
+    )
     use_settings(with_payments(production, fake_stripe.base_url))
     account = await register(client)
     response = await client.post(
