@@ -29,6 +29,8 @@ FPS = 30
 SCREENPLAY = """The lighthouse stood alone on the cliff above the grey sea.
 
 MAYA: Is anyone up there? I saw your light."""
+ENCODING_NOISE_LEVELS = 4
+"""Mean difference two encodes of the same frames may show, in 8-bit levels."""
 STRONG_CHANGE = 40
 
 
@@ -89,4 +91,7 @@ def test_a_talking_character_is_lip_synced_by_musetalk(tmp_path: Path) -> None:
     rows = np.flatnonzero((changed > STRONG_CHANGE).any(axis=1))
     assert rows.size > 5, "MuseTalk changed (almost) nothing in MAYA's shot"
     assert rows.min() > SMALL[1] // 3  # the mouth, not the eyes or the forehead
-    assert np.abs(synced[before].astype(int) - still[before].astype(int)).mean() < 2
+    # Outside the shot the two films differ only by x264's noise (a few levels, by host).
+    outside = np.abs(synced[before].astype(int) - still[before].astype(int)).max(axis=2)
+    assert outside.mean() < ENCODING_NOISE_LEVELS
+    assert (outside > STRONG_CHANGE).mean() < rows.size / SMALL[1] / 4
