@@ -108,7 +108,7 @@ def main() -> None:
             _musetalk_row("musetalk tiny 360p", lips, LIPSYNC_FORMAT, TINY_SHOT_S, args.device)
         )
     real = model_path(WAN22_TI2V_5B, args.model_dir)
-    if wan_video.is_available(real):
+    if not wan_video.missing_files(real):
         video = VideoSettings(steps=REAL_STEPS)
         rows.append(
             _wan_row("wan2.2-ti2v-5b 720p", real, REAL_FORMAT, REAL_SHOT_S, video, args.device)

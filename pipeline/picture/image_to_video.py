@@ -12,7 +12,7 @@ are blended in time to the film's frame rate and resized to the output size, one
 time, so a shot never holds more than its generated clips in memory.
 
 Public API (what the visuals stage calls; model_dir = default_folder(MODEL_DIR)):
-    missing_files(model_dir) -> list[str];  is_available(model_dir) -> bool
+    missing_files(model_dir) -> list[str]                            # empty: complete
     load_pipeline(model_dir, device=None) -> LoadedVideoPipeline     # cached per process
     plan_shot(duration_s, video_format, seed, frames_per_clip, settings) -> ShotPlan
     animate_shot(model_dir, image, duration_s, video_format, seed, settings, device)
@@ -151,11 +151,6 @@ def default_folder(model_dir: Path) -> Path:
 def missing_files(model_dir: Path) -> list[str]:
     """Files an image-to-video folder lacks (empty list: complete)."""
     return missing_alternatives(model_dir, _REQUIRED_FILES)
-
-
-def is_available(model_dir: Path) -> bool:
-    """True when model_dir holds a complete Stable Video Diffusion pipeline."""
-    return not missing_files(model_dir)
 
 
 def _variant(model_dir: Path, device: Device) -> str | None:

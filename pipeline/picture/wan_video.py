@@ -12,8 +12,8 @@ after every denoising step (a callback that raises RenderCancelled stops between
 out of memory is caught once: the cache is emptied and the clip is retried with about half the
 frames; a second failure raises BackendUnavailableError so the stage falls back with a warning.
 
-Public API (model_dir = default_folder(MODEL_DIR)):
-    missing_files(model_dir) -> list[str];  is_available(model_dir) -> bool
+Public API (model_dir = the registry's wan2.2-ti2v-5b folder under MODEL_DIR):
+    missing_files(model_dir) -> list[str]                     # empty: complete
     load_pipeline(model_dir, device=None) -> LoadedWan        # cached per process
     animate_shot(model_dir, image, duration_s, video_format, seed, settings, device, progress)
         -> AnimatedShot(plan, frames)
@@ -116,21 +116,9 @@ class LoadedWan:
 _LOAD_LOCK = threading.Lock()
 
 
-def default_folder(model_dir: Path) -> Path:
-    """The registry's Wan2.2 TI2V-5B folder under MODEL_DIR."""
-    from pipeline.neural.registry import WAN22_TI2V_5B, model_path
-
-    return model_path(WAN22_TI2V_5B, model_dir)
-
-
 def missing_files(model_dir: Path) -> list[str]:
     """Files a Wan diffusers folder lacks (empty list: complete)."""
     return missing_alternatives(model_dir, _REQUIRED_FILES)
-
-
-def is_available(model_dir: Path) -> bool:
-    """True when model_dir holds a complete Wan2.2 diffusers pipeline."""
-    return not missing_files(model_dir)
 
 
 def clip_frames(requested: int) -> int:

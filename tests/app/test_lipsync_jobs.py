@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import uuid
 from pathlib import Path
 
-import av
 import httpx
 import numpy as np
 import pytest
-from PIL import Image
 from sqlalchemy import select
 
 from app.ai.links import storage_key
@@ -23,16 +20,15 @@ from app.storage import LocalStorage, S3Storage
 from db.models import LogEntry
 from pipeline.media.probe import probe
 from pipeline.neural.registry import WAV2LIP, model_path
-from pipeline.testing.faces import draw_face
 from pipeline.testing.tiny_wav2lip import build_tiny_wav2lip
 from tests.app.test_credits import assert_balances_agree
 from tests.app.test_projects import _topup, film
-from tests.support.accounts import Account, register
+from tests.support.accounts import register
 from tests.support.jobs import download, running_worker, wait_for_job, wait_for_project
+from tests.support.lipsync import film_and_narration, video_frame
 
 pytest.importorskip("onnxruntime")
 
-FACE_SIZE = (640, 360)
 DETECT_EVERY = 10
 STRONG_CHANGE = 60
 """A pixel channel moved by more than this was repainted (re-encoding moves edges by < 20)."""
@@ -46,46 +42,6 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def face_png() -> bytes:
-    buffer = io.BytesIO()
-    Image.fromarray(draw_face(*FACE_SIZE, cx=320, cy=170, size=90)).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-async def _film_and_narration(client: httpx.AsyncClient, account: Account) -> tuple[str, str, str]:
-    """A project whose film shows a face, and a narration job: (project id, film job, audio job)."""
-    uploaded = await client.post(
-        "/api/uploads/images",
-        files=[("files", ("Hero.png", face_png(), "image/png"))],
-        data={"consent": "true"},
-        headers=account.headers,
-    )
-    assert uploaded.status_code == 201, uploaded.text
-    ref = uploaded.json()["images"][0]["ref"]
-    created = await client.post(
-        "/api/projects/create",
-        json=film(images=[ref], resolution="360p", music="none"),
-        headers=account.headers,
-    )
-    assert created.status_code == 201, created.text
-    project_id = created.json()["id"]
-    audio = await client.post(
-        "/api/ai/audio-generate",
-        json={"project_id": project_id, "text": "Hello there. I have come home at last."},
-        headers=account.headers,
-    )
-    assert audio.status_code == 202, audio.text
-    return project_id, created.json()["job_id"], audio.json()["job_id"]
-
-
-def _frame(path: Path, index: int) -> np.ndarray:
-    with av.open(str(path)) as container:
-        for number, frame in enumerate(container.decode(video=0)):
-            if number == index:
-                return np.asarray(frame.to_ndarray(format="rgb24"))
-    raise AssertionError(f"{path} has no frame {index}")
-
-
 async def test_lip_sync_of_a_film_to_a_narration_end_to_end(
     client: httpx.AsyncClient,
     context: AppContext,
@@ -95,7 +51,7 @@ async def test_lip_sync_of_a_film_to_a_narration_end_to_end(
 ) -> None:
     account = await register(client)
     await _topup(client, account, "Standard")
-    project_id, _, audio_job_id = await _film_and_narration(client, account)
+    project_id, _, audio_job_id = await film_and_narration(client, account)
     neural = settings.model_copy(
         update={"model_dir": tiny_model_dir, "lipsync_detect_every": DETECT_EVERY}
     )
@@ -142,7 +98,7 @@ async def test_lip_sync_of_a_film_to_a_narration_end_to_end(
     assert action["parameters"]["neural"] == [{"stage": "lipsync", "model": WAV2LIP.name}]
     assert credentials.ingredient_hashes()[0] == hashlib.sha256(original.read_bytes()).hexdigest()
     # The generated mouth replaces the lower face; above it only the re-encode differs.
-    before, after = _frame(original, 45), _frame(output, 45)
+    before, after = video_frame(original, 45), video_frame(output, 45)
     changed = np.abs(before.astype(int) - after.astype(int)).max(axis=2) > STRONG_CHANGE
     rows = np.flatnonzero(changed.any(axis=1))
     assert rows.size > 40, "the lip-sync changed (almost) nothing"
@@ -159,7 +115,7 @@ async def test_lip_sync_of_a_film_to_a_narration_end_to_end(
     plain_output = probe(await download(client, fallback["output_url"], tmp_path / "plain.mp4"))
     assert plain_output.video is not None and plain_output.video.frames == 1800
     assert plain_output.audio is not None
-    unchanged = np.abs(before.astype(int) - _frame(tmp_path / "plain.mp4", 45).astype(int))
+    unchanged = np.abs(before.astype(int) - video_frame(tmp_path / "plain.mp4", 45).astype(int))
     assert unchanged.mean() < 2  # only the re-encode differs
     async with context.sessions() as session:
         warnings = list(

@@ -14,10 +14,10 @@ from app.provenance.reading import read_provenance
 from pipeline.media.probe import probe
 from pipeline.neural.registry import MUSETALK_UNET, model_path
 from pipeline.testing.tiny_musetalk import write_tiny_musetalk
-from tests.app.test_lipsync_jobs import _film_and_narration, _frame
 from tests.app.test_projects import _topup
 from tests.support.accounts import register
 from tests.support.jobs import download, running_worker, wait_for_job, wait_for_project
+from tests.support.lipsync import film_and_narration, video_frame
 
 pytest.importorskip("diffusers")
 
@@ -42,7 +42,7 @@ async def test_lip_sync_job_runs_on_musetalk_under_the_commercial_gate(
 ) -> None:
     account = await register(client)
     await _topup(client, account, "Standard")
-    project_id, _, audio_job_id = await _film_and_narration(client, account)
+    project_id, _, audio_job_id = await film_and_narration(client, account)
     neural = settings.model_copy(
         update={
             "model_dir": musetalk_dir,
@@ -78,7 +78,7 @@ async def test_lip_sync_job_runs_on_musetalk_under_the_commercial_gate(
     action = read_provenance(output).created_action()
     assert action is not None
     assert action["parameters"]["neural"] == [{"stage": "lipsync", "model": MUSETALK_UNET.name}]
-    before, after = _frame(original, 45), _frame(output, 45)
+    before, after = video_frame(original, 45), video_frame(output, 45)
     changed = np.abs(before.astype(int) - after.astype(int)).max(axis=2) > STRONG_CHANGE
     rows = np.flatnonzero(changed.any(axis=1))
     assert rows.size > 20, "the lip-sync changed (almost) nothing"

@@ -41,7 +41,7 @@ def frames_of(
 
 
 def test_missing_weights_raise_at_call_time(tmp_path: Path, picture: np.ndarray) -> None:
-    assert not i2v.is_available(tmp_path)
+    assert i2v.missing_files(tmp_path)
     assert "model_index.json" in i2v.missing_files(tmp_path)
     with pytest.raises(BackendUnavailableError, match="Image-to-video weights"):
         i2v.animate_shot(tmp_path, picture, 1.0, FORMAT, seed=1)
@@ -128,7 +128,7 @@ def test_pipeline_is_loaded_once_and_never_changed(model_dir: Path, picture: np.
 def test_fp16_named_weights_are_found_and_loaded(tmp_path: Path, picture: np.ndarray) -> None:
     folder = write_tiny_video_pipeline(tmp_path / "svd-fp16", variant="fp16")
     assert (folder / "unet" / "diffusion_pytorch_model.fp16.safetensors").is_file()
-    assert i2v.is_available(folder)
+    assert i2v.missing_files(folder) == []
     assert len(frames_of(folder, picture, 0.2, seed=1)) == 2
 
 
@@ -176,8 +176,8 @@ def test_registry_files_make_a_complete_folder(tmp_path: Path) -> None:
     from pipeline.neural import registry
 
     folder = i2v.default_folder(tmp_path)
-    assert not i2v.is_available(folder)
+    assert i2v.missing_files(folder)
     for item in registry.SVD_IMG2VID_XT.required_files:
         (folder / item.path).parent.mkdir(parents=True, exist_ok=True)
         (folder / item.path).write_bytes(b"x")
-    assert i2v.is_available(folder)
+    assert i2v.missing_files(folder) == []

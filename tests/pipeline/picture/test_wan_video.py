@@ -47,7 +47,7 @@ def test_registry_entry_is_commercial_and_apache() -> None:
 
 
 def test_missing_weights_raise_at_call_time(tmp_path: Path, picture: np.ndarray) -> None:
-    assert not wan.is_available(tmp_path)
+    assert wan.missing_files(tmp_path)
     with pytest.raises(BackendUnavailableError, match=r"Wan2\.2"):
         wan.animate_shot(tmp_path, picture, 1.0, FORMAT, seed=1, settings=SETTINGS)
 
