@@ -1,9 +1,10 @@
 """Swap Gradio's server paths for opaque file ids in JSON going out, and back coming in.
 
 Going out, every string naming a file under one of Gradio's folders (a bare path, a path in
-a `file=` link, or a path quoted in a message) gets the id instead. Coming in, only file
-objects (`{"path": ...}`, Gradio's FileData) are read: their path must be an id this user
-was given, and becomes the real path again; every other value passes untouched.
+a `file=` link, or a path quoted in a message) gets the id instead. Coming in, a file
+object's (`{"path": ...}`, Gradio's FileData) path must be an id this user was given, and
+becomes the real path again; so does any other string that is such an id. A bare server path
+is never taken: in a file object it is refused, elsewhere it becomes an id naming nothing.
 """
 
 from __future__ import annotations
@@ -11,16 +12,19 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote, unquote
 
-from app.ui.file_ids import is_file_id
+from app.ui.file_ids import ID_PREFIX, is_file_id
 
 Issue = Callable[[str], str]
 """Gives the id of a real path (for the user the answer goes to)."""
 Resolve = Callable[[str], "str | None"]
 """Gives the real path of an id, or None when the user was not given it."""
 
+NOTHING_TOKEN = "expired"
+"""The token of an id that names no file (never one FileIds issues: those are longer)."""
 FOLDER_PLACEHOLDER = "[studio files]"
 """Stands for one of Gradio's folders named in a message."""
 FILE_LINK = re.compile(r"(file=)([^\s\"'<>?#]+)")
@@ -91,10 +95,14 @@ class PathHider:
         return self._in_text.sub(quoted, FILE_LINK.sub(link, text))
 
     def reveal(self, value: Any, resolve: Resolve) -> Any:
-        """`value` (parsed JSON) with each file object's id replaced by its real path.
+        """`value` (parsed JSON) with each file object's id replaced by its real path, and
+        each other string that is an id the user was given too (a draft kept in the browser
+        names its images so); a bare path under the folders becomes an id that names nothing.
 
-        Raises FileRefused for a path that is not an id, or an id the user was not given.
+        Raises FileRefused for a file object naming a path, or an id the user was not given.
         """
+        if isinstance(value, str):
+            return self._reveal_text(value, resolve)
         if isinstance(value, list):
             return [self.reveal(item, resolve) for item in value]
         if not isinstance(value, dict):
@@ -103,6 +111,14 @@ class PathHider:
         if isinstance(path, str):
             return {**value, "path": self.real_path(path, resolve)}
         return {key: self.reveal(item, resolve) for key, item in value.items()}
+
+    def _reveal_text(self, text: str, resolve: Resolve) -> str:
+        if is_file_id(text):
+            path = resolve(text)
+            return path if path is not None and self.inside(path) else text
+        if self.inside(text):
+            return f"{ID_PREFIX}{NOTHING_TOKEN}/{PurePosixPath(text).name}"
+        return text
 
     def real_path(self, file_id: str, resolve: Resolve) -> str:
         """The real path behind an id the user was given (FileRefused otherwise)."""

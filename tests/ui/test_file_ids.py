@@ -122,3 +122,16 @@ def test_an_id_leading_outside_the_folders_is_refused() -> None:
     escaped = ids.issue("ann", "/etc/passwd")  # cannot happen: ids come from hidden paths
     with pytest.raises(UnknownFile):
         hider.real_path(escaped, lambda i: ids.resolve("ann", i))
+
+
+def test_a_bare_path_in_other_values_never_names_a_file() -> None:
+    hider = PathHider([ROOT])
+    ids = FileIds()
+    file_id = ids.issue("ann", PHOTO)
+    draft = {"images": [{"preview_path": file_id}, {"preview_path": f"{ROOT}/77/other.png"}]}
+    revealed = hider.reveal(draft, lambda i: ids.resolve("ann", i))
+    assert revealed["images"][0]["preview_path"] == PHOTO
+    assert revealed["images"][1]["preview_path"] == f"{ID_PREFIX}expired/other.png"
+    assert ids.resolve("ann", revealed["images"][1]["preview_path"]) is None
+    stranger = hider.reveal(draft, lambda i: ids.resolve("bob", i))
+    assert stranger["images"][0]["preview_path"] == file_id
