@@ -130,6 +130,7 @@ async def test_an_upload_is_named_by_an_id_that_works_for_its_owner(
 ) -> None:
     content = image_bytes(seed=11)
     file_id = await _upload(owner, content)
+    _assert_no_server_path((await owner.get("/studio/config")).text)
 
     download = await owner.get(f"{API}/file={file_id}")
     assert download.status_code == 200, download.text
