@@ -258,7 +258,7 @@ def _film_segments(
             _free_cuda()
             if retried:
                 raise BackendUnavailableError(
-                    f"ACE-Step ran out of GPU memory making {length / sample_rate:.0f} s of "
+                    f"ACE-Step ran out of GPU memory making {length / sample_rate:.1f} s of "
                     "music, even after a retry with shorter pieces."
                 ) from error
             retried = True

@@ -185,7 +185,7 @@ class MusicMaker:
             self.log.fall_back(
                 STAGE,
                 PROCEDURAL,
-                f"Music: {model.label} stopped ({error}); the {style} style plays the rest.",
+                f"Music: {model.label} stopped: {error} The {style} style plays the rest.",
             )
         rest = round(duration_s * sample_rate) - done
         if rest > 0:
