@@ -62,6 +62,8 @@ MIN_GENERATION_S = 10.0
 """Shortest piece ACE-Step 1.5 is made for (a shorter track is cut from one this long)."""
 MAX_GENERATION_S = 600.0
 """Longest piece ACE-Step 1.5 is made for (10 minutes)."""
+FRAME_TOLERANCE = 1e-6
+"""Latent frames a duration may exceed a whole number by and still count as that number."""
 WEIGHTS = "diffusion_pytorch_model"
 _REQUIRED_FILES: tuple[tuple[str, ...], ...] = (
     ("model_index.json",),
@@ -194,23 +196,36 @@ def generate_piece(
     on_step: ProgressCallback = no_progress,
 ) -> FloatArray:
     """One piece at the model rate, shape (2, samples), at least duration_s long; on_step(STAGE,
-    f) after every denoising step, with f the share of steps done (it may raise to cancel)."""
+    f) after every denoising step, with f the share of steps done (it may raise to cancel).
+
+    The noise is made here (seeded on the CPU, so a seed gives the same music on any device)
+    and passed in: diffusers 0.42 sizes the noise as ceil(ceil(d * rate) / rate * rate) latent
+    frames and the conditions as ceil(d * rate), which float rounding makes differ by one for
+    about one length in fifteen (56 frames at 25 a second), and the transformer then fails.
+    """
     import torch
 
     def step_done(_pipe: Any, step: int, _timestep: Any, tensors: dict[str, Any]) -> Any:
         on_step(STAGE, (step + 1) / settings.steps)
         return tensors
 
+    pipeline = loaded.pipeline
+    rate = float(pipeline.latents_per_second)
+    frames = max(1, math.ceil(duration_s * rate - FRAME_TOLERANCE))
     generator = torch.Generator(device="cpu").manual_seed(seed)
     with loaded.lock, torch.inference_mode():
-        result = loaded.pipeline(
+        noise = torch.randn(
+            (1, frames, int(pipeline.transformer.config.audio_acoustic_hidden_dim)),
+            generator=generator,
+        ).to(device=loaded.device, dtype=pipeline.transformer.dtype)
+        result = pipeline(
             prompt=text,
             lyrics="",
-            audio_duration=duration_s,
+            audio_duration=(frames - 0.5) / rate,  # ceil(...) gives back exactly `frames`
             num_inference_steps=settings.steps,
             guidance_scale=1.0,
             shift=settings.shift,
-            generator=generator,
+            latents=noise,
             output_type="np",
             callback_on_step_end=step_done,
         )

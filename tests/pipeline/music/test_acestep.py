@@ -122,6 +122,18 @@ def test_a_track_shorter_than_one_generation_is_cut_from_one(model_dir: Path) ->
     assert len(reports) == STEPS + 1
 
 
+@pytest.mark.parametrize("frames", [7, 56])
+def test_a_piece_has_exactly_the_latent_frames_its_length_needs(
+    model_dir: Path, frames: int
+) -> None:
+    # 7 and 56 frames are lengths whose noise diffusers would make one frame longer.
+    loaded = acestep.load_acestep(model_dir, "cpu")
+    hop = FILM_RATE_HZ // 25
+    duration_s = (frames - 0.3) / 25  # needs `frames` latent frames, the last one in part
+    audio = acestep.generate_piece(loaded, "calm piano", duration_s, 1, TEST_SETTINGS)
+    assert audio.shape == (2, frames * hop)
+
+
 def test_a_model_at_another_rate_is_resampled_to_the_film_rate(tmp_path: Path) -> None:
     folder = write_tiny_acestep(tmp_path / "ace32k", seed=4, sample_rate=32_000)
     assert acestep.load_acestep(folder, "cpu").sample_rate == 32_000
