@@ -33,6 +33,13 @@ STAGE = "music"
 PROCEDURAL = "procedural"
 """The default music backend's name in render.json."""
 FALLBACK = "the procedural style plays"
+AUTO_SOUNDFONT = "auto"
+"""Soundfont choice: the first known General MIDI soundfont installed, else the wavetable."""
+NO_SOUNDFONT = "none"
+"""Soundfont choice: always the wavetable synthesiser."""
+WAVETABLE = "wavetable"
+"""`instruments` when the wavetable synthesiser played the style."""
+SOUNDFONT_PREFIX = "soundfont:"
 
 
 @dataclass(frozen=True)
@@ -59,13 +66,6 @@ NEURAL_MUSIC: dict[str, NeuralMusic] = {
     ),
 }
 """The neural music backends by their MUSIC_BACKEND name."""
-AUTO_SOUNDFONT = "auto"
-"""Soundfont choice: the first known General MIDI soundfont installed, else the wavetable."""
-NO_SOUNDFONT = "none"
-"""Soundfont choice: always the wavetable synthesiser."""
-WAVETABLE = "wavetable"
-"""`instruments` when the wavetable synthesiser played the style."""
-SOUNDFONT_PREFIX = "soundfont:"
 
 
 class MusicMaker:
