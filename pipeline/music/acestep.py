@@ -158,7 +158,16 @@ def _load_cached(model_dir: Path, device: Device) -> LoadedAceStep:
     pipeline: Any = pipeline_class.from_pretrained(
         model_dir, local_files_only=True, dtype=pipeline_dtype(device)
     )
-    pipeline = pipeline.to(device)
+    try:
+        pipeline = pipeline.to(device)
+    except Exception as error:
+        if not _is_out_of_memory(error):
+            raise
+        del pipeline
+        _free_cuda()
+        raise BackendUnavailableError(
+            "ACE-Step does not fit in the GPU memory left free."
+        ) from error
     pipeline.set_progress_bar_config(disable=True)
     return LoadedAceStep(pipeline=pipeline, device=device, sample_rate=int(pipeline.sample_rate))
 

@@ -227,3 +227,28 @@ def test_out_of_memory_twice_hands_over_to_the_procedural_style(
         "Music: ACE-Step stopped: ACE-Step ran out of GPU memory making 1.5 s of music, even "
         "after a retry with shorter pieces. The ambient style plays the rest."
     ]
+
+
+def test_a_pipeline_that_does_not_fit_on_the_gpu_leaves_the_procedural_style(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import diffusers
+    import torch
+
+    from pipeline.backends import BackendChoice, StageBackends
+
+    def no_room(*_args: Any, **_kwargs: Any) -> Any:
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 11.00 GiB")
+
+    write_tiny_acestep(acestep.default_folder(tmp_path), seed=7)
+    monkeypatch.setattr(diffusers.AceStepPipeline, "to", no_room)
+    with pytest.raises(BackendUnavailableError, match="does not fit"):
+        acestep.load_acestep(acestep.default_folder(tmp_path), "cpu")
+    stages = StageBackends(BackendChoice(music="acestep", model_dir=tmp_path, device="cpu"))
+    chunks = list(stages.music_chunks("upbeat", 1.5, FILM_RATE_HZ, seed=1, chunk_s=1.0))
+    assert sum(len(chunk) for chunk in chunks) == round(1.5 * FILM_RATE_HZ)
+    assert stages.used["music"] == "procedural"
+    assert stages.warnings == [
+        "Music: ACE-Step cannot run here (ACE-Step does not fit in the GPU memory left free.); "
+        "the upbeat style is used."
+    ]
