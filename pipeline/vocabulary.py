@@ -37,7 +37,9 @@ DEFAULT_CAPTIONS: Captions = "none"
 
 TtsBackend = Literal["auto", "espeak", "piper", "kokoro"]
 """auto: Kokoro where it measured better than espeak-ng and is installed, else espeak-ng."""
-MusicBackend = Literal["procedural", "musicgen"]
+MusicBackend = Literal["procedural", "musicgen", "acestep"]
+"""procedural: the styles through a soundfont or the wavetable; musicgen: MusicGen (CC-BY-NC
+weights, research only); acestep: ACE-Step 1.5 (MIT weights, commercial use allowed)."""
 VideoBackend = Literal["kenburns", "svd"]
 LipSyncBackend = Literal["auto", "none", "musetalk", "wav2lip"]
 """auto: MuseTalk 1.5 (commercial use allowed) when its weights are in MODEL_DIR, else Wav2Lip
