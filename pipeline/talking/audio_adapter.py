@@ -11,6 +11,7 @@ two-speaker routing is not implemented).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import nn
@@ -73,7 +74,7 @@ def latent_windows(windows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     window = windows.shape[2]
     centre = window // 2
     first = windows[:, :1]
-    groups = windows[:, 1:].unflatten(1, (-1, LATENT_STRIDE))
+    groups = windows[:, 1:].reshape(windows.shape[0], -1, LATENT_STRIDE, *windows.shape[2:])
     later = torch.cat(
         [
             groups[:, :, 0, : centre + 1],
@@ -102,7 +103,9 @@ class AudioCrossAttention(nn.Module):
         head_dim = dim // self.heads
         query = self.q_linear(x.reshape(batch * frames, length // frames, dim))
         query = query.unflatten(2, (self.heads, head_dim)).transpose(1, 2)
-        key, value = self.kv_linear(audio.flatten(0, 1)).unflatten(2, (2, self.heads, head_dim)).unbind(2)
+        key, value = (
+            self.kv_linear(audio.flatten(0, 1)).unflatten(2, (2, self.heads, head_dim)).unbind(2)
+        )
         attended = nn.functional.scaled_dot_product_attention(
             query, key.transpose(1, 2), value.transpose(1, 2)
         )
@@ -117,13 +120,13 @@ class FloatLayerNorm(nn.LayerNorm):
         return super().forward(x.float()).type_as(x)
 
 
-def attach_adapter(transformer: nn.Module, config: AdapterConfig) -> None:
+def attach_adapter(transformer: Any, config: AdapterConfig) -> None:
     """Add InfiniteTalk's audio modules to a diffusers WanTransformer3DModel, named as in its
     checkpoint: `audio_proj`, and `norm_x` + `audio_cross_attn` in every block."""
-    dim = int(transformer.config.num_attention_heads * transformer.config.attention_head_dim)  # type: ignore[operator]
-    heads = int(transformer.config.num_attention_heads)  # type: ignore[union-attr]
+    heads = int(transformer.config.num_attention_heads)
+    dim = heads * int(transformer.config.attention_head_dim)
     transformer.add_module("audio_proj", AudioProjection(config))
-    for block in transformer.blocks:  # type: ignore[union-attr]
+    for block in transformer.blocks:
         block.add_module("norm_x", FloatLayerNorm(dim, eps=config.eps, elementwise_affine=True))
         block.add_module("audio_cross_attn", AudioCrossAttention(dim, heads, config))
 

@@ -29,7 +29,8 @@ def _block(
     x = x + block.attn2(block.norm2(x.float()).type_as(x), context, None, None)
     x = x + block.audio_cross_attn(block.norm_x(x), audio)
     normed = (block.norm3(x.float()) * (1 + ff_scale) + ff_shift).type_as(x)
-    return (x.float() + block.ffn(normed).float() * ff_gate).type_as(x)
+    out: torch.Tensor = (x.float() + block.ffn(normed).float() * ff_gate).type_as(x)
+    return out
 
 
 def talking_forward(
@@ -47,9 +48,7 @@ def talking_forward(
     p_t, p_h, p_w = transformer.config.patch_size
     rotary = transformer.rope(latents)
     x = transformer.patch_embedding(latents).flatten(2).transpose(1, 2).contiguous()
-    temb, modulation, context, image_context = transformer.condition_embedder(
-        timestep, text, image
-    )
+    temb, modulation, context, image_context = transformer.condition_embedder(timestep, text, image)
     modulation = modulation.unflatten(1, (6, -1))
     context = torch.cat([image_context, context], dim=1)
     first, later = audio_windows

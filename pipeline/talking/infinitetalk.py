@@ -38,13 +38,14 @@ from pipeline.picture.image_to_video import (
     AnimatedShot,
     ShotPlan,
     VideoSettings,
+    clip_seed,
     dtype_keyword,
     fit_image,
     plan_shot,
     shot_frames,
 )
 from pipeline.talking import model_files
-from pipeline.talking.audio_adapter import AdapterConfig, attach_adapter, latent_windows
+from pipeline.talking.audio_adapter import attach_adapter, latent_windows
 from pipeline.talking.audio_forward import talking_forward
 from pipeline.talking.speech_features import (
     SPEECH_RATE,
@@ -239,9 +240,15 @@ def talk_clip(
         for step, timestep in enumerate(scheduler.timesteps):
             model_input = torch.cat([latents, condition], dim=1).to(dtype)
             t = timestep.expand(1)
-            full = talking_forward(pipeline.transformer, model_input, t, positive, image_states, speech)
-            no_text = talking_forward(pipeline.transformer, model_input, t, negative, image_states, speech)
-            neither = talking_forward(pipeline.transformer, model_input, t, negative, image_states, silence)
+            full = talking_forward(
+                pipeline.transformer, model_input, t, positive, image_states, speech
+            )
+            no_text = talking_forward(
+                pipeline.transformer, model_input, t, negative, image_states, speech
+            )
+            neither = talking_forward(
+                pipeline.transformer, model_input, t, negative, image_states, silence
+            )
             velocity = (
                 neither
                 + settings.text_guidance * (full - no_text)
@@ -261,19 +268,15 @@ def generate_sequence(
     progress: ProgressCallback = no_progress,
 ) -> tuple[ShotPlan, list[Frame]]:
     """All clips of a shot chained, each hearing its stretch of the speech. On CUDA out of
-    memory the shot is retried once with about half the frames per clip (and twice the
-    clips, up to max_clips); the plan actually used is returned with the frames."""
+    memory the shot is retried once with about half the frames per clip (reduced_plan); the
+    plan actually used is returned with the frames."""
     try:
         return plan, _chain(loaded, image, speech, plan, settings, progress)
     except Exception as error:
         if not wan_video.is_out_of_memory(error):
             raise
         wan_video.free_cuda()
-    frames = wan_video.reduced_frames(plan.frames_per_clip)
-    clips = min(settings.max_clips, 2 * len(plan.seeds))
-    smaller = replace(
-        plan, frames_per_clip=frames, seeds=tuple(plan.seeds[0] + c for c in range(clips))
-    )
+    smaller = reduced_plan(plan)
     try:
         return smaller, _chain(loaded, image, speech, smaller, settings, progress)
     except Exception as error:
@@ -284,6 +287,16 @@ def generate_sequence(
             f"InfiniteTalk ran out of GPU memory at {plan.width}x{plan.height} even with "
             f"{smaller.frames_per_clip} frames per clip."
         ) from error
+
+
+def reduced_plan(plan: ShotPlan) -> ShotPlan:
+    """The out-of-memory retry's plan: about half the frames per clip, and as many more
+    clips as keep the speech covered (the first clip keeps its seed)."""
+    frames = wan_video.reduced_frames(plan.frames_per_clip)
+    covered = (plan.output_frames - 1) * plan.model_fps / plan.fps + 1
+    clips = max(len(plan.seeds), math.ceil((covered - 1) / (frames - 1)))
+    seeds = tuple(plan.seeds[0] if c == 0 else clip_seed(plan.seeds[0], c) for c in range(clips))
+    return replace(plan, frames_per_clip=frames, seeds=seeds)
 
 
 def _chain(

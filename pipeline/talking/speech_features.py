@@ -82,7 +82,8 @@ def frame_features(encoder: SpeechEncoder, speech: np.ndarray, frames: int) -> t
 
 def _first(output: Any) -> torch.Tensor:
     """A layer's hidden states (transformers layers return a tensor or a tuple)."""
-    return output[0] if isinstance(output, tuple) else output
+    hidden: torch.Tensor = output[0] if isinstance(output, tuple) else output
+    return hidden
 
 
 def frame_windows(features: torch.Tensor, start: int, count: int) -> torch.Tensor:

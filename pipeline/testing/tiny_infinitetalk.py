@@ -62,17 +62,28 @@ def _wan_pipeline(seed: int) -> Any:
     )
     text_encoder = UMT5EncoderModel(
         UMT5Config(
-            vocab_size=12, d_model=TEXT_DIM, d_kv=8, d_ff=32, num_layers=1, num_heads=2,
+            vocab_size=12,
+            d_model=TEXT_DIM,
+            d_kv=8,
+            d_ff=32,
+            num_layers=1,
+            num_heads=2,
             relative_attention_num_buckets=8,
         )
     )
     image_encoder = CLIPVisionModel(
         CLIPVisionConfig(
-            hidden_size=IMAGE_DIM, intermediate_size=32, num_hidden_layers=2,
-            num_attention_heads=2, image_size=32, patch_size=16,
+            hidden_size=IMAGE_DIM,
+            intermediate_size=32,
+            num_hidden_layers=2,
+            num_attention_heads=2,
+            image_size=32,
+            patch_size=16,
         )
     )
-    processor = CLIPImageProcessor(size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32})
+    processor = CLIPImageProcessor(
+        size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32}
+    )
     scheduler = library.UniPCMultistepScheduler(
         prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=3.0
     )
@@ -94,13 +105,20 @@ def _write_speech_encoder(folder: Path, seed: int) -> None:
     torch.manual_seed(seed)
     model = Wav2Vec2Model(
         Wav2Vec2Config(
-            hidden_size=SPEECH_WIDTH, num_hidden_layers=SPEECH_LAYERS, num_attention_heads=2,
-            intermediate_size=16, conv_dim=(8, 8), conv_stride=(5, 4), conv_kernel=(10, 4),
-            num_conv_pos_embeddings=8, num_conv_pos_embedding_groups=2,
+            hidden_size=SPEECH_WIDTH,
+            num_hidden_layers=SPEECH_LAYERS,
+            num_attention_heads=2,
+            intermediate_size=16,
+            conv_dim=(8, 8),
+            conv_stride=(5, 4),
+            conv_kernel=(10, 4),
+            num_conv_pos_embeddings=8,
+            num_conv_pos_embedding_groups=2,
         )
     )
     model.save_pretrained(folder)
-    Wav2Vec2FeatureExtractor(
+    extractor: Any = Wav2Vec2FeatureExtractor  # its constructor is untyped
+    extractor(
         feature_size=1, sampling_rate=16_000, padding_value=0.0, do_normalize=True
     ).save_pretrained(folder)
 
