@@ -37,7 +37,6 @@ from pipeline.picture import wan_video
 from pipeline.picture.image_to_video import (
     AnimatedShot,
     ShotPlan,
-    VideoSettings,
     clip_seed,
     dtype_keyword,
     fit_image,
@@ -47,6 +46,7 @@ from pipeline.picture.image_to_video import (
 from pipeline.talking import model_files
 from pipeline.talking.audio_adapter import attach_adapter, latent_windows
 from pipeline.talking.audio_forward import talking_forward
+from pipeline.talking.settings import DEFAULT_SETTINGS, TalkSettings
 from pipeline.talking.speech_features import (
     SPEECH_RATE,
     SpeechEncoder,
@@ -57,40 +57,6 @@ from pipeline.talking.speech_features import (
 from pipeline.types import AudioArray, Frame, ProgressCallback, VideoFormat, no_progress
 
 STAGE = "lipsync"
-
-
-@dataclass(frozen=True)
-class TalkSettings:
-    """How talking clips are generated. Defaults are InfiniteTalk's for its 480p bucket."""
-
-    num_frames: int = 81
-    steps: int = 40
-    flow_shift: float = 7.0
-    text_guidance: float = 5.0
-    audio_guidance: float = 4.0
-    prompt: str = "a person talking to the camera, natural head and hand movement"
-    max_text_tokens: int = 512
-    model_fps: int = 25
-    """InfiniteTalk's speech features are aligned to 25 video frames per second."""
-    pixel_area: int = 832 * 480
-    size_multiple: int = 16
-    """VAE spatial factor 8 x transformer patch 2."""
-    max_clips: int = 12
-    """About 38 s of speech at 81 frames a clip; a longer shot loops (lips then drift)."""
-
-    def video(self, frames: int) -> VideoSettings:
-        """The shot-planning settings these imply (shared with the Wan and SVD backends)."""
-        return VideoSettings(
-            num_frames=frames,
-            steps=self.steps,
-            model_fps=self.model_fps,
-            pixel_area=self.pixel_area,
-            size_multiple=self.size_multiple,
-            max_clips=self.max_clips,
-        )
-
-
-DEFAULT_SETTINGS = TalkSettings()
 
 
 @dataclass(frozen=True, eq=False)

@@ -15,7 +15,7 @@ from pipeline.errors import BackendUnavailableError
 from pipeline.neural.talking_models import ADAPTER_PATH, WAN_SUBFOLDER, WAV2VEC_SUBFOLDER
 from pipeline.neural.weight_files import missing_alternatives
 from pipeline.picture import wan_video
-from pipeline.talking.audio_adapter import AdapterConfig
+from pipeline.talking.adapter_config import AdapterConfig
 from pipeline.talking.wan_keys import diffusers_name
 
 _EXTRA_WAN_FILES: tuple[tuple[str, ...], ...] = (

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.neural.talking_models import ADAPTER_PATH, WAN_SUBFOLDER, WAV2VEC_SUBFOLDER
-from pipeline.talking.audio_adapter import AdapterConfig, adapter_keys, attach_adapter
+from pipeline.talking.adapter_config import AdapterConfig
+from pipeline.talking.audio_adapter import adapter_keys, attach_adapter
 from pipeline.testing.tiny_wan import TEXT_DIM, _tokenizer
 
 LATENT_CHANNELS = 16

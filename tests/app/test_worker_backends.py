@@ -95,3 +95,12 @@ def test_commercial_use_only_is_on_in_production_unless_set(
     settings = Settings(_env_file=None, **values)  # type: ignore[arg-type]
     assert settings.commercial_only is expected
     assert backend_choice(settings).commercial_only is expected
+
+
+def test_talking_backend_reaches_the_choice_and_is_recorded_only_when_chosen() -> None:
+    default = backend_choice(Settings(_env_file=None))  # type: ignore[call-arg]
+    assert default.talking == "lipsync" and "talking" not in default.chosen()
+    chosen = backend_choice(
+        Settings(_env_file=None, talking_backend="infinitetalk")  # type: ignore[call-arg]
+    )
+    assert chosen.talking == "infinitetalk" and chosen.chosen()["talking"] == "infinitetalk"

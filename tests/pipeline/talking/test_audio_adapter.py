@@ -7,12 +7,8 @@ from typing import Any
 import pytest
 import torch
 
-from pipeline.talking.audio_adapter import (
-    AdapterConfig,
-    adapter_keys,
-    attach_adapter,
-    latent_windows,
-)
+from pipeline.talking.adapter_config import AdapterConfig
+from pipeline.talking.audio_adapter import adapter_keys, attach_adapter, latent_windows
 from pipeline.talking.audio_forward import talking_forward
 from pipeline.talking.wan_keys import diffusers_name
 

@@ -14,6 +14,7 @@ from pipeline.neural.licences import is_refused
 from pipeline.neural.registry import get_model
 from pipeline.talking import infinitetalk as talk
 from pipeline.talking import model_files
+from pipeline.talking.settings import TalkSettings
 from pipeline.talking.speech_features import frame_features, frame_windows
 from pipeline.testing.tiny_infinitetalk import (
     ORIGINAL_NAME,
@@ -24,7 +25,7 @@ from pipeline.testing.tiny_infinitetalk import (
 from pipeline.types import VideoFormat
 
 # 32x32 generation, 5-frame clips at 25 fps, two steps, 48x32 output at 8 fps.
-SETTINGS = talk.TalkSettings(num_frames=5, steps=2, pixel_area=32 * 32, prompt="a slow camera")
+SETTINGS = TalkSettings(num_frames=5, steps=2, pixel_area=32 * 32, prompt="a slow camera")
 FORMAT = VideoFormat(width=48, height=32, fps=8)
 RATE = 22_050
 
@@ -156,7 +157,7 @@ def test_out_of_memory_retries_with_fewer_frames_then_gives_up(
         return real(loaded, image, windows, plan, *rest)
 
     monkeypatch.setattr(talk, "talk_clip", once_oom)
-    settings = talk.TalkSettings(**{**SETTINGS.__dict__, "num_frames": 9, "steps": 1})
+    settings = TalkSettings(**{**SETTINGS.__dict__, "num_frames": 9, "steps": 1})
     frames = list(
         talk.talk_shot(
             model_dir, picture, _speech(0.3, 200), RATE, 0.3, FORMAT, 2, settings, "cpu"

@@ -1,0 +1,79 @@
+"""A whole film whose speaking character is made by a tiny seeded InfiniteTalk
+(TALKING_BACKEND=infinitetalk), and the commercial gate sending it back to lip-sync."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from pipeline.backends import BackendChoice
+from pipeline.film import render_film
+from pipeline.film_request import FilmRequest
+from pipeline.media.probe import probe
+from pipeline.music.choice import MusicChoice
+from pipeline.talking.settings import TalkSettings
+from pipeline.testing.faces import draw_face
+from pipeline.testing.tiny_infinitetalk import write_tiny_infinitetalk
+from tests.pipeline.render_media import write_picture
+
+pytest.importorskip("diffusers")
+
+SMALL = (320, 180)
+DURATION_S = 8.0
+FPS = 30
+SCREENPLAY = """The lighthouse stood alone on the cliff.
+
+MAYA: Is anyone up there?"""
+TINY = TalkSettings(num_frames=9, steps=1, pixel_area=32 * 32, prompt="a slow camera")
+
+
+@pytest.mark.slow
+def test_a_speaking_character_is_made_by_infinitetalk(tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    write_tiny_infinitetalk(models / "infinitetalk", seed=4)
+    sea = write_picture(tmp_path / "sea.png", 480, 270, 3)
+    maya = tmp_path / "Maya.png"
+    Image.fromarray(draw_face(240, 320, cx=120, cy=130, size=70)).save(maya)
+
+    def render(commercial_only: bool, folder: str) -> tuple[Path, dict[str, Any], list[str]]:
+        backends = BackendChoice(
+            lipsync="none",
+            talking="infinitetalk",
+            model_dir=models,
+            device="cpu",
+            commercial_only=commercial_only,
+            talking_stills=False,
+            talking_settings=TINY,
+        )
+        request = FilmRequest(
+            script=SCREENPLAY,
+            images=(sea, maya),
+            voice="female",
+            duration_s=DURATION_S,
+            music=MusicChoice.named("cinematic"),
+            size=SMALL,
+            seed=3,
+            backends=backends,
+        )
+        result = render_film(request, tmp_path / folder)
+        record = json.loads(result.report.read_text(encoding="utf-8"))
+        return result.video, result.backends, record["warnings"]
+
+    video, backends, warnings = render(False, "talking")
+    assert backends["used"]["talking"] == "infinitetalk-single" and warnings == []
+    assert backends["chosen"]["talking"] == "infinitetalk"
+    (shot,) = [s for s in backends["shots"] if s["kind"] == "talking"]
+    assert shot["speaker"] == "MAYA" and shot["frames_per_clip"] == 9
+    assert backends["seconds"]["lipsync"] > 0
+    assert shot["output_frames"] == round((shot["end_s"] - shot["start_s"]) * FPS)
+    probed = probe(video).video
+    assert probed is not None and probed.frames == round(DURATION_S * FPS)
+
+    _, gated, gate_warnings = render(True, "gated")
+    assert gated["used"]["talking"] == "lipsync"
+    assert not [s for s in gated["shots"] if s["kind"] == "talking"]
+    assert any("COMMERCIAL_USE_ONLY" in w for w in gate_warnings)
