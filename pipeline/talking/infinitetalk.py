@@ -11,8 +11,10 @@ Progress is reported after every step (a callback that raises RenderCancelled st
 steps); CUDA out of memory is retried once with about half the frames per clip, then raises
 BackendUnavailableError so the stage falls back with a warning.
 
-Differences from InfiniteTalk's own sampler: diffusers' flow scheduler instead of its Euler
-loop, later clips condition on one frame (not 9 motion frames), and no loudness normalisation.
+As in InfiniteTalk, the first latent frame is held at the image's own latents at every step.
+Differences from its sampler: diffusers' flow scheduler instead of its Euler loop, later clips
+condition on one frame (not 9 motion frames), the studio's own short negative prompt, and no
+loudness normalisation of the speech.
 """
 
 from __future__ import annotations
@@ -163,6 +165,28 @@ def _decode(pipeline: Any, latents: torch.Tensor) -> list[Frame]:
     return [np.clip(frame * 255.0 + 0.5, 0, 255).astype(np.uint8) for frame in values]
 
 
+def _start_latents(
+    loaded: LoadedTalker, picture: Image.Image, plan: ShotPlan, generator: torch.Generator
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Noise, the image condition (mask + VAE latents of the image then zeros) and the
+    image's own first latent frame, which InfiniteTalk keeps clean at every step."""
+    pipeline = loaded.pipeline
+    pixels = pipeline.video_processor.preprocess(picture, height=plan.height, width=plan.width)
+    latents, condition = pipeline.prepare_latents(
+        pixels.to(loaded.device, torch.float32),
+        1,
+        pipeline.vae.config.z_dim,
+        plan.height,
+        plan.width,
+        plan.frames_per_clip,
+        torch.float32,
+        loaded.device,
+        generator,
+    )
+    mask_channels = condition.shape[1] - latents.shape[1]
+    return latents, condition, condition[:, mask_channels:, :1].clone()
+
+
 def talk_clip(
     loaded: LoadedTalker,
     image: Frame,
@@ -175,53 +199,37 @@ def talk_clip(
     """One clip (plan.frames_per_clip RGB uint8 frames at the generation size) from an image
     already at that size and its frames' speech windows (frames, 5, layers, channels)."""
     pipeline = loaded.pipeline
-    device = loaded.device
-    clips = len(plan.seeds)
+    transformer = pipeline.transformer
     generator = torch.Generator(device="cpu").manual_seed(plan.seeds[clip])
     with loaded.lock, torch.inference_mode():
-        dtype = pipeline.transformer.dtype
+        dtype = transformer.dtype
         positive = _text(loaded, settings.prompt, settings)
-        negative = _text(loaded, "", settings)
+        negative = _text(loaded, settings.negative_prompt, settings)
         picture = Image.fromarray(image)
-        image_states = pipeline.encode_image(picture, device).to(dtype)
-        pixels = pipeline.video_processor.preprocess(picture, height=plan.height, width=plan.width)
-        latents, condition = pipeline.prepare_latents(
-            pixels.to(device, torch.float32),
-            1,
-            pipeline.vae.config.z_dim,
-            plan.height,
-            plan.width,
-            plan.frames_per_clip,
-            torch.float32,
-            device,
-            generator,
-        )
+        states = pipeline.encode_image(picture, loaded.device).to(dtype)
+        latents, condition, first = _start_latents(loaded, picture, plan, generator)
         scheduler_class: Any = type(pipeline.scheduler)
         scheduler = scheduler_class.from_config(
             pipeline.scheduler.config, flow_shift=settings.flow_shift
         )
-        scheduler.set_timesteps(plan.steps, device=device)
-        speech = latent_windows(windows[None].to(device, dtype))
+        scheduler.set_timesteps(plan.steps, device=loaded.device)
+        speech = latent_windows(windows[None].to(loaded.device, dtype))
         silence = (torch.zeros_like(speech[0]), torch.zeros_like(speech[1]))
         for step, timestep in enumerate(scheduler.timesteps):
+            latents[:, :, :1] = first
             model_input = torch.cat([latents, condition], dim=1).to(dtype)
             t = timestep.expand(1)
-            full = talking_forward(
-                pipeline.transformer, model_input, t, positive, image_states, speech
-            )
-            no_text = talking_forward(
-                pipeline.transformer, model_input, t, negative, image_states, speech
-            )
-            neither = talking_forward(
-                pipeline.transformer, model_input, t, negative, image_states, silence
-            )
+            full = talking_forward(transformer, model_input, t, positive, states, speech)
+            no_text = talking_forward(transformer, model_input, t, negative, states, speech)
+            neither = talking_forward(transformer, model_input, t, negative, states, silence)
             velocity = (
                 neither
                 + settings.text_guidance * (full - no_text)
                 + settings.audio_guidance * (no_text - neither)
             )
             latents = scheduler.step(velocity.float(), timestep, latents, return_dict=False)[0]
-            progress(STAGE, min(1.0, (clip + (step + 1) / plan.steps) / clips))
+            progress(STAGE, min(1.0, (clip + (step + 1) / plan.steps) / len(plan.seeds)))
+        latents[:, :, :1] = first
         return _decode(pipeline, latents)
 
 

@@ -17,6 +17,7 @@ class TalkSettings:
     text_guidance: float = 5.0
     audio_guidance: float = 4.0
     prompt: str = "a person talking to the camera, natural head and hand movement"
+    negative_prompt: str = "static picture, blurred details, subtitles, low quality, deformed face"
     max_text_tokens: int = 512
     model_fps: int = 25
     """InfiniteTalk's speech features are aligned to 25 video frames per second."""

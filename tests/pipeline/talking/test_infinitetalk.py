@@ -184,3 +184,17 @@ def test_the_retry_plan_keeps_the_speech_covered() -> None:
     assert smaller.frames_per_clip == 41 and smaller.seeds[0] == plan.seeds[0]
     covered = len(smaller.seeds) * 40 + 1
     assert covered - 1 >= (plan.output_frames - 1) * 25 / 8
+
+
+def test_the_first_frame_is_held_to_the_image_whatever_the_seed(
+    model_dir: Path, picture: np.ndarray
+) -> None:
+    speech = _speech(0.3, 200)
+    one, two = (
+        list(
+            talk.talk_shot(model_dir, picture, speech, RATE, 0.3, FORMAT, s, SETTINGS, "cpu").frames
+        )
+        for s in (1, 2)
+    )
+    assert np.array_equal(one[0], two[0])
+    assert not np.array_equal(one[-1], two[-1])
