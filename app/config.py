@@ -138,8 +138,8 @@ class Settings(BaseSettings):
     talking_backend: TalkingBackend = DEFAULT_TALKING_BACKEND
     """lipsync: speaking characters' stills are lip-synced (LIPSYNC_BACKEND); infinitetalk:
     InfiniteTalk makes a moving, speaking character from the image and the line (weights in
-    MODEL_DIR/infinitetalk; its speech encoder has no stated licence, so COMMERCIAL_USE_ONLY
-    refuses it and the lip-sync path is used)."""
+    MODEL_DIR/infinitetalk; falls back to the lip-sync path with a warning when they are
+    missing)."""
     lipsync_detect_every: int = Field(default=3, ge=1, le=30)
     """Frames between face detections when lip-syncing a video (more: faster, laggier boxes)."""
     music_soundfont: str = "auto"

@@ -59,13 +59,12 @@ WAV2VEC2_CHINESE_BASE = ModelSpec(
         ),
     ),
     approx_size_mb=380,
-    licence="unknown (github.com/TencentGameMate/chinese_speech_pretrain has no licence file)",
-    commercial_use="unknown",
+    licence="MIT (the Hugging Face card's metadata: `license: mit`)",
+    commercial_use="yes",
     licence_note=(
-        "The project's GitHub repository holds no LICENSE file and its README states no terms; "
-        "the Hugging Face card could not be read from here. It is pre-trained on WenetSpeech, "
-        "whose own terms must be checked too. Until a licence is confirmed, "
-        "COMMERCIAL_USE_ONLY refuses it, and with it the InfiniteTalk backend."
+        "MIT is the only licence statement: the card's metadata tag (there is no LICENSE "
+        "file, and github.com/TencentGameMate/chinese_speech_pretrain has none either). The "
+        "model was pre-trained on WenetSpeech, whose terms were not checked here."
     ),
     notes="The speech encoder InfiniteTalk was trained with (12 layers x 768 features).",
 )

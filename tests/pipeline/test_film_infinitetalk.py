@@ -1,5 +1,6 @@
 """A whole film whose speaking character is made by a tiny seeded InfiniteTalk
-(TALKING_BACKEND=infinitetalk), and the commercial gate sending it back to lip-sync."""
+(TALKING_BACKEND=infinitetalk) with the commercial gate on, and missing weights sending it
+back to the lip-sync path with a warning."""
 
 from __future__ import annotations
 
@@ -39,13 +40,13 @@ def test_a_speaking_character_is_made_by_infinitetalk(tmp_path: Path) -> None:
     maya = tmp_path / "Maya.png"
     Image.fromarray(draw_face(240, 320, cx=120, cy=130, size=70)).save(maya)
 
-    def render(commercial_only: bool, folder: str) -> tuple[Path, dict[str, Any], list[str]]:
+    def render(weights: Path, folder: str) -> tuple[Path, dict[str, Any], list[str]]:
         backends = BackendChoice(
             lipsync="none",
             talking="infinitetalk",
-            model_dir=models,
+            model_dir=weights,
             device="cpu",
-            commercial_only=commercial_only,
+            commercial_only=True,
             talking_stills=False,
             talking_settings=TINY,
         )
@@ -63,7 +64,7 @@ def test_a_speaking_character_is_made_by_infinitetalk(tmp_path: Path) -> None:
         record = json.loads(result.report.read_text(encoding="utf-8"))
         return result.video, result.backends, record["warnings"]
 
-    video, backends, warnings = render(False, "talking")
+    video, backends, warnings = render(models, "talking")
     assert backends["used"]["talking"] == "infinitetalk-single" and warnings == []
     assert backends["chosen"]["talking"] == "infinitetalk"
     (shot,) = [s for s in backends["shots"] if s["kind"] == "talking"]
@@ -73,7 +74,7 @@ def test_a_speaking_character_is_made_by_infinitetalk(tmp_path: Path) -> None:
     probed = probe(video).video
     assert probed is not None and probed.frames == round(DURATION_S * FPS)
 
-    _, gated, gate_warnings = render(True, "gated")
-    assert gated["used"]["talking"] == "lipsync"
-    assert not [s for s in gated["shots"] if s["kind"] == "talking"]
-    assert any("COMMERCIAL_USE_ONLY" in w for w in gate_warnings)
+    _, missing, missing_warnings = render(tmp_path / "empty", "missing")
+    assert missing["used"]["talking"] == "lipsync"
+    assert not [s for s in missing["shots"] if s["kind"] == "talking"]
+    assert any("InfiniteTalk" in w and "lip-synced instead" in w for w in missing_warnings)

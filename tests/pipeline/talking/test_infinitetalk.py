@@ -51,9 +51,9 @@ def _speech(seconds: float, pitch_hz: float) -> np.ndarray:
     return wave
 
 
-def test_the_speech_encoder_licence_keeps_it_off_commercial_renders() -> None:
-    assert not is_refused(get_model("infinitetalk-single"), commercial_only=True)
-    assert is_refused(get_model("chinese-wav2vec2-base"), commercial_only=True)
+def test_all_three_parts_pass_the_commercial_gate() -> None:
+    for name in ("infinitetalk-single", "chinese-wav2vec2-base", "wan2.1-i2v-14b-480p"):
+        assert not is_refused(get_model(name), commercial_only=True)
 
 
 def test_missing_weights_are_named_and_raise_at_call_time(

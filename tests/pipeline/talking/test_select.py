@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from pipeline.neural.fallback import BackendLog
+from pipeline.neural.talking_models import INFINITETALK_ADAPTER, WAV2VEC2_CHINESE_BASE
+from pipeline.talking import select as talking_select
 from pipeline.talking.select import infinitetalk_folder
 from pipeline.testing.tiny_infinitetalk import write_tiny_infinitetalk
 
@@ -30,7 +33,12 @@ def test_complete_weights_are_used(models: Path) -> None:
     assert log.warnings == [] and log.used == {"talking": "infinitetalk-single"}
 
 
-def test_the_commercial_gate_refuses_the_unlicensed_speech_encoder(models: Path) -> None:
+def test_the_commercial_gate_refuses_a_part_not_licensed_for_it(
+    models: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert infinitetalk_folder("infinitetalk", models, BackendLog(), True) is not None
+    unclear = replace(WAV2VEC2_CHINESE_BASE, commercial_use="unknown")
+    monkeypatch.setattr(talking_select, "INFINITETALK_SPECS", (INFINITETALK_ADAPTER, unclear))
     log = BackendLog()
     assert infinitetalk_folder("infinitetalk", models, log, commercial_only=True) is None
     (warning,) = log.warnings
