@@ -18,6 +18,17 @@ from torch import nn
 from pipeline.talking.adapter_config import LATENT_STRIDE, AdapterConfig
 
 
+class FloatLayerNorm(nn.LayerNorm):
+    """LayerNorm computed in float32 (weights too, whatever the model's dtype) and returned
+    in the input's dtype, as Wan's norms are."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        weight = None if self.weight is None else self.weight.float()
+        bias = None if self.bias is None else self.bias.float()
+        normed = nn.functional.layer_norm(x.float(), self.normalized_shape, weight, bias, self.eps)
+        return normed.type_as(x)
+
+
 class AudioProjection(nn.Module):
     """Per-frame wav2vec2 windows -> `tokens` audio tokens per latent frame."""
 
@@ -29,7 +40,7 @@ class AudioProjection(nn.Module):
         self.proj1_vf = nn.Linear(config.latent_window * features, config.intermediate)
         self.proj2 = nn.Linear(config.intermediate, config.intermediate)
         self.proj3 = nn.Linear(config.intermediate, config.tokens * config.token_dim)
-        self.norm = nn.LayerNorm(config.token_dim)
+        self.norm = FloatLayerNorm(config.token_dim)
 
     def forward(self, first: torch.Tensor, later: torch.Tensor) -> torch.Tensor:
         """first: (B, 1, window, layers, C); later: (B, T-1, window + 3, layers, C) ->
@@ -39,7 +50,7 @@ class AudioProjection(nn.Module):
         tail = torch.relu(self.proj1_vf(later.flatten(2)))
         hidden = torch.relu(self.proj2(torch.cat([head, tail], dim=1)))
         tokens = self.proj3(hidden).reshape(batch, -1, self.config.tokens, self.config.token_dim)
-        normed: torch.Tensor = self.norm(tokens.float()).type_as(tokens)
+        normed: torch.Tensor = self.norm(tokens)
         return normed
 
 
@@ -88,13 +99,6 @@ class AudioCrossAttention(nn.Module):
         )
         out: torch.Tensor = self.proj(attended.transpose(1, 2).reshape(batch * frames, -1, dim))
         return out.reshape(batch, length, dim)
-
-
-class FloatLayerNorm(nn.LayerNorm):
-    """LayerNorm computed in float32 and returned in the input's dtype (Wan's norms)."""
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return super().forward(x.float()).type_as(x)
 
 
 def attach_adapter(transformer: Any, config: AdapterConfig) -> None:

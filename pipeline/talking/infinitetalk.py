@@ -121,6 +121,7 @@ def _load_cached(model_dir: Path, device: Device) -> LoadedTalker:
         **{dtype_keyword(): dtype},
     )
     pipeline.vae.to(dtype=torch.float32)  # the Wan VAE decodes in fp32 (bf16 bands)
+    pipeline.image_encoder.to(dtype=torch.float32)  # CLIP as diffusers runs Wan2.1 I2V
     pipeline = pipeline.to(device)
     pipeline.set_progress_bar_config(disable=True)
     return LoadedTalker(pipeline=pipeline, speech=speech, device=device)

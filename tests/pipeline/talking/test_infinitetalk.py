@@ -12,6 +12,7 @@ import torch
 from pipeline.errors import BackendUnavailableError, RenderCancelled
 from pipeline.neural.licences import is_refused
 from pipeline.neural.registry import get_model
+from pipeline.picture import wan_video
 from pipeline.talking import infinitetalk as talk
 from pipeline.talking import model_files
 from pipeline.talking.settings import TalkSettings
@@ -198,3 +199,20 @@ def test_the_first_frame_is_held_to_the_image_whatever_the_seed(
     )
     assert np.array_equal(one[0], two[0])
     assert not np.array_equal(one[-1], two[-1])
+
+
+def test_the_bf16_path_of_a_gpu_runs(
+    model_dir: Path, picture: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The GPU's dtype (bf16 transformer, fp32 VAE, CLIP and speech encoder), on the CPU."""
+    monkeypatch.setattr(wan_video, "wan_dtype", lambda _device: torch.bfloat16)
+    talk._load_cached.cache_clear()
+    try:
+        shot = talk.talk_shot(
+            model_dir, picture, _speech(0.3, 200), RATE, 0.3, FORMAT, 3, SETTINGS, "cpu"
+        )
+        frames = list(shot.frames)
+        assert talk.load_talker(model_dir, "cpu").pipeline.transformer.dtype == torch.bfloat16
+    finally:
+        talk._load_cached.cache_clear()
+    assert len(frames) == round(0.3 * 8) and all(f.dtype == np.uint8 for f in frames)
