@@ -20,6 +20,7 @@ def test_settings_use_the_pipeline_backend_names() -> None:
         ("music_backend", vocabulary.MUSIC_BACKENDS),
         ("video_backend", vocabulary.VIDEO_BACKENDS),
         ("lipsync_backend", vocabulary.LIPSYNC_BACKENDS),
+        ("talking_backend", vocabulary.TALKING_BACKENDS),
     ]:
         assert get_args(fields[field].annotation) == names
 
