@@ -24,6 +24,7 @@ from pipeline.lipsync.wav2lip import LipSyncOptions, Wav2LipModel
 from pipeline.media.images import load_rgb
 from pipeline.media.yuv import YuvImage, rgb_to_yuv
 from pipeline.neural.fallback import BackendLog
+from pipeline.neural.talking_models import INFINITETALK_ADAPTER
 from pipeline.picture import image_to_video, wan_video
 from pipeline.picture.image_to_video import VideoSettings, shot_seed
 from pipeline.picture.select import KEN_BURNS
@@ -244,7 +245,7 @@ class NeuralShots:
             {
                 "shot": span.index,
                 "kind": "talking",
-                "model": "infinitetalk-single",
+                "model": INFINITETALK_ADAPTER.name,
                 "speaker": speaker,
                 "image": image.name,
                 "start_s": round(span.first / fps, 3),
@@ -257,7 +258,14 @@ class NeuralShots:
 
         def make() -> Iterator[ShotPicture]:
             shot = pending.pop() if pending else talk()
-            return (ShotPicture(_yuv(frame), moves=True) for frame in shot.frames)
+            try:
+                yield from (ShotPicture(_yuv(frame), moves=True) for frame in shot.frames)
+            except BackendUnavailableError as error:  # out of GPU memory twice
+                self._log.warn(
+                    f"Talking characters: InfiniteTalk failed on {speaker}'s shot "
+                    f"({str(error).rstrip('.')}), so it is drawn without it."
+                )
+                self._talking_folder = None
 
         return _ShotFrames(span.end, make, "lipsync", self._records.seconds)
 
