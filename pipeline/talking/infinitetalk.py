@@ -144,10 +144,7 @@ def speech_at_rate(audio: AudioArray, sample_rate: int) -> AudioArray:
 def sequence_features(loaded: LoadedTalker, speech: AudioArray, plan: ShotPlan) -> torch.Tensor:
     """Speech features for every frame of the plan's chained clips (silence past the end)."""
     frames = len(plan.seeds) * (plan.frames_per_clip - 1) + 1
-    samples = round(frames * SPEECH_RATE / plan.model_fps)
-    padded = np.zeros(samples, dtype=np.float32)
-    padded[: min(samples, speech.size)] = speech[:samples]
-    return frame_features(loaded.speech, padded, frames)
+    return frame_features(loaded.speech, speech, frames, plan.model_fps)
 
 
 def _text(loaded: LoadedTalker, text: str, settings: TalkSettings) -> torch.Tensor:

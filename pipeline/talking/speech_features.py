@@ -23,6 +23,8 @@ from pipeline.neural.torch_device import Device
 
 SPEECH_RATE = 16_000
 """Sample rate wav2vec2 was trained at (Hz)."""
+VIDEO_FPS = 25
+"""Video frames per second the features are aligned to (InfiniteTalk's rate)."""
 WINDOW_RADIUS = 2
 """Audio frames either side of a video frame in its window (InfiniteTalk: 5 in all)."""
 
@@ -51,13 +53,24 @@ def _load(folder: Path, device: Device) -> SpeechEncoder:
     return SpeechEncoder(model=model.to(device).eval(), extractor=extractor, device=device)
 
 
-def frame_features(encoder: SpeechEncoder, speech: np.ndarray, frames: int) -> torch.Tensor:
-    """Features of 16 kHz mono speech, one row per video frame: (frames, layers, channels)."""
+def frame_features(
+    encoder: SpeechEncoder, speech: np.ndarray, frames: int, fps: float = VIDEO_FPS
+) -> torch.Tensor:
+    """Features of 16 kHz mono speech, one row per video frame at fps: (frames, layers,
+    channels). The speech is normalised on its own, then cut or padded with silence to the
+    frames' duration, so frame i hears the speech at i / fps seconds."""
     if frames < 1:
         raise ValueError("Speech features need at least one video frame.")
-    values = encoder.extractor(
-        np.asarray(speech, dtype=np.float32), sampling_rate=SPEECH_RATE
-    ).input_values[0]
+    normalised = np.zeros(0, dtype=np.float32)
+    if np.asarray(speech).size:
+        normalised = np.asarray(
+            encoder.extractor(
+                np.asarray(speech, dtype=np.float32), sampling_rate=SPEECH_RATE
+            ).input_values[0],
+            dtype=np.float32,
+        )
+    values = np.zeros(round(frames * SPEECH_RATE / fps), dtype=np.float32)
+    values[: min(values.size, normalised.size)] = normalised[: values.size]
     model = encoder.model
     with encoder.lock, torch.inference_mode():
         wave = torch.as_tensor(np.asarray(values, dtype=np.float32), device=encoder.device)
