@@ -13,8 +13,7 @@ BackendUnavailableError so the stage falls back with a warning.
 
 As in InfiniteTalk, the first latent frame is held at the image's own latents at every step.
 Differences from its sampler: diffusers' flow scheduler instead of its Euler loop, later clips
-condition on one frame (not 9 motion frames), the studio's own short negative prompt, and no
-loudness normalisation of the speech.
+condition on one frame (not 9 motion frames), and the studio's own short negative prompt.
 """
 
 from __future__ import annotations
@@ -30,9 +29,12 @@ from typing import Any
 import numpy as np
 import torch
 from PIL import Image
+from scipy.signal import resample_poly
 
 from pipeline.errors import BackendUnavailableError
+from pipeline.lipsync.mel import to_mono
 from pipeline.media.images import load_rgb
+from pipeline.media.loudness import LoudnessMeter
 from pipeline.neural.torch_device import Device, select_device
 from pipeline.neural.weight_files import require_complete
 from pipeline.picture import wan_video
@@ -59,6 +61,8 @@ from pipeline.talking.speech_features import (
 from pipeline.types import AudioArray, Frame, ProgressCallback, VideoFormat, no_progress
 
 STAGE = "lipsync"
+SPEECH_LUFS = -23.0
+"""Integrated loudness the speech is brought to before encoding (InfiniteTalk's)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,17 +132,17 @@ def _load_cached(model_dir: Path, device: Device) -> LoadedTalker:
 
 
 def speech_at_rate(audio: AudioArray, sample_rate: int) -> AudioArray:
-    """Mono speech resampled to the speech encoder's 16 kHz."""
-    from scipy.signal import resample_poly
-
-    from pipeline.lipsync.mel import to_mono
-
+    """Mono speech at the speech encoder's 16 kHz, brought to SPEECH_LUFS (as InfiniteTalk
+    prepares its speech; silence is left as it is)."""
     mono = to_mono(audio)
-    if sample_rate == SPEECH_RATE or mono.size == 0:
-        return mono
-    divisor = math.gcd(sample_rate, SPEECH_RATE)
-    resampled = resample_poly(mono, SPEECH_RATE // divisor, sample_rate // divisor)
-    return np.asarray(resampled, dtype=np.float32)
+    if sample_rate != SPEECH_RATE and mono.size:
+        divisor = math.gcd(sample_rate, SPEECH_RATE)
+        mono = resample_poly(mono, SPEECH_RATE // divisor, sample_rate // divisor)
+    meter = LoudnessMeter(SPEECH_RATE, 1)
+    meter.add(mono)
+    loudness = meter.integrated_lufs()
+    gain = 10 ** ((SPEECH_LUFS - loudness) / 20) if math.isfinite(loudness) else 1.0
+    return np.asarray(mono * gain, dtype=np.float32)
 
 
 def sequence_features(loaded: LoadedTalker, speech: AudioArray, plan: ShotPlan) -> torch.Tensor:
