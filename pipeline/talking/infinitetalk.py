@@ -91,22 +91,23 @@ def load_talker(model_dir: Path, device: str | None = None) -> LoadedTalker:
 
 
 def _load_transformer(model_dir: Path, speech_config: Any, dtype: torch.dtype) -> Any:
+    """Wan2.1's transformer with the adapter attached and every weight loaded (strictly);
+    BackendUnavailableError when the adapter does not fit the base or the speech encoder."""
     from diffusers import WanTransformer3DModel
 
     folder = model_files.wan_folder(model_dir) / "transformer"
     model_class: Any = WanTransformer3DModel  # diffusers is untyped here
     model: Any = model_class.from_config(model_class.load_config(folder))
     adapter = model_files.adapter_state(model_files.adapter_file(model_dir))
-    config = model_files.adapter_config(adapter, speech_config)
-    expected = config.window * config.layers * config.channels
-    if adapter["audio_proj.proj1.weight"].shape[1] != expected:
+    try:
+        attach_adapter(model, model_files.adapter_config(adapter, speech_config))
+        state = wan_video.transformer_state(folder)
+        state.update(adapter)
+        model.load_state_dict(state, strict=True)  # sizes are checked here too
+    except (KeyError, RuntimeError) as error:
         raise BackendUnavailableError(
-            "The InfiniteTalk adapter does not match the speech encoder's layers and width."
-        )
-    attach_adapter(model, config)
-    state = wan_video.transformer_state(folder)
-    state.update(adapter)
-    model.load_state_dict(state, strict=True)
+            "The InfiniteTalk adapter does not fit the Wan2.1 base or the speech encoder."
+        ) from error
     return model.to(dtype=dtype).eval()
 
 

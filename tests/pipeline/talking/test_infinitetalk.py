@@ -219,3 +219,18 @@ def test_the_bf16_path_of_a_gpu_runs(
     finally:
         talk._load_cached.cache_clear()
     assert len(frames) == round(0.3 * 8) and all(f.dtype == np.uint8 for f in frames)
+
+
+def test_an_adapter_that_does_not_fit_is_refused(tmp_path: Path, model_dir: Path) -> None:
+    import shutil
+
+    from safetensors.torch import load_file, save_file
+
+    folder = tmp_path / "infinitetalk"
+    shutil.copytree(model_dir, folder)
+    adapter = model_files.adapter_file(folder)
+    state = load_file(adapter)
+    state["audio_proj.proj1.weight"] = state["audio_proj.proj1.weight"][:, :-1].contiguous()
+    save_file(state, adapter)
+    with pytest.raises(BackendUnavailableError, match="does not fit"):
+        talk.load_talker(folder, "cpu")
