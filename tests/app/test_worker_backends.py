@@ -99,9 +99,7 @@ def test_commercial_use_only_is_on_in_production_unless_set(
 
 
 def test_talking_backend_reaches_the_choice_and_is_recorded_only_when_chosen() -> None:
-    default = backend_choice(Settings(_env_file=None))  # type: ignore[call-arg]
+    default = backend_choice(Settings(_env_file=None))
     assert default.talking == "lipsync" and "talking" not in default.chosen()
-    chosen = backend_choice(
-        Settings(_env_file=None, talking_backend="infinitetalk")  # type: ignore[call-arg]
-    )
+    chosen = backend_choice(Settings(_env_file=None, talking_backend="infinitetalk"))
     assert chosen.talking == "infinitetalk" and chosen.chosen()["talking"] == "infinitetalk"
