@@ -14,11 +14,13 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from pipeline.vocabulary import (
     DEFAULT_LIPSYNC_BACKEND,
     DEFAULT_MUSIC_BACKEND,
+    DEFAULT_TALKING_BACKEND,
     DEFAULT_TTS_BACKEND,
     DEFAULT_VIDEO_BACKEND,
     DeviceChoice,
     LipSyncBackend,
     MusicBackend,
+    TalkingBackend,
     TtsBackend,
     VideoBackend,
 )
@@ -135,6 +137,11 @@ class Settings(BaseSettings):
     video_backend: VideoBackend = DEFAULT_VIDEO_BACKEND
     lipsync_backend: LipSyncBackend = DEFAULT_LIPSYNC_BACKEND
     """auto: Wav2Lip when its weights are in MODEL_DIR, no lip-sync otherwise."""
+    talking_backend: TalkingBackend = DEFAULT_TALKING_BACKEND
+    """lipsync: speaking characters' stills are lip-synced (LIPSYNC_BACKEND); infinitetalk:
+    InfiniteTalk makes a moving, speaking character from the image and the line (weights in
+    MODEL_DIR/infinitetalk; falls back to the lip-sync path with a warning when they are
+    missing)."""
     lipsync_detect_every: int = Field(default=3, ge=1, le=30)
     """Frames between face detections when lip-syncing a video (more: faster, laggier boxes)."""
     music_soundfont: str = "auto"
@@ -210,6 +217,7 @@ class Settings(BaseSettings):
         "music_soundfont",
         "video_backend",
         "lipsync_backend",
+        "talking_backend",
         "video_model",
         "neural_device",
         mode="before",

@@ -2,11 +2,12 @@
 
     python -m benchmarks.gpu_check [--model-dir /models] [--device cuda]
 
-Each backend (Wan2.2 image-to-video, MuseTalk lip-sync, ACE-Step music) runs with a tiny
-seeded model built in code (checks the CUDA path: bf16/fp16 load, batched inference, progress)
-and, when its real weights are complete under --model-dir, with them (a 2 s 1280x720 shot;
-MuseTalk speaks 2 s at 25 fps; ACE-Step makes 60 s of music in 8 turbo steps). Columns:
-seconds of compute per second of output, peak VRAM.
+Each backend (Wan2.2 image-to-video, MuseTalk lip-sync, ACE-Step music, InfiniteTalk talking
+characters) runs with a tiny seeded model built in code (checks the CUDA path: bf16/fp16 load,
+batched inference, progress) and, when its real weights are complete under --model-dir, with
+them (a 2 s 1280x720 shot; MuseTalk speaks 2 s at 25 fps; ACE-Step makes 60 s of music in 8
+turbo steps; InfiniteTalk makes a 2 s 480p speaking shot). Columns: seconds of compute per
+second of output, peak VRAM.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -23,10 +25,14 @@ from pipeline.lipsync.musetalk_model import missing_files as musetalk_missing
 from pipeline.lipsync.wav2lip import LipSyncOptions
 from pipeline.music import acestep
 from pipeline.neural.registry import ACESTEP_XL_TURBO, MUSETALK_UNET, WAN22_TI2V_5B, model_path
+from pipeline.neural.talking_models import INFINITETALK_FOLDER
 from pipeline.picture import wan_video
 from pipeline.picture.image_to_video import VideoSettings
+from pipeline.talking import infinitetalk
+from pipeline.talking.settings import TalkSettings
 from pipeline.testing.faces import draw_face
 from pipeline.testing.tiny_acestep import write_tiny_acestep
+from pipeline.testing.tiny_infinitetalk import write_tiny_infinitetalk
 from pipeline.testing.tiny_musetalk import write_tiny_musetalk
 from pipeline.testing.tiny_wan import write_tiny_wan_pipeline
 from pipeline.types import FILM_SAMPLE_RATE_HZ, VideoFormat
@@ -46,6 +52,8 @@ TINY_MUSIC_S = 12.0
 REAL_MUSIC_S = 60.0
 TINY_ACESTEP = acestep.AceStepSettings(max_chunk_s=8.0, min_chunk_s=2.0, crossfade_s=1.0)
 """Two crossfaded pieces for the tiny model (checks the piecing on the GPU too)."""
+TALK_FORMAT = VideoFormat(width=832, height=480, fps=25)
+TINY_TALK = TalkSettings(num_frames=9, steps=2, pixel_area=32 * 32)
 
 
 def _peak_vram_gb() -> float:
@@ -123,6 +131,22 @@ def _acestep_row(
     return label, seconds, seconds / music_s, _peak_vram_gb()
 
 
+def _talk_row(
+    label: str, folder: Path, fmt: VideoFormat, shot_s: float, settings: TalkSettings, device: str
+) -> tuple[str, float, float, float]:
+    face = draw_face(480, 480, cx=240, cy=200, size=120)
+    t = np.arange(round(shot_s * 16_000)) / 16_000
+    speech = (0.3 * np.sin(2 * np.pi * 3 * t) * np.sin(2 * np.pi * 180 * t)).astype(np.float32)
+    infinitetalk.load_talker(folder, device)  # not timed: workers keep it warm
+    _reset_peak()
+    started = time.perf_counter()
+    shot = infinitetalk.talk_shot(folder, face, speech, 16_000, shot_s, fmt, 1, settings, device)
+    frames = sum(1 for _ in shot.frames)
+    seconds = time.perf_counter() - started
+    assert frames == round(shot_s * fmt.fps), frames
+    return label, seconds, seconds / shot_s, _peak_vram_gb()
+
+
 def main() -> None:
     """Run every check and print the table."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -141,6 +165,10 @@ def main() -> None:
         )
         music = write_tiny_acestep(Path(scratch) / "acestep", seed=0)
         rows.append(_acestep_row("acestep tiny", music, TINY_MUSIC_S, TINY_ACESTEP, args.device))
+        talk = write_tiny_infinitetalk(Path(scratch) / "infinitetalk", seed=0)
+        rows.append(
+            _talk_row("infinitetalk tiny", talk, TINY_FORMAT, TINY_SHOT_S, TINY_TALK, args.device)
+        )
     real = model_path(WAN22_TI2V_5B, args.model_dir)
     if not wan_video.missing_files(real):
         video = VideoSettings(steps=REAL_STEPS)
@@ -169,6 +197,16 @@ def main() -> None:
         )
     else:
         print(f"acestep-1.5-xl-turbo: weights not in {music_real}; real-weight row skipped")
+    talk_real = args.model_dir / INFINITETALK_FOLDER
+    if not infinitetalk.missing_files(talk_real):
+        settings = replace(TalkSettings(), steps=REAL_STEPS)
+        rows.append(
+            _talk_row(
+                "infinitetalk 480p", talk_real, TALK_FORMAT, REAL_SHOT_S, settings, args.device
+            )
+        )
+    else:
+        print(f"infinitetalk: weights not in {talk_real}; real-weight row skipped")
     print(f"{'backend':<24}{'seconds':>10}{'s per s out':>14}{'peak VRAM GB':>14}")
     for label, seconds, ratio, vram in rows:
         print(f"{label:<24}{seconds:>10.2f}{ratio:>14.2f}{vram:>14.2f}")

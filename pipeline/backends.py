@@ -32,6 +32,8 @@ from pipeline.picture.select import video_model_folder
 from pipeline.picture.shot_pictures import ShotPictures
 from pipeline.sound.clips import ClipStore
 from pipeline.speech.select import Narrator
+from pipeline.talking import select as talking_select
+from pipeline.talking.settings import TalkSettings
 from pipeline.talking_shots import TalkingShots
 from pipeline.types import (
     AudioArray,
@@ -45,10 +47,12 @@ from pipeline.types import (
 from pipeline.vocabulary import (
     DEFAULT_LIPSYNC_BACKEND,
     DEFAULT_MUSIC_BACKEND,
+    DEFAULT_TALKING_BACKEND,
     DEFAULT_TTS_BACKEND,
     DEFAULT_VIDEO_BACKEND,
     LipSyncBackend,
     MusicBackend,
+    TalkingBackend,
     TtsBackend,
     VideoBackend,
 )
@@ -71,6 +75,9 @@ class BackendChoice:
     music: MusicBackend = DEFAULT_MUSIC_BACKEND
     video: VideoBackend = DEFAULT_VIDEO_BACKEND
     lipsync: LipSyncBackend = DEFAULT_LIPSYNC_BACKEND
+    talking: TalkingBackend = DEFAULT_TALKING_BACKEND
+    """infinitetalk: speaking characters are made by InfiniteTalk (pipeline.talking) instead
+    of lip-syncing their still."""
     model_dir: Path | None = None
     device: str | None = None
     video_model: str = DEFAULT_VIDEO_MODEL
@@ -78,6 +85,7 @@ class BackendChoice:
     video_settings: VideoSettings = field(default_factory=VideoSettings)
     music_settings: MusicGenSettings = field(default_factory=MusicGenSettings)
     acestep_settings: AceStepSettings = field(default_factory=AceStepSettings)
+    talking_settings: TalkSettings = field(default_factory=TalkSettings)
     soundfont: str = AUTO_SOUNDFONT
     """The styles' instruments: "auto" (an installed General MIDI soundfont, else the
     wavetable), "none" (the wavetable) or the path of an .sf2/.sf3 file."""
@@ -94,13 +102,17 @@ class BackendChoice:
     default, it about doubles those frames' drawing cost."""
 
     def chosen(self) -> dict[str, str]:
-        """The choice per stage, as recorded in render.json."""
-        return {
+        """The choice per stage, as recorded in render.json (talking only when it is not
+        the default lip-sync path)."""
+        chosen: dict[str, str] = {
             "tts": self.tts,
             "music": self.music,
             "video": self.video,
             "lipsync": self.lipsync,
         }
+        if self.talking != DEFAULT_TALKING_BACKEND:
+            chosen["talking"] = self.talking
+        return chosen
 
 
 def cache_inputs(choice: BackendChoice, stage: str) -> dict[str, Any]:
@@ -224,19 +236,39 @@ class StageBackends:
         None when both are off (the renderer then draws every shot itself)."""
         choice = self.choice
         has_speakers = any(shot.speaker and shot.image for shot in timeline.shots)
-        model = self.lipsync_model() if has_speakers else None
-        if not has_speakers:
+        talker = (
+            talking_select.infinitetalk_folder(
+                choice.talking, choice.model_dir, self.log, choice.commercial_only
+            )
+            if has_speakers
+            else None
+        )
+        model = self.lipsync_model() if has_speakers and talker is None else None
+        if not has_speakers or talker is not None:
             self.log.use(lipsync_select.STAGE, lipsync_select.NO_LIPSYNC)
         folder = video_model_folder(
             choice.video, choice.video_model, choice.model_dir, self.log, choice.commercial_only
         )
         neural: ShotPictures | None = None
-        if model is not None or folder is not None:
+        if model is not None or folder is not None or talker is not None:
             options = NeuralShotOptions(
-                choice.lipsync_options, choice.video_settings, choice.device
+                choice.lipsync_options,
+                choice.video_settings,
+                choice.device,
+                choice.talking_settings,
             )
             neural = NeuralShots(
-                options, self.log, self.records, timeline, spoken, clips, fmt, seed, model, folder
+                options,
+                self.log,
+                self.records,
+                timeline,
+                spoken,
+                clips,
+                fmt,
+                seed,
+                model,
+                folder,
+                talker,
             )
         hook = neural
         if has_speakers and model is None and choice.talking_stills:

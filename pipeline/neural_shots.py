@@ -1,5 +1,6 @@
-"""The shot hook of a render's neural backends: lip-sync (MuseTalk or Wav2Lip) on speaking characters, image-to-video
-clips on the other images, made while the film encodes (see pipeline.picture.shot_pictures).
+"""The shot hook of a render's neural backends: InfiniteTalk or lip-sync (MuseTalk or Wav2Lip)
+on speaking characters, image-to-video clips on the other images, made while the film encodes
+(see pipeline.picture.shot_pictures).
 
 Each shot's pictures are produced in order and forgotten once the film is past the shot;
 render.json records each neural shot (kind, seeds, face found) and the seconds spent.
@@ -23,6 +24,7 @@ from pipeline.lipsync.wav2lip import LipSyncOptions, Wav2LipModel
 from pipeline.media.images import load_rgb
 from pipeline.media.yuv import YuvImage, rgb_to_yuv
 from pipeline.neural.fallback import BackendLog
+from pipeline.neural.talking_models import INFINITETALK_ADAPTER
 from pipeline.picture import image_to_video, wan_video
 from pipeline.picture.image_to_video import VideoSettings, shot_seed
 from pipeline.picture.select import KEN_BURNS
@@ -31,16 +33,19 @@ from pipeline.picture.shot_plan import ShotSpan
 from pipeline.picture.visuals import prepare_rgb
 from pipeline.sound.clips import ClipStore
 from pipeline.sound.speaker_audio import speaker_audio
+from pipeline.talking.settings import TalkSettings
 from pipeline.types import AudioArray, Frame, SpokenSentence, Timeline, VideoFormat
 
 
 @dataclass(frozen=True)
 class NeuralShotOptions:
-    """How the neural shots run: lip-sync options, image-to-video settings, the device."""
+    """How the neural shots run: lip-sync options, image-to-video settings, the device,
+    InfiniteTalk's settings."""
 
     lipsync: LipSyncOptions
     video: VideoSettings
     device: str | None
+    talking: TalkSettings = field(default_factory=TalkSettings)
 
 
 @dataclass
@@ -96,6 +101,7 @@ class NeuralShots:
         seed: int,
         model: Wav2LipModel | MuseTalkModel | None,
         video_folder: Path | None,
+        talking_folder: Path | None = None,
     ) -> None:
         self._options = options
         self._log = log
@@ -107,6 +113,7 @@ class NeuralShots:
         self._seed = seed
         self._model = model
         self._video_folder = video_folder
+        self._talking_folder = talking_folder
         self._shots: dict[int, _ShotFrames] = {}
 
     def __call__(self, span: ShotSpan, index: int) -> ShotPicture | None:
@@ -120,6 +127,10 @@ class NeuralShots:
 
     def _start(self, span: ShotSpan) -> _ShotFrames:
         shot = span.shot
+        if shot.speaker is not None and shot.image is not None and self._talking_folder:
+            talking = self._talk(span, shot.image, shot.speaker, self._talking_folder)
+            if talking is not None:
+                return talking
         if shot.speaker is not None and shot.image is not None and self._model is not None:
             synced = self._lipsync(span, shot.image, shot.speaker, self._model)
             if synced is not None:
@@ -190,6 +201,73 @@ class NeuralShots:
             (span.end - span.first) / fps,
             MEL_SAMPLE_RATE_HZ,
         )
+
+    # --- InfiniteTalk -----------------------------------------------------------------------
+
+    def _talk(self, span: ShotSpan, image: Path, speaker: str, folder: Path) -> _ShotFrames | None:
+        """A moving, speaking character from the image and the speaker's lines in the shot;
+        None (and InfiniteTalk off for the render, with a warning) when it cannot run."""
+        from pipeline.talking import infinitetalk
+
+        fps = self._fmt.fps
+        duration_s = (span.end - span.first) / fps
+        seed = shot_seed(self._seed, span.index)
+        audio, rate = self._speaker_audio(span)
+        options = self._options
+
+        def talk() -> image_to_video.AnimatedShot:
+            return infinitetalk.talk_shot(
+                folder,
+                image,
+                audio,
+                rate,
+                duration_s,
+                self._fmt,
+                seed,
+                options.talking,
+                options.device,
+            )
+
+        try:
+            started = time.perf_counter()
+            first = talk()
+            self._records.seconds["lipsync"] += time.perf_counter() - started
+        except BackendUnavailableError as error:
+            self._log.fall_back(
+                "talking",
+                "lipsync",
+                f"Talking characters: InfiniteTalk cannot run here ({str(error).rstrip('.')}), "
+                "so speaking characters are not animated by it.",
+            )
+            self._talking_folder = None
+            return None
+        self._records.shots.append(
+            {
+                "shot": span.index,
+                "kind": "talking",
+                "model": INFINITETALK_ADAPTER.name,
+                "speaker": speaker,
+                "image": image.name,
+                "start_s": round(span.first / fps, 3),
+                "end_s": round(span.end / fps, 3),
+                "seed": seed,
+                **first.plan.record(),
+            }
+        )
+        pending = [first]
+
+        def make() -> Iterator[ShotPicture]:
+            shot = pending.pop() if pending else talk()
+            try:
+                yield from (ShotPicture(_yuv(frame), moves=True) for frame in shot.frames)
+            except BackendUnavailableError as error:  # out of GPU memory twice
+                self._log.warn(
+                    f"Talking characters: InfiniteTalk failed on {speaker}'s shot "
+                    f"({str(error).rstrip('.')}), so it is drawn without it."
+                )
+                self._talking_folder = None
+
+        return _ShotFrames(span.end, make, "lipsync", self._records.seconds)
 
     # --- image-to-video ---------------------------------------------------------------------
 

@@ -45,14 +45,20 @@ LipSyncBackend = Literal["auto", "none", "musetalk", "wav2lip"]
 """auto: MuseTalk 1.5 (commercial use allowed) when its weights are in MODEL_DIR, else Wav2Lip
 (non-commercial: refused under COMMERCIAL_USE_ONLY) when its are, else no lip-sync (without a
 warning)."""
+TalkingBackend = Literal["lipsync", "infinitetalk"]
+"""lipsync: speaking characters' stills are lip-synced (LipSyncBackend) or talk on the CPU;
+infinitetalk: InfiniteTalk makes a moving, speaking character from the image and the line
+(falls back to lipsync, with a warning, when its weights are missing or refused)."""
 DeviceChoice = Literal["auto", "cuda", "cpu"]
 
 TTS_BACKENDS: tuple[str, ...] = get_args(TtsBackend)
 MUSIC_BACKENDS: tuple[str, ...] = get_args(MusicBackend)
 VIDEO_BACKENDS: tuple[str, ...] = get_args(VideoBackend)
 LIPSYNC_BACKENDS: tuple[str, ...] = get_args(LipSyncBackend)
+TALKING_BACKENDS: tuple[str, ...] = get_args(TalkingBackend)
 
 DEFAULT_TTS_BACKEND: TtsBackend = "auto"
 DEFAULT_MUSIC_BACKEND: MusicBackend = "procedural"
 DEFAULT_VIDEO_BACKEND: VideoBackend = "kenburns"
 DEFAULT_LIPSYNC_BACKEND: LipSyncBackend = "auto"
+DEFAULT_TALKING_BACKEND: TalkingBackend = "lipsync"

@@ -17,6 +17,7 @@ def backend_choice(settings: Settings) -> BackendChoice:
         music=settings.music_backend,
         video=settings.video_backend,
         lipsync=settings.lipsync_backend,
+        talking=settings.talking_backend,
         model_dir=settings.resolved_model_dir,
         device=None if settings.neural_device == "auto" else settings.neural_device,
         video_model=settings.video_model,

@@ -27,6 +27,7 @@ from pipeline.neural.model_spec import (
 from pipeline.neural.packaged import PackagedModel
 from pipeline.neural.piper_voices import PIPER_VOICES, piper_specs
 from pipeline.neural.speech_models import SPEECH_PACKAGED_MODELS
+from pipeline.neural.talking_models import INFINITETALK_SPECS
 from pipeline.neural.weight_files import is_nonempty_file
 
 # --- the known models ----------------------------------------------------------------------
@@ -398,6 +399,7 @@ REGISTRY: tuple[ModelSpec, ...] = (
     MUSICGEN_SMALL,
     ACESTEP_XL_TURBO,
     WAN22_TI2V_5B,
+    *INFINITETALK_SPECS,
     SVD_IMG2VID_XT,
     SVD_IMG2VID,
     *piper_specs(),

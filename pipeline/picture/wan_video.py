@@ -145,7 +145,7 @@ def load_pipeline(model_dir: Path, device: str | None = None) -> LoadedWan:
         return _load_cached(model_dir.resolve(), select_device(device))
 
 
-def _transformer_state(folder: Path) -> dict[str, Any]:
+def transformer_state(folder: Path) -> dict[str, Any]:
     """The transformer's weights from one safetensors file or a sharded index."""
     from safetensors.torch import load_file
 
@@ -164,7 +164,7 @@ def _load_transformer(folder: Path, dtype: torch.dtype) -> Any:
 
     model_class: Any = WanTransformer3DModel  # diffusers is untyped here
     model: Any = model_class.from_config(model_class.load_config(folder))
-    model.load_state_dict(_transformer_state(folder), strict=True)
+    model.load_state_dict(transformer_state(folder), strict=True)
     return model.to(dtype=dtype).eval()
 
 
@@ -216,7 +216,8 @@ def encode_prompt(loaded: LoadedWan, text: str, max_tokens: int) -> torch.Tensor
         return hidden.to(dtype=pipeline.transformer.dtype)
 
 
-def _is_out_of_memory(error: BaseException) -> bool:
+def is_out_of_memory(error: BaseException) -> bool:
+    """True for a CUDA out-of-memory error (by type, or by message from older torch)."""
     import torch
 
     return isinstance(error, torch.OutOfMemoryError) or "out of memory" in str(error).lower()
@@ -263,7 +264,8 @@ def animate_clip(
     return [np.clip(frame * 255.0 + 0.5, 0, 255).astype(np.uint8) for frame in frames]
 
 
-def _free_cuda() -> None:
+def free_cuda() -> None:
+    """Give the CUDA cache back after an out-of-memory error."""
     import torch
 
     if torch.cuda.is_available():
@@ -283,16 +285,16 @@ def generate_sequence(
     try:
         return plan, _chain(loaded, image, plan, settings, progress)
     except Exception as error:
-        if not _is_out_of_memory(error):
+        if not is_out_of_memory(error):
             raise
-        _free_cuda()
+        free_cuda()
     smaller = replace(plan, frames_per_clip=reduced_frames(plan.frames_per_clip))
     try:
         return smaller, _chain(loaded, image, smaller, settings, progress)
     except Exception as error:
-        if not _is_out_of_memory(error):
+        if not is_out_of_memory(error):
             raise
-        _free_cuda()
+        free_cuda()
         raise BackendUnavailableError(
             f"Wan2.2 ran out of GPU memory at {plan.width}x{plan.height} even with "
             f"{smaller.frames_per_clip} frames per clip."

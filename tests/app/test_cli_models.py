@@ -106,8 +106,11 @@ def test_list_json_reports_availability(tmp_path: Path, capsys: pytest.CaptureFi
         "musetalk-1.5",
         "musetalk-sd-vae-ft-mse",
         "musetalk-whisper-tiny",
+        "infinitetalk-single",
+        "chinese-wav2vec2-base",
+        "wan2.1-i2v-14b-480p",
     }
-    assert not any(entries[name]["available"] for name in entries if name.startswith("musetalk"))
+    assert not any(entries[name]["available"] for name in entries if name != "wav2lip-gan-96")
     entry = entries["wav2lip-gan-96"]
     assert entry["available"] is True
     assert entry["commercial_use"] == "no"

@@ -20,6 +20,7 @@ def test_settings_use_the_pipeline_backend_names() -> None:
         ("music_backend", vocabulary.MUSIC_BACKENDS),
         ("video_backend", vocabulary.VIDEO_BACKENDS),
         ("lipsync_backend", vocabulary.LIPSYNC_BACKENDS),
+        ("talking_backend", vocabulary.TALKING_BACKENDS),
     ]:
         assert get_args(fields[field].annotation) == names
 
@@ -100,3 +101,10 @@ def test_commercial_use_only_is_on_in_production_unless_set(
     settings = Settings(_env_file=None, **values)  # type: ignore[arg-type]
     assert settings.commercial_only is expected
     assert backend_choice(settings).commercial_only is expected
+
+
+def test_talking_backend_reaches_the_choice_and_is_recorded_only_when_chosen() -> None:
+    default = backend_choice(Settings(_env_file=None))
+    assert default.talking == "lipsync" and "talking" not in default.chosen()
+    chosen = backend_choice(Settings(_env_file=None, talking_backend="infinitetalk"))
+    assert chosen.talking == "infinitetalk" and chosen.chosen()["talking"] == "infinitetalk"

@@ -105,3 +105,12 @@ def test_selection_by_name_and_pattern() -> None:
 
 
 # --- download and verify --------------------------------------------------------------------
+
+
+def test_infinitetalk_parts_are_registered_with_their_licences() -> None:
+    adapter = registry.get_model("infinitetalk-single")
+    assert adapter.commercial_use == "yes"
+    assert [f.path for f in adapter.files] == ["single/infinitetalk.safetensors"]
+    speech = registry.get_model("chinese-wav2vec2-base")
+    assert speech.commercial_use == "yes" and speech.licence.startswith("MIT")
+    assert registry.get_model("wan2.1-i2v-14b-480p").licence.startswith("Apache-2.0")
