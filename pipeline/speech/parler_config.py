@@ -149,7 +149,7 @@ def _decoder(raw: dict[str, Any]) -> DecoderSettings:
     )
 
 
-def _codec(raw: dict[str, Any]) -> CodecSettings:
+def codec_settings(raw: dict[str, Any]) -> CodecSettings:
     kind = raw.get("model_type")
     if kind not in ("dac", "dac_on_the_hub"):
         raise BackendUnavailableError(
@@ -206,6 +206,6 @@ def read_settings(folder: Path) -> ParlerSettings:
         prompt_vocab_size=int(config.get("vocab_size", 1024)),
         prompt_cross_attention=bool(config.get("prompt_cross_attention", False)),
         decoder=_decoder(decoder_raw),
-        codec=_codec(audio_raw),
+        codec=codec_settings(audio_raw),
         generation=_generation(generation, decoder_raw),
     )

@@ -33,6 +33,13 @@ from pipeline.types import AudioArray
 if TYPE_CHECKING:
     import torch
 
+StepCallback = Callable[[float], None]
+"""Called with the fraction of a sentence's positions drawn; may raise to stop."""
+
+
+def ignore_step(fraction: float) -> None:
+    """A step callback that ignores every report."""
+
 
 def _encode(model: ParlerModel, tokenizer: object, text: str) -> torch.Tensor:
     import torch
@@ -77,7 +84,7 @@ def generate_codes(
     text: str,
     seed: int,
     max_frames: int,
-    on_step: Callable[[float], None] = lambda fraction: None,
+    on_step: StepCallback = ignore_step,
 ) -> torch.Tensor:
     """Codebook frames [codebooks, frames] (all below codebook_size) for text spoken as the
     description says; at most max_frames frames (and generation_config.max_length)."""

@@ -30,10 +30,10 @@ DECODER_VOCAB = CODEBOOK_SIZE + 2
 WIDTH = 16
 LATENT = 16
 DAC_ENCODER_DIM = 2
-DAC_ENCODER_RATES = (2, 4)
+DAC_ENCODER_RATES = (8, 8)
 DAC_DECODER_DIM = 16
-DAC_DECODER_RATES = (4, 2)
-"""8 samples per frame: tiny clips at the real 44.1 kHz rate."""
+DAC_DECODER_RATES = (8, 8)
+"""64 samples per frame (1.5 ms): tiny clips at the real 44.1 kHz rate."""
 MAX_LENGTH = 40
 """generation_config.max_length: positions drawn at most per sentence."""
 MAX_POSITIONS = 256
@@ -172,7 +172,7 @@ def _config(text_config: dict[str, object], prompt_vocab: int, layers: int) -> d
             "codebook_size": CODEBOOK_SIZE,
             "latent_dim": LATENT,
             "model_bitrate": 8,
-            "frame_rate": SAMPLE_RATE_HZ // 8,
+            "frame_rate": SAMPLE_RATE_HZ // 64,
             "sampling_rate": SAMPLE_RATE_HZ,
             "encoder_dim": DAC_ENCODER_DIM,
             "encoder_rates": list(DAC_ENCODER_RATES),
