@@ -120,7 +120,9 @@ def _read_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise BackendUnavailableError(f"The Parler-TTS file {path} is unreadable ({error}).")
+        raise BackendUnavailableError(
+            f"The Parler-TTS file {path} is unreadable ({error})."
+        ) from error
     if not isinstance(data, dict):
         raise BackendUnavailableError(f"The Parler-TTS file {path} is not a JSON object.")
     return data

@@ -42,20 +42,24 @@ DIRECTION_SUFFIXES = (".weight_v", ".parametrizations.weight.original1")
 
 
 def dac_config(codec: CodecSettings) -> Any:
-    """transformers' DacConfig for these codec settings."""
+    """transformers' DacConfig for these codec settings. DacConfig derives the decoder's
+    rates (the encoder's reversed) and the latent width (encoder width x 2^blocks) itself;
+    both are set afterwards so a checkpoint whose values differ still builds as saved."""
     from transformers import DacConfig
 
-    return DacConfig(
+    config = DacConfig(
         encoder_hidden_size=codec.encoder_dim,
         downsampling_ratios=list(codec.encoder_rates),
         decoder_hidden_size=codec.decoder_dim,
-        upsampling_ratios=list(codec.decoder_rates),
         n_codebooks=codec.num_codebooks,
         codebook_size=codec.codebook_size,
         codebook_dim=codec.codebook_dim,
-        hidden_size=codec.latent_dim,
         sampling_rate=codec.sampling_rate,
     )
+    config.upsampling_ratios = list(codec.decoder_rates)
+    config.hidden_size = codec.latent_dim
+    config.hop_length = codec.hop_length
+    return config
 
 
 def _unit(index: int, part: int) -> str:
@@ -173,4 +177,5 @@ def load_dac(checkpoint: Mapping[str, torch.Tensor], codec: CodecSettings) -> An
         raise BackendUnavailableError(
             f"The Parler-TTS codec weights have the wrong shapes for DAC ({error})."
         ) from error
-    return model.float().eval()
+    model = model.float()  # type: ignore[no-untyped-call]
+    return model.eval()

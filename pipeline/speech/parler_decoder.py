@@ -81,9 +81,7 @@ def _project(x: torch.Tensor, weight: torch.Tensor, heads: int) -> torch.Tensor:
     return (x @ weight.T).view(batch, steps, heads, -1).transpose(1, 2)
 
 
-def new_cache(
-    weights: DecoderWeights, encoder_states: torch.Tensor, capacity: int
-) -> DecoderCache:
+def new_cache(weights: DecoderWeights, encoder_states: torch.Tensor, capacity: int) -> DecoderCache:
     """A cache for up to capacity positions, with the description's keys and values."""
     import torch
 
@@ -96,7 +94,9 @@ def new_cache(
         cache.self_values.append(torch.zeros(shape, dtype=dtype, device=device))
         prefix = f"layers.{i}.encoder_attn."
         heads = s.num_cross_attention_key_value_heads
-        cache.cross_keys.append(_project(encoder_states, weights.t(prefix + "k_proj.weight"), heads))
+        cache.cross_keys.append(
+            _project(encoder_states, weights.t(prefix + "k_proj.weight"), heads)
+        )
         cache.cross_values.append(
             _project(encoder_states, weights.t(prefix + "v_proj.weight"), heads)
         )
@@ -139,9 +139,7 @@ def _layer_norm(weights: DecoderWeights, x: torch.Tensor, name: str) -> torch.Te
     )
 
 
-def forward(
-    weights: DecoderWeights, embeds: torch.Tensor, cache: DecoderCache
-) -> torch.Tensor:
+def forward(weights: DecoderWeights, embeds: torch.Tensor, cache: DecoderCache) -> torch.Tensor:
     """Run new positions ([1, T, width] input embeddings, placed after cache.length) through
     the decoder; the last hidden states [1, T, width]. Extends the cache."""
     from transformers.activations import ACT2FN

@@ -155,5 +155,5 @@ def decode(model: ParlerModel, codes: torch.Tensor) -> AudioArray:
         return np.zeros(0, dtype=np.float32)
     with model.lock, torch.inference_mode():
         audio = model.codec.decode(audio_codes=codes[None].to(model.device)).audio_values
-    samples = audio.reshape(-1).float().cpu().numpy().astype(np.float32)
-    return np.nan_to_num(samples, nan=0.0, posinf=0.0, neginf=0.0)
+    samples: AudioArray = audio.reshape(-1).float().cpu().numpy().astype(np.float32)
+    return np.nan_to_num(samples, nan=0.0, posinf=0.0, neginf=0.0).astype(np.float32)

@@ -112,7 +112,9 @@ def _read_tensors(path: Path) -> dict[str, torch.Tensor]:
     try:
         return load_file(str(path), device="cpu")
     except (OSError, SafetensorError) as error:
-        raise BackendUnavailableError(f"The Parler-TTS weights {path} are unreadable ({error}).")
+        raise BackendUnavailableError(
+            f"The Parler-TTS weights {path} are unreadable ({error})."
+        ) from error
 
 
 def _take(tensors: dict[str, torch.Tensor], name: str) -> torch.Tensor:
@@ -146,7 +148,8 @@ def _text_encoder(tensors: dict[str, torch.Tensor], settings: ParlerSettings) ->
         )
     model.load_state_dict({k: state[k] for k in expected}, strict=True, assign=True)
     model.encoder.embed_tokens = model.shared
-    return model.eval()
+    model.eval()  # type: ignore[no-untyped-call]
+    return model
 
 
 def _decoder(
@@ -164,8 +167,7 @@ def _decoder(
             names += [f"layers.{i}.{norm}.weight", f"layers.{i}.{norm}.bias"]
         names += [f"layers.{i}.fc1.weight", f"layers.{i}.fc2.weight"]
     weights = {
-        name: _take(tensors, DECODER_PREFIX + name).to(device=device, dtype=dtype)
-        for name in names
+        name: _take(tensors, DECODER_PREFIX + name).to(device=device, dtype=dtype) for name in names
     }
     if s.use_fused_lm_heads:
         fused = _take(tensors, "decoder.lm_heads.weight")
@@ -177,7 +179,9 @@ def _decoder(
     positions = None
     if not s.rope_embeddings:
         stored = tensors.get(DECODER_PREFIX + "embed_positions.weights")
-        table = stored if stored is not None else sinusoids(s.max_position_embeddings, s.hidden_size)
+        table = (
+            stored if stored is not None else sinusoids(s.max_position_embeddings, s.hidden_size)
+        )
         positions = table.to(device=device, dtype=torch.float32)
     return DecoderWeights(s, weights, positions, heads.to(device=device, dtype=dtype))
 

@@ -186,12 +186,18 @@ class Narrator:
             if is_refused(spec, self.commercial_only):
                 return refusal("Narration", spec, "espeak-ng spoke it")
         if self.model_dir is None:
-            return no_model_dir("Narration: Indic Parler-TTS", "espeak-ng spoke it", PARLER_DOWNLOAD)
+            return no_model_dir(
+                "Narration: Indic Parler-TTS", "espeak-ng spoke it", PARLER_DOWNLOAD
+            )
         folder = parler_tts.model_folder(self.model_dir)
         missing = parler_model.missing_files(folder)
         if missing:
             return missing_weights(
-                "Narration: Indic Parler-TTS", folder, missing, "espeak-ng spoke it", PARLER_DOWNLOAD
+                "Narration: Indic Parler-TTS",
+                folder,
+                missing,
+                "espeak-ng spoke it",
+                PARLER_DOWNLOAD,
             )
         return None
 

@@ -39,8 +39,7 @@ MAX_LENGTH = 40
 MAX_POSITIONS = 256
 
 PROMPT_TEXT = (
-    "the a quiet river old boat village morning light நதி அமைதியான பழைய படகு கிராமம் "
-    "காலை ஒளி ஆறு"
+    "the a quiet river old boat village morning light நதி அமைதியான பழைய படகு கிராமம் காலை ஒளி ஆறு"
 )
 DESCRIPTION_WORDS = (
     "jaya kavitha prakash lalitha speaks speaker voice clear moderate pace slightly slow fast "
@@ -73,9 +72,9 @@ def _wn_conv(
     import torch
 
     direction = _normal(shape, rng, 0.3)
-    out[f"{name}.parametrizations.weight.original0"] = torch.rand(
-        (shape[0], 1, 1), generator=rng
-    ) + 0.5
+    out[f"{name}.parametrizations.weight.original0"] = (
+        torch.rand((shape[0], 1, 1), generator=rng) + 0.5
+    )
     out[f"{name}.parametrizations.weight.original1"] = direction
     out[f"{name}.bias"] = _normal((bias,), rng)
 
@@ -127,7 +126,9 @@ def dac_tensors(rng: torch.Generator) -> dict[str, torch.Tensor]:
     return {f"audio_encoder.model.{k}": v for k, v in out.items()}
 
 
-def decoder_tensors(rng: torch.Generator, layers: int, prompt_vocab: int) -> dict[str, torch.Tensor]:
+def decoder_tensors(
+    rng: torch.Generator, layers: int, prompt_vocab: int
+) -> dict[str, torch.Tensor]:
     """The decoder, its heads and the prompt embeddings under the checkpoint's names."""
     import torch
 

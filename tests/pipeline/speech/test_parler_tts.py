@@ -110,7 +110,9 @@ def test_a_raising_progress_callback_stops_between_positions(
 def test_voices_name_the_cards_speakers_and_pace_in_words() -> None:
     assert parler_tts.describe("te", "male", 160).startswith("Prakash speaks at a moderate pace")
     assert parler_tts.describe("ta", "female", 120).startswith("Jaya speaks at a slightly slow")
-    assert parler_tts.describe("ta", "male", 200).startswith("A male speaker speaks at a slightly fast")
+    assert parler_tts.describe("ta", "male", 200).startswith(
+        "A male speaker speaks at a slightly fast"
+    )
     assert parler_tts.describe("ml", "neutral", 160).startswith("Harish")
     assert not parler_tts.serves("en") and parler_tts.serves("ta-IN")
 
