@@ -78,6 +78,43 @@ def _choose(
     return torch.multinomial(probs, 1, generator=rng).squeeze(-1)
 
 
+def delay_column(
+    drawn: torch.Tensor, position: int, generation: GenerationSettings, max_length: int
+) -> torch.Tensor:
+    """The decoder input at position from the tokens drawn there ([codebooks] ids): parler-tts'
+    delay pattern puts bos in codebook k up to position k and pad from position
+    max_length - codebooks + 1 + k on, and keeps the drawn token in between."""
+    import torch
+
+    books = drawn.shape[0]
+    rows = torch.arange(books, device=drawn.device)
+    column = torch.where(rows >= position, generation.bos_token_id, drawn)
+    closing = rows + max_length - books + 1 <= position
+    return torch.where(closing, generation.pad_token_id, column)
+
+
+def undelay(table: torch.Tensor, codebook_size: int) -> torch.Tensor:
+    """Codebook frames [codebooks, frames] from the delayed table [codebooks, positions]: row k
+    from position k + 1 (positions - codebooks frames), then frames holding any special
+    token (a code at or above codebook_size) dropped."""
+    import torch
+
+    books = table.shape[0]
+    frames = table.shape[1] - books
+    if frames <= 0:
+        return table[:, :0]
+    codes = torch.stack([table[k, k + 1 : k + 1 + frames] for k in range(books)])
+    return codes[:, (codes < codebook_size).all(dim=0)]
+
+
+def first_open_codebook(first_open: int, has_eos: torch.Tensor) -> int:
+    """ParlerTTSLogitsProcessor's rule, one call per position: the lowest codebook that may
+    draw eos moves up by one once it has drawn eos; higher codebooks may not draw it."""
+    if bool(has_eos[first_open]) and first_open < has_eos.shape[0] - 1:
+        return first_open + 1
+    return first_open
+
+
 def generate_codes(
     model: ParlerModel,
     description: str,
@@ -108,7 +145,8 @@ def generate_codes(
             prefix = prompt
         length = min(gen.max_length, max_frames + books + 1)
         cache = parler_decoder.new_cache(weights, encoded, prefix.shape[1] + length)
-        column = torch.full((books,), gen.decoder_start_token_id, device=model.device)
+        start = torch.full((books,), gen.decoder_start_token_id, device=model.device)
+        column = delay_column(start, 0, gen, gen.max_length)
         columns = [column]
         first = parler_decoder.embed_frame(weights, column)
         hidden = parler_decoder.forward(weights, torch.cat([prefix, first], dim=1), cache)
@@ -119,18 +157,17 @@ def generate_codes(
         first_open = 0
         for position in range(1, length):
             scores = parler_decoder.logits(weights, hidden)
-            if bool(has_eos[first_open]) and first_open < books - 1:
-                first_open += 1
+            first_open = first_open_codebook(first_open, has_eos)
             scores[rows > first_open, gen.eos_token_id] = float("-inf")
             if position - 1 < gen.min_new_tokens:
                 scores[:, gen.eos_token_id] = float("-inf")
             drawn = _choose(scores, gen, rng)
+            # A codebook that has ended continues with pad; the eos rules look at the drawn
+            # tokens (parler-tts' raw sequence), the decoder at the delayed column.
             drawn = torch.where(finished, torch.full_like(drawn, gen.pad_token_id), drawn)
             finished |= drawn == gen.eos_token_id
-            column = torch.where(rows >= position, gen.bos_token_id, drawn)
-            closing = rows + gen.max_length - books + 1 <= position
-            column = torch.where(closing, gen.pad_token_id, column)
-            has_eos |= column == gen.eos_token_id
+            has_eos |= drawn == gen.eos_token_id
+            column = delay_column(drawn, position, gen, gen.max_length)
             columns.append(column)
             on_step(position / (length - 1))
             if bool(finished.all()) or position == length - 1:
@@ -138,13 +175,7 @@ def generate_codes(
             hidden = parler_decoder.forward(
                 weights, parler_decoder.embed_frame(weights, column), cache
             )
-        table = torch.stack(columns, dim=1)
-        frames = table.shape[1] - books
-        if frames <= 0:
-            return table[:, :0]
-        codes = torch.stack([table[k, k + 1 : k + 1 + frames] for k in range(books)])
-        keep = (codes < settings.codec.codebook_size).all(dim=0)
-        return codes[:, keep]
+        return undelay(torch.stack(columns, dim=1), settings.codec.codebook_size)
 
 
 def decode(model: ParlerModel, codes: torch.Tensor) -> AudioArray:
