@@ -129,7 +129,7 @@ class Settings(BaseSettings):
     tts_backend: TtsBackend = DEFAULT_TTS_BACKEND
     """auto: Kokoro in the languages where it measured better than espeak-ng (when the `voice`
     extra is installed), espeak-ng elsewhere; espeak, piper or kokoro pin one engine; parler
-    narrates the Indian languages Kokoro lacks with Indic Parler-TTS from MODEL_DIR."""
+    narrates the Indian languages Indic Parler-TTS speaks with it, from MODEL_DIR."""
     music_backend: MusicBackend = DEFAULT_MUSIC_BACKEND
     video_backend: VideoBackend = DEFAULT_VIDEO_BACKEND
     lipsync_backend: LipSyncBackend = DEFAULT_LIPSYNC_BACKEND

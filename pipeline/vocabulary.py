@@ -37,7 +37,7 @@ DEFAULT_CAPTIONS: Captions = "none"
 
 TtsBackend = Literal["auto", "espeak", "piper", "kokoro", "parler"]
 """auto: Kokoro where it measured better than espeak-ng and is installed, else espeak-ng.
-parler: Indic Parler-TTS in the Indian languages Kokoro lacks (when its weights are in
+parler: Indic Parler-TTS in the Indian languages it speaks (when its weights are in
 MODEL_DIR), auto everywhere else."""
 MusicBackend = Literal["procedural", "musicgen"]
 VideoBackend = Literal["kenburns", "svd"]

@@ -49,6 +49,7 @@ class DecoderSettings:
     max_position_embeddings: int
     num_codebooks: int
     scale_embedding: bool
+    """Read for completeness: parler-tts computes the scale but never applies it."""
     rope_embeddings: bool
     rope_theta: float
     use_fused_lm_heads: bool

@@ -69,8 +69,10 @@ SPEAKERS: Mapping[str, Speakers] = {
     "mr": Speakers("Sanjay", "Sunita"),
     "gu": Speakers("Yash", "Neha"),
 }
-"""The studio's languages that Indic Parler-TTS officially speaks and Kokoro does not, with
-the model card's recommended speakers (Tamil's are both women)."""
+"""The studio's languages that Indic Parler-TTS officially speaks, with the model card's
+recommended speakers (Tamil's are both women). Kokoro narrates none of them in the studio: it
+has no voice for the Dravidian and eastern languages and measured worse than espeak-ng in
+Hindi (pipeline.speech.kokoro_choice)."""
 
 LANGUAGES: tuple[str, ...] = tuple(SPEAKERS)
 

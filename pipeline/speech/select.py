@@ -3,8 +3,8 @@
 auto (the default) narrates with Kokoro in the languages where notebooks/10_voices.ipynb
 measured it better than espeak-ng (pipeline.speech.kokoro_choice) when the model is installed
 (the `voice` extra, or a MODEL_DIR/kokoro folder), and with espeak-ng everywhere else, quietly.
-parler narrates the Indian languages Kokoro lacks (pipeline.speech.parler_tts.LANGUAGES) with
-Indic Parler-TTS from MODEL_DIR/indic-parler-tts, and every other language as auto does.
+parler narrates the Indian languages Indic Parler-TTS speaks (pipeline.speech.parler_tts.LANGUAGES)
+with it, from MODEL_DIR/indic-parler-tts, and every other language as auto does.
 An explicit kokoro, piper or parler that cannot serve falls back to espeak-ng with one warning.
 """
 
