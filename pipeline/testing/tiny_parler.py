@@ -156,14 +156,16 @@ def decoder_tensors(
     return out
 
 
-def _config(text_config: dict[str, object], prompt_vocab: int, layers: int) -> dict[str, object]:
+def _config(
+    text_config: dict[str, object], prompt_vocab: int, layers: int, prompt_cross_attention: bool
+) -> dict[str, object]:
     return {
         "_name_or_path": "ai4bharat/indic-parler-tts",
         "architectures": ["ParlerTTSForConditionalGeneration"],
         "model_type": "parler_tts",
         "is_encoder_decoder": True,
         "vocab_size": prompt_vocab,
-        "prompt_cross_attention": False,
+        "prompt_cross_attention": prompt_cross_attention,
         "decoder_start_token_id": BOS_TOKEN,
         "pad_token_id": EOS_TOKEN,
         "text_encoder": text_config,
@@ -203,12 +205,23 @@ def _config(text_config: dict[str, object], prompt_vocab: int, layers: int) -> d
     }
 
 
-def write_tiny_parler(folder: Path, seed: int = 0, layers: int = 2) -> Path:
-    """Save a tiny Parler-TTS (weights, configs, both tokenizers) into folder; return it."""
+def write_tiny_parler(
+    folder: Path,
+    seed: int = 0,
+    layers: int = 2,
+    prompt_cross_attention: bool = False,
+    text_width: int = WIDTH,
+) -> Path:
+    """Save a tiny Parler-TTS (weights, configs, both tokenizers) into folder; return it.
+
+    prompt_cross_attention puts the transcript beside the description (with its own
+    positions, `embed_positions.weights`) instead of in front of the first frame; a
+    text_width other than the decoder's adds the `enc_to_dec_proj` projection."""
     import torch
     from safetensors.torch import save_file
     from transformers import T5Config, T5EncoderModel
 
+    from pipeline.speech.parler_decoder import sinusoids
     from pipeline.speech.parler_model import DESCRIPTION_TOKENIZER_FOLDER
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -221,7 +234,7 @@ def write_tiny_parler(folder: Path, seed: int = 0, layers: int = 2) -> Path:
     prompt_vocab = len(prompt_tokenizer)  # type: ignore[arg-type]
     text_config = T5Config(
         vocab_size=len(description_tokenizer),  # type: ignore[arg-type]
-        d_model=WIDTH,
+        d_model=text_width,
         d_kv=8,
         d_ff=2 * WIDTH,
         num_layers=1,
@@ -239,10 +252,15 @@ def write_tiny_parler(folder: Path, seed: int = 0, layers: int = 2) -> Path:
     rng = torch.Generator().manual_seed(seed)
     tensors.update(dac_tensors(rng))
     tensors.update(decoder_tensors(rng, layers, prompt_vocab))
+    if prompt_cross_attention:
+        tensors["embed_positions.weights"] = sinusoids(MAX_POSITIONS, WIDTH)
+    if text_width != WIDTH:
+        tensors["enc_to_dec_proj.weight"] = _normal((WIDTH, text_width), rng, 0.3)
+        tensors["enc_to_dec_proj.bias"] = _normal((WIDTH,), rng)
     save_file({k: v.contiguous() for k, v in tensors.items()}, str(folder / "model.safetensors"))
     text_dict = text_config.to_dict()
     text_dict["_name_or_path"] = "google/flan-t5-large"
-    config = _config(text_dict, prompt_vocab, layers)
+    config = _config(text_dict, prompt_vocab, layers, prompt_cross_attention)
     (folder / "config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
     generation = {
         "bos_token_id": BOS_TOKEN,

@@ -206,3 +206,24 @@ def test_the_commercial_gate_refuses_a_non_commercial_part(
     monkeypatch.setattr(select, "INDIC_PARLER_SPECS", INDIC_PARLER_SPECS)
     allowed.speak(TAMIL[:1], "female", "ta", 160)
     assert allowed.used["tts"] == "parler:indic-parler-tts"
+
+
+@pytest.mark.parametrize(
+    ("cross", "text_width"), [(True, tiny_parler.WIDTH), (False, 2 * tiny_parler.WIDTH)]
+)
+def test_the_transcript_beside_the_description_and_a_projected_encoder(
+    tmp_path: Path, cross: bool, text_width: int
+) -> None:
+    folder = tiny_parler.write_tiny_parler(
+        tmp_path / "parler", seed=6, prompt_cross_attention=cross, text_width=text_width
+    )
+    model = parler_model.load(folder, "cpu")
+    assert (model.prompt_positions is not None) == cross
+    assert (model.enc_to_dec is not None) == (text_width != tiny_parler.WIDTH)
+    description = parler_tts.describe("ta", "female", 160)
+    first = parler_generate.generate_codes(model, description, TAMIL[0].text, 3, 30)
+    again = parler_generate.generate_codes(model, description, TAMIL[0].text, 3, 30)
+    other = parler_generate.generate_codes(model, description, TAMIL[1].text, 3, 30)
+    assert first.shape[1] > 0 and bool((first == again).all())
+    # the transcript reaches the decoder: another sentence, other codes
+    assert first.shape != other.shape or not bool((first == other).all())
