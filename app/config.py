@@ -131,6 +131,8 @@ class Settings(BaseSettings):
     extra is installed), espeak-ng elsewhere; espeak, piper or kokoro pin one engine; parler
     narrates the Indian languages Indic Parler-TTS speaks with it, from MODEL_DIR."""
     music_backend: MusicBackend = DEFAULT_MUSIC_BACKEND
+    """procedural (the styles), acestep (ACE-Step 1.5, commercial use allowed; the GPU image's
+    default) or musicgen (research only)."""
     video_backend: VideoBackend = DEFAULT_VIDEO_BACKEND
     lipsync_backend: LipSyncBackend = DEFAULT_LIPSYNC_BACKEND
     """auto: Wav2Lip when its weights are in MODEL_DIR, no lip-sync otherwise."""

@@ -9,8 +9,10 @@ clients upload a 59-minute OGG of a few hundred KB. Prints each kind's answers a
 the API's resident memory before and at its peak (VmHWM).
 
     python -m benchmarks.attack_memory [--rounds 3]
+    python -m benchmarks.attack_memory --render
 
-Goal: the API stays under 600 MB.
+Goal: the API stays under 600 MB. `--render` measures the other half instead: a worker
+rendering a 720p film made of seven such images (see benchmarks/attack_render.py).
 """
 
 from __future__ import annotations
@@ -33,16 +35,26 @@ from dataclasses import dataclass, field
 import httpx
 
 from benchmarks.api import free_port, start_server
+from benchmarks.attack_render import (
+    GOAL_TREE_MB,
+    IMAGE_SIDE_PX,
+    IMAGES,
+    render_attack,
+    report,
+    start_worker,
+    stop_worker,
+)
 from pipeline.media.encode import ffmpeg_exe
+from tests.support.media import ONE_MINUTE_SCRIPT
 
 GOAL_MB = 600
 PASSWORD = "Attack-Bench-4471"
 LONG_TRACK_S = 3540
 
 
-def flat_png(width: int, height: int) -> bytes:
+def flat_png(width: int, height: int, shade: int = 0) -> bytes:
     """A complete, valid PNG of one colour: tiny on disk, huge once decoded."""
-    row = b"\0" + b"\0" * (width * 3)
+    row = b"\0" + bytes([shade]) * (width * 3)
     compressor = zlib.compressobj(9)
     body = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
 
@@ -99,10 +111,34 @@ def sign_in(base: str, index: int) -> dict[str, str]:
         return {"Authorization": f"Bearer {login.json()['access_token']}"}
 
 
+def render_main() -> int:
+    """The render half: seven bomb-style images in one 720p film, the worker tree's peak."""
+    images = [flat_png(IMAGE_SIDE_PX, IMAGE_SIDE_PX, shade=30 * n) for n in range(IMAGES)]
+    port = free_port()
+    with tempfile.TemporaryDirectory() as folder:
+        server = start_server(port, Path(folder))
+        worker = start_worker(Path(folder), Path(folder) / "worker.log")
+        try:
+            base = f"http://127.0.0.1:{port}"
+            result = render_attack(base, sign_in(base, 0), images, ONE_MINUTE_SCRIPT, worker.pid)
+        finally:
+            stop_worker(worker)
+            server.terminate()
+            server.wait(30)
+    image_kb = sum(len(data) for data in images) / len(images) / 1024
+    print("\n".join(report(result, image_kb)))
+    return 0 if result.status == "complete" and result.peak.tree_mb < GOAL_TREE_MB else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--render", action="store_true", help="measure a worker rendering a film of such images"
+    )
     args = parser.parse_args()
+    if args.render:
+        return render_main()
     bombs = {"6300x6300 PNG": flat_png(6300, 6300), "4600x4600 PNG": flat_png(4600, 4600)}
     port = free_port()
     with tempfile.TemporaryDirectory() as folder:

@@ -2,10 +2,11 @@
 
     python -m benchmarks.gpu_check [--model-dir /models] [--device cuda]
 
-Each backend (Wan2.2 image-to-video, MuseTalk lip-sync) runs with a tiny seeded model built
-in code (checks the CUDA path: bf16/fp16 load, batched inference, progress) and, when its real
-weights are complete under --model-dir, with them (a 2 s 1280x720 shot; MuseTalk speaks 2 s
-at 25 fps). Columns: seconds of compute per second of output, peak VRAM.
+Each backend (Wan2.2 image-to-video, MuseTalk lip-sync, ACE-Step music) runs with a tiny
+seeded model built in code (checks the CUDA path: bf16/fp16 load, batched inference, progress)
+and, when its real weights are complete under --model-dir, with them (a 2 s 1280x720 shot;
+MuseTalk speaks 2 s at 25 fps; ACE-Step makes 60 s of music in 8 turbo steps). Columns:
+seconds of compute per second of output, peak VRAM.
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ import numpy as np
 from pipeline.lipsync import musetalk
 from pipeline.lipsync.musetalk_model import missing_files as musetalk_missing
 from pipeline.lipsync.wav2lip import LipSyncOptions
-from pipeline.neural.registry import MUSETALK_UNET, WAN22_TI2V_5B, model_path
+from pipeline.music import acestep
+from pipeline.neural.registry import ACESTEP_XL_TURBO, MUSETALK_UNET, WAN22_TI2V_5B, model_path
 from pipeline.picture import wan_video
 from pipeline.picture.image_to_video import VideoSettings
 from pipeline.testing.faces import draw_face
+from pipeline.testing.tiny_acestep import write_tiny_acestep
 from pipeline.testing.tiny_musetalk import write_tiny_musetalk
 from pipeline.testing.tiny_wan import write_tiny_wan_pipeline
-from pipeline.types import VideoFormat
+from pipeline.types import FILM_SAMPLE_RATE_HZ, VideoFormat
 
 TINY_SHOT_S = 1.0
 REAL_SHOT_S = 2.0
@@ -39,6 +42,10 @@ REAL_STEPS = 30
 LIPSYNC_FPS = 25
 """MuseTalk's training frame rate."""
 LIPSYNC_BATCH = 16
+TINY_MUSIC_S = 12.0
+REAL_MUSIC_S = 60.0
+TINY_ACESTEP = acestep.AceStepSettings(max_chunk_s=8.0, min_chunk_s=2.0, crossfade_s=1.0)
+"""Two crossfaded pieces for the tiny model (checks the piecing on the GPU too)."""
 
 
 def _peak_vram_gb() -> float:
@@ -91,6 +98,31 @@ def _musetalk_row(
     return label, seconds, seconds / shot_s, _peak_vram_gb()
 
 
+def _acestep_row(
+    label: str, folder: Path, music_s: float, settings: acestep.AceStepSettings, device: str
+) -> tuple[str, float, float, float]:
+    acestep.load_acestep(folder, device)  # not timed: workers keep it warm
+    steps: list[float] = []
+    _reset_peak()
+    started = time.perf_counter()
+    chunks = acestep.music_chunks(
+        folder,
+        "cinematic",
+        music_s,
+        FILM_SAMPLE_RATE_HZ,
+        1,
+        settings=settings,
+        device=device,
+        progress=lambda _stage, fraction: steps.append(fraction),
+    )
+    samples = sum(len(chunk) for chunk in chunks)
+    seconds = time.perf_counter() - started
+    assert samples == round(music_s * FILM_SAMPLE_RATE_HZ), samples
+    assert steps, "no progress was reported"
+    assert steps[-1] == 1.0, steps
+    return label, seconds, seconds / music_s, _peak_vram_gb()
+
+
 def main() -> None:
     """Run every check and print the table."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -107,6 +139,8 @@ def main() -> None:
         rows.append(
             _musetalk_row("musetalk tiny 360p", lips, LIPSYNC_FORMAT, TINY_SHOT_S, args.device)
         )
+        music = write_tiny_acestep(Path(scratch) / "acestep", seed=0)
+        rows.append(_acestep_row("acestep tiny", music, TINY_MUSIC_S, TINY_ACESTEP, args.device))
     real = model_path(WAN22_TI2V_5B, args.model_dir)
     if not wan_video.missing_files(real):
         video = VideoSettings(steps=REAL_STEPS)
@@ -122,6 +156,19 @@ def main() -> None:
         )
     else:
         print(f"musetalk-1.5: weights not in {lips_real}; real-weight row skipped")
+    music_real = model_path(ACESTEP_XL_TURBO, args.model_dir)
+    if acestep.is_available(music_real):
+        rows.append(
+            _acestep_row(
+                "acestep-1.5-xl-turbo 60s",
+                music_real,
+                REAL_MUSIC_S,
+                acestep.DEFAULT_SETTINGS,
+                args.device,
+            )
+        )
+    else:
+        print(f"acestep-1.5-xl-turbo: weights not in {music_real}; real-weight row skipped")
     print(f"{'backend':<24}{'seconds':>10}{'s per s out':>14}{'peak VRAM GB':>14}")
     for label, seconds, ratio, vram in rows:
         print(f"{label:<24}{seconds:>10.2f}{ratio:>14.2f}{vram:>14.2f}")

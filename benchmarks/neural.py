@@ -9,18 +9,19 @@ Two kinds of rows:
 
 - "tiny": the seeded tiny models the tests build in code (a piper-shaped voice, a
   Kokoro-shaped graph, an Indic Parler-TTS with 16-wide layers and a tiny DAC, a MusicGen
-  with 16-wide layers, a 2-step SVD at 64x32, a Wav2Lip-shaped graph, a MuseTalk with
-  16-wide UNet blocks). They produce noise;
+  with 16-wide layers, an ACE-Step with 24-wide DiT blocks, a 2-step SVD at 64x32, a
+  Wav2Lip-shaped graph, a MuseTalk with 16-wide UNet blocks). They produce noise;
   their numbers are the plumbing cost of each backend (phonemes, windows and crossfades,
   resizing to the film size, face detection, mel features, blending), not model speed.
 - "real": every model of the registry whose weights are in MODEL_DIR, with the settings a
-  render uses (SVD 25 steps at 1024x576, MusicGen 30 s windows, Wav2Lip 96x96 and MuseTalk
-  256x256 in batches),
-  and Kokoro-82M when the `voice` extra is installed (ONNX Runtime on KOKORO_THREADS threads);
-  Indic Parler-TTS narrates Tamil sentences with the `female` voice.
+  render uses (SVD 25 steps at 1024x576, MusicGen 30 s windows, ACE-Step 8 turbo steps,
+  Wav2Lip 96x96 and MuseTalk 256x256 in batches, Indic Parler-TTS narrating Tamil with the
+  `female` voice), and Kokoro-82M when the `voice` extra is installed (ONNX Runtime on
+  KOKORO_THREADS threads).
 
 Models are loaded (and warmed up) before the clock starts; load time is its own column, and
-the peak GPU memory of the torch backends (MuseTalk, Indic Parler-TTS) is its own too when they run on CUDA.
+the peak GPU memory of the torch backends (MuseTalk, ACE-Step, Indic Parler-TTS) is its own
+too when they run on CUDA.
 Prints a Markdown table, and the rows as JSON with --json.
 """
 
@@ -49,9 +50,11 @@ from pipeline.lipsync import musetalk
 from pipeline.lipsync.musetalk_model import missing_files as musetalk_missing
 from pipeline.lipsync.select import load_wav2lip
 from pipeline.lipsync.wav2lip import LipSyncOptions, lipsync_still, lipsync_video
-from pipeline.music import musicgen
+from pipeline.music import acestep, musicgen
+from pipeline.music.acestep import AceStepSettings
 from pipeline.music.musicgen import MusicGenSettings
 from pipeline.neural.registry import (
+    ACESTEP_XL_TURBO,
     MUSETALK_UNET,
     MUSICGEN_SMALL,
     SVD_IMG2VID,
@@ -73,6 +76,7 @@ WORDS_PER_MINUTE = 160
 SEED = 7
 TINY_VIDEO = VideoSettings(steps=2, pixel_area=64 * 32, size_multiple=16, decode_chunk_size=4)
 TINY_MUSIC = MusicGenSettings(window_s=4.0, context_s=1.0, crossfade_s=0.2)
+TINY_ACESTEP = AceStepSettings(max_chunk_s=6.0, min_chunk_s=2.0, crossfade_s=1.0)
 TINY_PIPER_VOICE = "en_US-lessac-medium"
 """The name the tiny voice is saved under (the registry's English neutral voice)."""
 KOKORO_THREADS = 2
@@ -219,6 +223,28 @@ def bench_musicgen(kind: str, folder: Path, seconds: float, settings: MusicGenSe
     return Row(kind, "music", f"musicgen {folder.name}", torch_device(), output_s, wall_s, load_s)
 
 
+def bench_acestep(kind: str, folder: Path, seconds: float, settings: AceStepSettings) -> Row:
+    import torch
+
+    started = time.perf_counter()
+    loaded = acestep.load_acestep(folder)
+    load_s = time.perf_counter() - started
+    cuda = loaded.device == "cuda"
+
+    def run() -> float:
+        chunks = acestep.music_chunks(
+            folder, "cinematic", seconds, FILM_SAMPLE_RATE_HZ, SEED, settings=settings
+        )
+        return sum(len(chunk) for chunk in chunks) / FILM_SAMPLE_RATE_HZ
+
+    if cuda:
+        torch.cuda.reset_peak_memory_stats()
+    wall_s, output_s = timed(run)
+    peak = torch.cuda.max_memory_allocated() / 1024**3 if cuda else None
+    detail = f"acestep {folder.name}, {settings.steps} steps"
+    return Row(kind, "music", detail, torch_device(), output_s, wall_s, load_s, peak)
+
+
 def bench_svd(
     kind: str, folder: Path, seconds: float, fmt: VideoFormat, settings: VideoSettings
 ) -> Row:
@@ -325,6 +351,7 @@ def _speech(seconds: float) -> np.ndarray:
 
 def tiny_rows(seconds: float, fmt: VideoFormat, folder: Path) -> list[Row]:
     """Every backend with the tiny seeded models the tests build (plumbing cost)."""
+    from pipeline.testing.tiny_acestep import write_tiny_acestep
     from pipeline.testing.tiny_kokoro import write_tiny_kokoro
     from pipeline.testing.tiny_musetalk import write_tiny_musetalk
     from pipeline.testing.tiny_musicgen import write_tiny_musicgen
@@ -337,6 +364,7 @@ def tiny_rows(seconds: float, fmt: VideoFormat, folder: Path) -> list[Row]:
     write_tiny_kokoro(folder)
     parler = write_tiny_parler(parler_tts.model_folder(folder))
     music = write_tiny_musicgen(folder / "musicgen-tiny")
+    ace = write_tiny_acestep(folder / "acestep-tiny")
     video = write_tiny_video_pipeline(folder / "svd-tiny")
     wav2lip = build_tiny_wav2lip(folder / "wav2lip-tiny.onnx")
     lips = write_tiny_musetalk(folder / "musetalk-tiny")
@@ -345,6 +373,7 @@ def tiny_rows(seconds: float, fmt: VideoFormat, folder: Path) -> list[Row]:
         bench_kokoro("tiny", folder, "en", "neutral"),
         bench_parler("tiny", parler),
         bench_musicgen("tiny", music, seconds, TINY_MUSIC),
+        bench_acestep("tiny", ace, seconds, TINY_ACESTEP),
         bench_svd("tiny", video, seconds, fmt, TINY_VIDEO),
         *bench_wav2lip("tiny", wav2lip, seconds, fmt),
         *bench_musetalk("tiny", lips, seconds, fmt),
@@ -373,6 +402,9 @@ def real_rows(model_dir: Path, seconds: float, fmt: VideoFormat) -> list[Row]:
                 "real", model_path(MUSICGEN_SMALL, model_dir), seconds, MusicGenSettings()
             )
         )
+    ace = model_path(ACESTEP_XL_TURBO, model_dir)
+    if acestep.is_available(ace):
+        rows.append(bench_acestep("real", ace, seconds, AceStepSettings()))
     for spec in (SVD_IMG2VID_XT, SVD_IMG2VID):
         if is_available(spec, model_dir):
             rows.append(

@@ -26,6 +26,7 @@ import cv2
 import numpy as np
 
 from pipeline.media.yuv import FrameBuffer
+from pipeline.neural.face_detector import detect_faces, face_detector_name
 from pipeline.neural.face_landmarks import find_mesh, landmarks_available
 from pipeline.notebook_metrics import markdown_table
 from pipeline.picture.blinks import blink_amount, blink_key
@@ -88,6 +89,7 @@ def main() -> None:
         still = TalkingStill(rgb, points)
     setup_ms = (time.process_time() - started) / 5 * 1000.0
     mesh_ms = _time(lambda i: find_mesh(rgb), 10) if mesh is not None else float("nan")
+    faces_ms = _time(lambda i: detect_faces(portrait), 20)
     key = blink_key(0, "p.png")
     talking = _time(lambda i: still.frame((i % 24) / 23, blink_amount(i / 30, key)), frames)
 
@@ -125,6 +127,12 @@ def main() -> None:
             "ms": layers_ms,
             "frames a minute": 0,
             "CPU s a film minute": layers_ms * PORTRAITS / 1000.0,
+        },
+        {
+            "effect": f"face detection ({face_detector_name()}), per picture",
+            "ms": faces_ms,
+            "frames a minute": 0,
+            "CPU s a film minute": faces_ms * PORTRAITS / 1000.0,
         },
         {
             "effect": "face mesh, per picture",

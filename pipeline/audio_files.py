@@ -125,7 +125,7 @@ def music_file(
     total_chunks = max(1, int(np.ceil(duration_s / MUSIC_CHUNK_S)))
     if stages is not None:
         chunks = stages.music_chunks(
-            style, duration_s, FILM_SAMPLE_RATE_HZ, seed, MUSIC_CHUNK_S, prompt or None
+            style, duration_s, FILM_SAMPLE_RATE_HZ, seed, MUSIC_CHUNK_S, prompt or None, progress
         )
     else:
         chunks = styles.music_chunks(style, duration_s, FILM_SAMPLE_RATE_HZ, seed, MUSIC_CHUNK_S)

@@ -21,6 +21,7 @@ from typing import Any
 from pipeline.lipsync import select as lipsync_select
 from pipeline.lipsync.select import LipSyncModel
 from pipeline.lipsync.wav2lip import LipSyncOptions
+from pipeline.music.acestep import AceStepSettings
 from pipeline.music.musicgen import MusicGenSettings
 from pipeline.music.select import AUTO_SOUNDFONT, MusicMaker
 from pipeline.neural.fallback import BackendLog
@@ -76,6 +77,7 @@ class BackendChoice:
     """Registry name of the image-to-video model (svd-img2vid-xt or svd-img2vid)."""
     video_settings: VideoSettings = field(default_factory=VideoSettings)
     music_settings: MusicGenSettings = field(default_factory=MusicGenSettings)
+    acestep_settings: AceStepSettings = field(default_factory=AceStepSettings)
     soundfont: str = AUTO_SOUNDFONT
     """The styles' instruments: "auto" (an installed General MIDI soundfont, else the
     wavetable), "none" (the wavetable) or the path of an .sf2/.sf3 file."""
@@ -111,6 +113,8 @@ def cache_inputs(choice: BackendChoice, stage: str) -> dict[str, Any]:
     }
     if stage == "music":
         inputs["music_settings"] = choice.music_settings
+        if choice.music == "acestep":  # (the other backends' keys stay as they were)
+            inputs["acestep_settings"] = choice.acestep_settings
         inputs["soundfont"] = choice.soundfont
     return inputs
 
@@ -140,6 +144,7 @@ class StageBackends:
             self.log,
             commercial_only=choice.commercial_only,
             soundfont=choice.soundfont,
+            acestep_settings=choice.acestep_settings,
         )
 
     def speak(
@@ -161,9 +166,12 @@ class StageBackends:
         seed: int,
         chunk_s: float,
         prompt: str | None = None,
+        progress: ProgressCallback = no_progress,
     ) -> Iterator[AudioArray]:
         """A style's music by the chosen music backend (see MusicMaker.music_chunks)."""
-        return self.music.music_chunks(style, duration_s, sample_rate, seed, chunk_s, prompt)
+        return self.music.music_chunks(
+            style, duration_s, sample_rate, seed, chunk_s, prompt, progress
+        )
 
     @property
     def warnings(self) -> list[str]:

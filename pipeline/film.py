@@ -72,11 +72,14 @@ STAGE_WEIGHTS: dict[str, float] = {
     "tts": 4.0,
     "layout": 0.5,
     "subtitles": 0.5,
-    "encode": 94.0,
+    "music": 2.0,
+    "encode": 92.0,
     "report": 1.0,
 }
 """Rough share of a render's time in each reported stage, for one overall progress fraction
-(compose reports sound and pictures together as "encode")."""
+(compose reports sound and pictures together as "encode"). A neural music backend reports
+"music" while it generates, which starts as the sound is mixed alongside the pictures: its
+share comes before encode's, so it shows until the pictures' progress passes it."""
 STAGES = (
     "images", "script", "tts", "layout", "subtitles",
     "music", "mix", "audio", "encode", "mux", "report",
@@ -207,7 +210,7 @@ def _render(
 
         settings = EncodeSettings(preset=request.preset, crf=request.crf)
         firsts = scene_first_frames(timeline.shots, len(script.scenes), fmt.fps)
-        music = MusicBed(request, timeline.duration_s, stages, cache, tally, scratch)
+        music = MusicBed(request, timeline.duration_s, stages, cache, tally, scratch, progress)
         pictures = stages.shot_pictures(timeline, spoken, fmt, request.seed, clips)
         burn_in = cues if request.burned_captions == "subtitles" else ()
         badge_s = AI_LABEL_SECONDS if request.ai_label else 0.0

@@ -1,5 +1,6 @@
 """The film's music bed for one render: made by its backend, or read from the stage cache
-(and kept there when made), timed as the "music" stage."""
+(and kept there when made), timed as the "music" stage. A neural backend reports its progress
+as the "music" stage, from the thread that reads the music (the sound thread)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pipeline.music.styles import canonical_style
 from pipeline.music.track import track_chunks
 from pipeline.progress import TimedChunks
 from pipeline.stage_cache import MUSIC_STAGE, CacheTally, keep_music, music_key, stored_music
-from pipeline.types import FILM_SAMPLE_RATE_HZ, AudioArray
+from pipeline.types import FILM_SAMPLE_RATE_HZ, AudioArray, ProgressCallback, no_progress
 
 MUSIC_CHUNK_S = 3.0
 """Music is made in pieces this long (the synthesiser's temporary memory scales with it)."""
@@ -30,8 +31,10 @@ class MusicBed:
         cache: CacheStore | None,
         tally: CacheTally,
         folder: Path,
+        progress: ProgressCallback = no_progress,
     ) -> None:
         self.request = request
+        self.progress = progress
         self.duration_s = duration_s
         self.stages = stages
         self.cache = cache
@@ -64,7 +67,7 @@ class MusicBed:
                 self.tally.count(MUSIC_STAGE, True)
                 self.timer = TimedChunks(stored_music(stored, _music_chunk_samples()))
                 return self.timer
-        made = _music_source(self.request, self.duration_s, self.stages)
+        made = _music_source(self.request, self.duration_s, self.stages, self.progress)
         if made is None:
             return None
         if self.cache is not None and self.key is not None:
@@ -80,7 +83,7 @@ def _music_chunk_samples() -> int:
 
 
 def _music_source(
-    request: FilmRequest, duration_s: float, stages: StageBackends
+    request: FilmRequest, duration_s: float, stages: StageBackends, progress: ProgressCallback
 ) -> Iterator[AudioArray] | None:
     music = request.music
     if music.track is not None:
@@ -94,4 +97,5 @@ def _music_source(
         request.seed,
         MUSIC_CHUNK_S,
         request.music_prompt,
+        progress,
     )

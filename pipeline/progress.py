@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Iterator, Mapping
 
@@ -10,7 +11,10 @@ from pipeline.types import AudioArray, ProgressCallback
 
 
 class OverallProgress:
-    """Turns per-stage fractions into one fraction of the whole render that never goes back."""
+    """Turns per-stage fractions into one fraction of the whole render that never goes back.
+
+    Thread-safe: music generated in the sound thread reports beside the pictures, and the
+    calls reach the callback one at a time, in the order of their fractions."""
 
     def __init__(self, callback: ProgressCallback, weights: Mapping[str, float]) -> None:
         self._callback = callback
@@ -23,14 +27,16 @@ class OverallProgress:
             self._share[name] = weight / total
             done += weight
         self._last = 0.0
+        self._lock = threading.Lock()
 
     def __call__(self, stage: str, fraction: float) -> None:
         """Report `fraction` (0..1) of `stage` as progress(stage, overall fraction)."""
         if stage not in self._start:
             return
         value = self._start[stage] + self._share[stage] * min(1.0, max(0.0, fraction))
-        self._last = max(self._last, min(1.0, value))
-        self._callback(stage, self._last)
+        with self._lock:
+            self._last = max(self._last, min(1.0, value))
+            self._callback(stage, self._last)
 
 
 class TimedChunks:

@@ -39,7 +39,9 @@ TtsBackend = Literal["auto", "espeak", "piper", "kokoro", "parler"]
 """auto: Kokoro where it measured better than espeak-ng and is installed, else espeak-ng.
 parler: Indic Parler-TTS in the Indian languages it speaks (when its weights are in
 MODEL_DIR), auto everywhere else."""
-MusicBackend = Literal["procedural", "musicgen"]
+MusicBackend = Literal["procedural", "musicgen", "acestep"]
+"""procedural: the styles through a soundfont or the wavetable; musicgen: MusicGen (CC-BY-NC
+weights, research only); acestep: ACE-Step 1.5 (MIT weights, commercial use allowed)."""
 VideoBackend = Literal["kenburns", "svd"]
 LipSyncBackend = Literal["auto", "none", "musetalk", "wav2lip"]
 """auto: MuseTalk 1.5 (commercial use allowed) when its weights are in MODEL_DIR, else Wav2Lip

@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from gradio.utils import get_upload_folder
+
 from app.ui.image_uploads import StoredImage
 
 DRAFT_STORAGE_KEY = "filmstudio-new-film-draft"
@@ -106,8 +108,15 @@ def load_draft(store: object, user_id: str) -> Draft | None:
 
 
 def existing_files(images: list[StoredImage]) -> list[str]:
-    """The images' received files still in Gradio's cache (to show them in the picker)."""
-    return [image.preview_path for image in images if Path(image.preview_path).is_file()]
+    """The images' received files still in Gradio's cache (to show them in the picker); a
+    draft naming a file anywhere else (it comes from the browser) gets nothing."""
+    cache = Path(get_upload_folder()).resolve()
+    return [
+        image.preview_path
+        for image in images
+        if Path(image.preview_path).resolve().is_relative_to(cache)
+        and Path(image.preview_path).is_file()
+    ]
 
 
 def with_typed_text(draft: Draft | None, typed: str | None, user_id: object) -> Draft | None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import gradio as gr
 from fastapi import FastAPI, Request
+from starlette.requests import HTTPConnection
 
 from app.config import Settings
 from app.context import AppContext
 from app.ui.auth_routes import router as auth_router
+from app.ui.private_paths import PrivateFilePaths
 from app.ui.redirect import LoginRedirect
 from app.ui.runtime import StudioRuntime
 from app.ui.studio import Studio
@@ -33,6 +35,16 @@ def mount_studio(app: FastAPI, settings: Settings) -> None:
 
     async def signed_in_user(request: Request) -> str | None:
         return await current_session_user_id(request, context())
+
+    async def connection_user(connection: HTTPConnection) -> str | None:
+        return await current_session_user_id(connection, context())
+
+    app.add_middleware(
+        PrivateFilePaths,
+        api_prefix=f"{STUDIO_PATH}/gradio_api",
+        user_of=connection_user,
+        max_body_bytes=settings.max_json_body_bytes,
+    )
 
     studio = Studio(StudioRuntime(context), settings)
     gr.mount_gradio_app(

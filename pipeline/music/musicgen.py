@@ -32,12 +32,17 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
-import pyloudnorm
-from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import resample_poly
 
 from pipeline.errors import InputError
+from pipeline.music.shaping import (
+    MUSIC_TARGET_LUFS,
+    FloatArray,
+    LoudnessMatcher,
+    exact_chunks,
+    linear_crossfade,
+    to_film_rate,
+    window_seed,
+)
 from pipeline.neural.torch_device import Device, dtype_for, select_device
 from pipeline.neural.weight_files import missing_alternatives, require_complete
 from pipeline.types import AudioArray, ProgressCallback, no_progress
@@ -57,31 +62,12 @@ STYLE_PROMPTS: dict[str, str] = {
 }
 """Text prompt per music style (the styles of the procedural default)."""
 
-MUSIC_TARGET_LUFS = -20.0
-"""Integrated loudness of the generated music: that of the procedural default styles
-(measured -20 to -21 LUFS), so switching backend leaves the mix's music level unchanged."""
-PEAK_CEILING = 10 ** (-1.0 / 20)
-"""Sample peak ceiling of the music (-1 dBFS)."""
-MAX_GAIN_DB = 24.0
-"""Largest boost or cut the loudness match applies to a window."""
-GAIN_RAMP_S = 1.0
-"""Time over which a new window's gain glides from the previous one (no audible step)."""
-FADE_IN_S = 0.05
-FADE_OUT_S = 2.0
-"""Fades at the very start and end of the track (the end fade is at most a tenth of it)."""
-LIMITER_WINDOW_S = 0.005
-"""Attack/release width of the peak limiter that catches peaks the gain glide would push over."""
-MIN_MEASURE_S = 0.4
-"""Shortest audio whose loudness can be measured (one BS.1770 gating block)."""
-
 _REQUIRED_FILES = (
     ("config.json",),
     ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin"),
     ("tokenizer.json", "spiece.model"),
     ("preprocessor_config.json", "processor_config.json"),
 )
-
-FloatArray = npt.NDArray[np.float32]
 
 
 @dataclass(frozen=True)
@@ -186,11 +172,6 @@ def _load_cached(model_dir: Path, device: Device) -> LoadedMusicGen:
     )
 
 
-def window_seed(seed: int, window: int) -> int:
-    """The torch seed of one window, derived from the track seed (recorded seeds reproduce it)."""
-    return int(np.random.SeedSequence([seed, window]).generate_state(1)[0])
-
-
 def _generate_window(
     loaded: LoadedMusicGen,
     text: str,
@@ -231,73 +212,6 @@ def _generate_window(
     return np.nan_to_num(result, nan=0.0, posinf=0.0, neginf=0.0)
 
 
-def _to_film_rate(window: FloatArray, ratio: Fraction) -> FloatArray:
-    """(channels, n) at the model rate -> (n * ratio, 2) at the film rate."""
-    resampled = (
-        resample_poly(window, ratio.numerator, ratio.denominator, axis=1) if ratio != 1 else window
-    )
-    stereo = np.repeat(resampled, 2, axis=0) if resampled.shape[0] == 1 else resampled[:2]
-    return np.ascontiguousarray(stereo.T, dtype=np.float32)
-
-
-def _linear_crossfade(outgoing: FloatArray, incoming: FloatArray) -> FloatArray:
-    """Crossfade with gains summing to one: the re-decoded prompt is the same music as the
-    previous window's end (correlated), so equal-gain keeps the level where equal-power would
-    bump it by up to 3 dB."""
-    n = min(len(outgoing), len(incoming))
-    fade_in = ((np.arange(n, dtype=np.float32) + 0.5) / n)[:, None]
-    return (outgoing[:n] * (1 - fade_in) + incoming[:n] * fade_in).astype(np.float32)
-
-
-class _LoudnessMatcher:
-    """Gain per window toward a loudness target, glided from the previous window's gain."""
-
-    def __init__(self, sample_rate: int, target_lufs: float) -> None:
-        self._meter = pyloudnorm.Meter(sample_rate)
-        self._rate = sample_rate
-        self._target = target_lufs
-        self.gain: float | None = None
-
-    def window_gain(self, audio: FloatArray) -> float:
-        """Linear gain that brings this window to the target, capped by the peak ceiling."""
-        gain = self.gain if self.gain is not None else 1.0
-        if len(audio) >= MIN_MEASURE_S * self._rate:
-            loudness = float(self._meter.integrated_loudness(audio.astype(np.float64)))
-            if math.isfinite(loudness):
-                change_db = float(np.clip(self._target - loudness, -MAX_GAIN_DB, MAX_GAIN_DB))
-                gain = 10 ** (change_db / 20)
-        peak = float(np.max(np.abs(audio))) if len(audio) else 0.0
-        if peak * gain > PEAK_CEILING:
-            gain = PEAK_CEILING / peak
-        return gain
-
-    def apply(self, audio: FloatArray) -> FloatArray:
-        """audio with this window's gain, glided from the last gain and peak-limited."""
-        target = self.window_gain(audio)
-        start = self.gain if self.gain is not None else target
-        ramp = min(len(audio), round(GAIN_RAMP_S * self._rate))
-        curve = np.full(len(audio), target, dtype=np.float32)
-        curve[:ramp] = np.linspace(start, target, ramp, dtype=np.float32)
-        self.gain = target
-        return _limit_peaks(audio * curve[:, None], round(LIMITER_WINDOW_S * self._rate))
-
-
-def _limit_peaks(audio: FloatArray, window: int) -> FloatArray:
-    """Smoothly pull samples above the peak ceiling down (a look-ahead limiter in one pass):
-    the needed reduction is spread by a minimum filter then smoothed by a moving average of
-    the same width, so the smoothed gain never exceeds what any sample needs."""
-    if len(audio) == 0:
-        return audio.astype(np.float32)
-    peaks = np.max(np.abs(audio), axis=1)
-    if float(peaks.max()) <= PEAK_CEILING:
-        return audio.astype(np.float32)
-    needed = np.minimum(1.0, PEAK_CEILING / np.maximum(peaks, 1e-12))
-    width = max(1, min(window, len(audio)))
-    spread = minimum_filter1d(needed, size=2 * width + 1, mode="nearest")
-    smooth: FloatArray = np.minimum(uniform_filter1d(spread, size=width, mode="nearest"), needed)
-    return (audio * smooth[:, None]).astype(np.float32)
-
-
 def _film_segments(
     loaded: LoadedMusicGen,
     text: str,
@@ -318,7 +232,7 @@ def _film_segments(
     window_frames = min(loaded.max_frames, round(settings.window_s * loaded.frame_rate))
     if window_frames <= context_frames:
         raise ValueError("MusicGen window must be longer than its audio-prompt context.")
-    matcher = _LoudnessMatcher(sample_rate, settings.target_lufs)
+    matcher = LoudnessMatcher(sample_rate, settings.target_lufs)
 
     produced = 0
     pending: FloatArray | None = None  # end of the last window, held back for the crossfade
@@ -333,12 +247,12 @@ def _film_segments(
         audio = _generate_window(
             loaded, text, tail, new_frames, window_seed(seed, window), settings
         )
-        film = _to_film_rate(audio, ratio)
+        film = to_film_rate(audio, ratio)
         if pending is None:
             body = film
         else:
             overlap = film[context_film - len(pending) : context_film]
-            body = np.concatenate([_linear_crossfade(pending, overlap), film[context_film:]])
+            body = np.concatenate([linear_crossfade(pending, overlap), film[context_film:]])
         produced += len(body) - (len(pending) if pending is not None else 0)
         gained = matcher.apply(body)
         keep = min(crossfade, len(body) - 1)
@@ -350,40 +264,6 @@ def _film_segments(
             yield gained[: len(body) - keep]
             pending = body[len(body) - keep :]
             tail = audio[:, -context:]
-
-
-def _exact_chunks(
-    segments: Iterator[FloatArray], total: int, chunk: int, sample_rate: int
-) -> Iterator[AudioArray]:
-    """Re-cut segments into chunks of `chunk` samples (the last shorter), exactly total in all,
-    with the track's fade-in and fade-out applied."""
-    fade_in = min(total, round(FADE_IN_S * sample_rate))
-    fade_out = min(total, round(min(FADE_OUT_S, total / sample_rate / 10) * sample_rate))
-    buffer: list[FloatArray] = []
-    buffered = 0
-    position = 0
-    for segment in segments:
-        buffer.append(segment)
-        buffered += len(segment)
-        while buffered >= chunk or (buffered and buffered >= total - position):
-            joined = np.concatenate(buffer)
-            size = min(chunk, total - position)
-            out, rest = joined[:size].copy(), joined[size:]
-            index = np.arange(position, position + size)
-            envelope = np.minimum(
-                1.0,
-                np.minimum(
-                    (index + 0.5) / max(fade_in, 1), (total - index - 0.5) / max(fade_out, 1)
-                ),
-            )
-            out *= envelope.astype(np.float32)[:, None]
-            yield np.clip(out, -1.0, 1.0)
-            position += size
-            buffer, buffered = ([rest], len(rest)) if len(rest) else ([], 0)
-            if position >= total:
-                return
-    if position < total:
-        raise RuntimeError(f"MusicGen produced {position} of {total} samples.")
 
 
 def music_chunks(
@@ -411,7 +291,7 @@ def music_chunks(
     chunk = max(1, round(chunk_s * sample_rate))
     loaded = load_musicgen(model_dir, device)
     segments = _film_segments(loaded, text, total, sample_rate, seed, settings, progress)
-    return _exact_chunks(segments, total, chunk, sample_rate)
+    return exact_chunks(segments, total, chunk, sample_rate, "MusicGen")
 
 
 def generate(

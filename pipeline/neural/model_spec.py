@@ -77,9 +77,10 @@ def hf_url(repo: str, path: str, revision: str = "main") -> str:
     return f"{HF_ENDPOINT}/{repo}/resolve/{urllib.parse.quote(revision, safe='')}/{quoted}"
 
 
-def hf_files(repo: str, paths: Iterable[str]) -> tuple[ModelFile, ...]:
-    """Required files of a Hugging Face model repo, each downloaded from its URL there."""
-    return tuple(ModelFile(path, (hf_url(repo, path),)) for path in paths)
+def hf_files(repo: str, paths: Iterable[str], revision: str = "main") -> tuple[ModelFile, ...]:
+    """Required files of a Hugging Face model repo (at a revision: a branch or a commit), each
+    downloaded from its URL there; no sha256 (the download manifest records what came)."""
+    return tuple(ModelFile(path, (hf_url(repo, path, revision),)) for path in paths)
 
 
 def hf_pinned_files(repo: str, revision: str, digests: Mapping[str, str]) -> tuple[ModelFile, ...]:

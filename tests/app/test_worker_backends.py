@@ -70,6 +70,11 @@ def test_environment_chooses_neural_backends(
     assert choice.lipsync_options.detect_every == 5
 
 
+def test_music_backend_acestep_is_a_choice(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MUSIC_BACKEND", "acestep")
+    assert backend_choice(Settings(_env_file=None)).music == "acestep"
+
+
 def test_an_unknown_backend_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TTS_BACKEND", "coqui")
     with pytest.raises(ValueError, match="tts_backend"):

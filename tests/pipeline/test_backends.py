@@ -70,6 +70,23 @@ def test_musicgen_without_weights_plays_the_procedural_style(tmp_path: Path) -> 
     assert stages.warnings[0].startswith("Music: the MusicGen weights are not in")
 
 
+def test_acestep_without_weights_plays_the_procedural_style_and_says_how_to_fetch_them(
+    tmp_path: Path,
+) -> None:
+    stages = StageBackends(BackendChoice(music="acestep", model_dir=tmp_path))
+    chunks = list(stages.music_chunks("ambient", 2.5, 48_000, seed=1, chunk_s=1.0))
+    assert sum(len(chunk) for chunk in chunks) == 120_000
+    assert stages.used["music"] == "procedural"
+    (warning,) = stages.warnings
+    assert warning.startswith(
+        f"Music: the ACE-Step weights are not in {tmp_path / 'acestep-v15-xl-turbo-diffusers'}"
+    )
+    assert "`filmstudio models download acestep-1.5-xl-turbo` fetches it" in warning
+    without_dir = StageBackends(BackendChoice(music="acestep"))
+    list(without_dir.music_chunks("ambient", 1.0, 48_000, seed=1, chunk_s=1.0))
+    assert "MODEL_DIR is not set" in without_dir.warnings[0]
+
+
 def test_no_model_dir_and_explicit_wav2lip_warns_but_auto_stays_quiet() -> None:
     loud = StageBackends(BackendChoice(lipsync="wav2lip"))
     assert loud.lipsync_model() is None

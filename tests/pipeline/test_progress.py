@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 
@@ -46,3 +47,34 @@ def test_timed_chunks_pass_every_chunk_and_count_the_time_making_them() -> None:
     assert [int(chunk[0, 0]) for chunk in timed] == [0, 1, 2]
     assert timed.seconds >= 0.03
     assert list(TimedChunks(None)) == []
+
+
+def test_music_progress_counts_between_the_subtitles_and_the_pictures() -> None:
+    seen: list[tuple[str, float]] = []
+    progress = OverallProgress(
+        lambda stage, fraction: seen.append((stage, fraction)), STAGE_WEIGHTS
+    )
+    progress("subtitles", 1.0)
+    progress("music", 0.5)
+    progress("music", 1.0)
+    progress("encode", 0.0)
+    (_, subtitles), (_, half), (_, done), (_, pictures) = seen
+    assert [stage for stage, _fraction in seen] == ["subtitles", "music", "music", "encode"]
+    assert subtitles < half < done == pytest.approx(pictures)
+    assert done - subtitles == pytest.approx(STAGE_WEIGHTS["music"] / sum(STAGE_WEIGHTS.values()))
+
+
+def test_overall_progress_from_two_threads_stays_monotonic() -> None:
+    seen: list[float] = []
+    progress = OverallProgress(lambda _stage, fraction: seen.append(fraction), STAGE_WEIGHTS)
+
+    def report(stage: str) -> None:
+        for step in range(200):
+            progress(stage, step / 199)
+
+    threads = [threading.Thread(target=report, args=(stage,)) for stage in ("music", "encode")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == 400 and seen == sorted(seen)

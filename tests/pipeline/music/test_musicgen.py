@@ -10,7 +10,7 @@ import pyloudnorm
 import pytest
 
 from pipeline.errors import BackendUnavailableError, InputError
-from pipeline.music import musicgen
+from pipeline.music import musicgen, shaping
 from pipeline.testing.tiny_musicgen import write_tiny_musicgen
 
 FILM_RATE_HZ = 48_000
@@ -91,7 +91,7 @@ def test_music_is_finite_limited_and_faded(model_dir: Path) -> None:
     audio = np.concatenate(make_music(model_dir, seed=5))
     assert audio.dtype == np.float32
     assert np.isfinite(audio).all()
-    assert float(np.max(np.abs(audio))) <= musicgen.PEAK_CEILING + 1e-6
+    assert float(np.max(np.abs(audio))) <= shaping.PEAK_CEILING + 1e-6
     assert float(np.max(np.abs(audio[:8]))) < 0.05  # fade-in, no click
     assert float(np.max(np.abs(audio[-8:]))) < 0.05  # fade-out at the very end
     assert float(np.std(audio[FILM_RATE_HZ // 2 : -FILM_RATE_HZ // 2])) > 1e-3
@@ -116,7 +116,7 @@ def test_loudness_matcher_reaches_the_target() -> None:
     t = np.arange(3 * rate) / rate
     tone = (0.05 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
     stereo = np.stack([tone, tone], axis=1)
-    matcher = musicgen._LoudnessMatcher(rate, target_lufs=-20.0)
+    matcher = shaping.LoudnessMatcher(rate, target_lufs=-20.0)
     matched = matcher.apply(stereo)
     loudness = pyloudnorm.Meter(rate).integrated_loudness(matched.astype(np.float64))
     assert loudness == pytest.approx(-20.0, abs=0.2)
@@ -127,15 +127,15 @@ def test_loudness_matcher_respects_the_peak_ceiling() -> None:
     rng = np.random.default_rng(0)
     clicks = np.zeros((rate, 2), dtype=np.float32)
     clicks[rng.integers(0, rate, 20)] = 0.9
-    quiet_then_loud = musicgen._LoudnessMatcher(rate, target_lufs=-10.0)
+    quiet_then_loud = shaping.LoudnessMatcher(rate, target_lufs=-10.0)
     out = quiet_then_loud.apply(clicks)
-    assert float(np.max(np.abs(out))) <= musicgen.PEAK_CEILING + 1e-6
+    assert float(np.max(np.abs(out))) <= shaping.PEAK_CEILING + 1e-6
 
 
 def test_window_seeds_are_distinct_and_reproducible() -> None:
-    seeds = [musicgen.window_seed(42, window) for window in range(5)]
+    seeds = [shaping.window_seed(42, window) for window in range(5)]
     assert len(set(seeds)) == 5
-    assert seeds == [musicgen.window_seed(42, window) for window in range(5)]
+    assert seeds == [shaping.window_seed(42, window) for window in range(5)]
 
 
 class ContinuingTone:
@@ -161,7 +161,7 @@ def test_windows_join_without_a_seam(model_dir: Path, monkeypatch: pytest.Monkey
     tone = ContinuingTone(loaded.sample_rate, loaded.hop)
     monkeypatch.setattr(musicgen, "_generate_window", tone)
     audio = np.concatenate(make_music(model_dir, seed=1, duration_s=3.0))
-    expected = musicgen._to_film_rate(
+    expected = shaping.to_film_rate(
         tone.tone(0, loaded.sample_rate * 3), Fraction(FILM_RATE_HZ, loaded.sample_rate)
     )
     middle = slice(FILM_RATE_HZ // 4, -FILM_RATE_HZ // 2)  # away from the track fades

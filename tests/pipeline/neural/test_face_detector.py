@@ -3,7 +3,6 @@ the Haar cascade it replaces, on drawn faces."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -12,9 +11,6 @@ from pipeline.neural import face_detector
 from pipeline.neural.face_detector import detect_face, detect_faces, face_detector_name
 from pipeline.neural.registry import FACE_DETECTION, model_path
 from pipeline.testing.faces import blank_image, draw_face
-
-BLAZEFACE_FRAME_BUDGET_S = 0.05
-"""Generous: BlazeFace takes about a millisecond a frame; the cascade 15-65 ms."""
 
 
 @pytest.fixture(params=["blazeface", "haar"])
@@ -69,19 +65,13 @@ def test_the_largest_of_two_faces_wins(detector: str) -> None:
     assert box.left > 320
 
 
-def test_blazeface_finds_several_faces_and_is_fast() -> None:
+def test_blazeface_finds_several_faces() -> None:
     image = draw_face(640, 360, 160, 180, 60)
     image[:, 320:] = draw_face(640, 360, 480, 180, 60)[:, 320:]
-    started = time.perf_counter()
     faces = detect_faces(image)
-    elapsed = time.perf_counter() - started
     assert len(faces) == 2
     assert sorted(box.left < 320 for box in faces) == [False, True]
-    assert elapsed < BLAZEFACE_FRAME_BUDGET_S * 10  # the first call builds the interpreter
-    started = time.perf_counter()
-    for _ in range(10):
-        detect_faces(image)
-    assert (time.perf_counter() - started) / 10 < BLAZEFACE_FRAME_BUDGET_S
+    assert detect_faces(image) == faces  # the interpreter built by the first call is reused
 
 
 def test_boxes_stay_inside_the_frame_for_a_face_at_the_edge() -> None:

@@ -32,6 +32,7 @@ def test_only_plainly_commercial_weights_pass_the_gate() -> None:
     passed = {spec.name for spec in list_models() if not is_refused(spec, commercial_only=True)}
     assert "piper-te_IN-venkatesh-medium" in passed
     assert {"wav2lip-gan-96", "musicgen-small", "svd-img2vid-xt"}.isdisjoint(passed)
+    assert {"acestep-1.5-xl-turbo", "wan2.2-ti2v-5b", "musetalk-1.5"} <= passed
     assert not any(is_refused(spec, commercial_only=False) for spec in list_models())
 
 
@@ -67,3 +68,14 @@ def test_musicgen_and_svd_are_refused_before_their_weights_are_looked_for(tmp_pa
     assert stages.used["music"] == "procedural"
     assert stages.warnings[0].startswith(f"Music: {MUSICGEN_SMALL.name} is licensed")
     assert "weights are not in" not in " ".join(stages.warnings)
+
+
+def test_acestep_passes_the_gate_and_then_looks_for_its_weights(tmp_path: Path) -> None:
+    choice = BackendChoice(music="acestep", model_dir=tmp_path, commercial_only=True)
+    stages = StageBackends(choice)
+    chunks = list(stages.music_chunks("ambient", 1.0, 48_000, seed=1, chunk_s=1.0))
+    assert sum(len(chunk) for chunk in chunks) == 48_000
+    assert stages.used["music"] == "procedural"
+    (warning,) = stages.warnings
+    assert warning.startswith("Music: the ACE-Step weights are not in")
+    assert "COMMERCIAL_USE_ONLY" not in warning

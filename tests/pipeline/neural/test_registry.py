@@ -42,6 +42,17 @@ def test_non_commercial_weights_are_marked() -> None:
     assert "1M" in svd.licence_note
 
 
+def test_acestep_is_pinned_to_one_commit_and_sellable() -> None:
+    spec = registry.get_model("acestep-1.5-xl-turbo")
+    assert (spec.stage, spec.commercial_use) == ("music", "yes")
+    assert "MIT" in spec.licence and "Apache-2.0" in spec.licence
+    assert len(spec.files) == 19
+    commit = "200ba991ae448051e14b0183157e35c2d27c9fb0"
+    prefix = f"https://huggingface.co/ACE-Step/acestep-v15-xl-turbo-diffusers/resolve/{commit}/"
+    assert all(item.urls == (prefix + item.path,) for item in spec.files)
+    assert all(item.sha256 is None for item in spec.files)  # none is known: none is invented
+
+
 def test_every_piper_voice_the_tts_backend_maps_is_registered() -> None:
     for language, voices in PIPER_VOICES.items():
         for voice, choice in voices.items():

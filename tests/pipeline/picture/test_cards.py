@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
 
 from pipeline.media.yuv import FrameBuffer
-from pipeline.picture.cards import END_S, OPENING_S, FilmCards, card_times
+from pipeline.picture.cards import END_S, OPENING_S, card_times
 from pipeline.picture.visuals import FilmFrames
 from pipeline.types import Sentence, Shot, SpeechSpan, Timeline, VideoFormat
 from tests.pipeline.render_media import solid_picture
 
 SMALL = VideoFormat(width=320, height=180, fps=30)
-CARD_FRAME_BUDGET_S = 0.01
-"""Generous: a card costs about 1 ms a 720p frame."""
 
 
 def _timeline(picture: Path | None, last_word_s: float = 6.0) -> Timeline:
@@ -53,18 +50,3 @@ def test_the_title_is_written_over_the_first_picture_and_on_the_end_card(tmp_pat
     assert np.array_equal(plain.y, titled.y), "no card in the middle of the film"
     end = _render(timeline, "The Lighthouse", 585)
     assert end.y[:30].mean() < _render(timeline, None, 585).y[:30].mean() - 20, "darkened"
-
-
-def test_a_card_costs_little_per_frame(tmp_path: Path) -> None:
-    timeline = _timeline(tmp_path / "a.png")
-    cards = FilmCards("A Title", timeline, 1280, 720, 30, 600)
-    buffer = FrameBuffer(1280, 720)
-    buffer.y.fill(100)
-    buffer.u.fill(128)
-    buffer.v.fill(128)
-    cards.apply(40, buffer)
-    cards.apply(590, buffer)
-    started = time.perf_counter()
-    for index in (40, 590) * 10:
-        cards.apply(index, buffer)
-    assert (time.perf_counter() - started) / 20 < CARD_FRAME_BUDGET_S

