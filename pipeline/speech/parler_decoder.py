@@ -118,15 +118,17 @@ def _rope(weights: DecoderWeights, start: int, steps: int, like: torch.Tensor) -
 
 
 def _attend(
-    query: torch.Tensor, keys: torch.Tensor, values: torch.Tensor, causal: bool
+    query: torch.Tensor, keys: torch.Tensor, values: torch.Tensor, mask: torch.Tensor | None
 ) -> torch.Tensor:
+    """Attention of query heads to key/value heads (each repeated for its group of query
+    heads, as parler-tts' repeat_kv does); mask: True where a query may look (None: all)."""
     import torch.nn.functional as functional
 
     groups = query.shape[1] // keys.shape[1]
     if groups > 1:
         keys = keys.repeat_interleave(groups, dim=1)
         values = values.repeat_interleave(groups, dim=1)
-    out = functional.scaled_dot_product_attention(query, keys, values, is_causal=causal)
+    out = functional.scaled_dot_product_attention(query, keys, values, attn_mask=mask)
     batch, _, steps, _ = out.shape
     return out.transpose(1, 2).reshape(batch, steps, -1)
 
@@ -142,6 +144,7 @@ def _layer_norm(weights: DecoderWeights, x: torch.Tensor, name: str) -> torch.Te
 def forward(weights: DecoderWeights, embeds: torch.Tensor, cache: DecoderCache) -> torch.Tensor:
     """Run new positions ([1, T, width] input embeddings, placed after cache.length) through
     the decoder; the last hidden states [1, T, width]. Extends the cache."""
+    import torch
     from transformers.activations import ACT2FN
 
     s = weights.settings
@@ -156,6 +159,12 @@ def forward(weights: DecoderWeights, embeds: torch.Tensor, cache: DecoderCache) 
         angles = _rope(weights, start, steps, hidden)
         cos, sin = angles.cos().to(hidden.dtype), angles.sin().to(hidden.dtype)
     activation = ACT2FN[s.activation_function]
+    end = start + steps
+    causal = None
+    if steps > 1:
+        # position start + t sees the cached positions and the new ones up to itself
+        places = torch.arange(end, device=embeds.device)
+        causal = places[None, :] <= (start + torch.arange(steps, device=embeds.device))[:, None]
     for i in range(s.num_hidden_layers):
         prefix = f"layers.{i}."
         # self-attention
@@ -169,9 +178,8 @@ def forward(weights: DecoderWeights, embeds: torch.Tensor, cache: DecoderCache) 
             key = key * cos + _rotate_half(key) * sin
         cache.self_keys[i][:, :, start : start + steps] = key
         cache.self_values[i][:, :, start : start + steps] = value
-        end = start + steps
         out = _attend(
-            query, cache.self_keys[i][:, :, :end], cache.self_values[i][:, :, :end], steps > 1
+            query, cache.self_keys[i][:, :, :end], cache.self_values[i][:, :, :end], causal
         )
         hidden = hidden + out @ weights.t(attn + "out_proj.weight").T
         # cross-attention to the description
@@ -180,7 +188,7 @@ def forward(weights: DecoderWeights, embeds: torch.Tensor, cache: DecoderCache) 
         query = _project(x, weights.t(cross + "q_proj.weight"), s.num_attention_heads)
         if cos is not None and sin is not None:
             query = query * cos + _rotate_half(query) * sin
-        out = _attend(query, cache.cross_keys[i], cache.cross_values[i], False)
+        out = _attend(query, cache.cross_keys[i], cache.cross_values[i], None)
         hidden = hidden + out @ weights.t(cross + "out_proj.weight").T
         # feed-forward
         x = _layer_norm(weights, hidden, prefix + "final_layer_norm")

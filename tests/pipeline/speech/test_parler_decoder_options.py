@@ -153,3 +153,20 @@ def test_rotary_positions_match_transformers_and_the_cache() -> None:
     # rotation is the identity at position 0 and depends on theta after it
     assert torch.allclose(stepped[0], other_theta[0], atol=1e-6)
     assert not torch.allclose(stepped[1:], other_theta[1:], atol=1e-3)
+
+
+@pytest.mark.parametrize("rope", [False, True])
+def test_positions_in_chunks_after_the_cache_equal_one_pass(rope: bool) -> None:
+    # e.g. a transcript prefix and the first frame, then later frames several at a time
+    weights = _weights(replace(SETTINGS, rope_embeddings=rope), seed=5)
+    tokens, states = _inputs(seed=6)
+    frames = [parler_decoder.embed_frame(weights, tokens[:, s]) for s in range(STEPS)]
+    with torch.inference_mode():
+        cache = parler_decoder.new_cache(weights, states, STEPS)
+        parler_decoder.forward(weights, torch.cat(frames[:2], dim=1), cache)
+        chunked = parler_decoder.forward(weights, torch.cat(frames[2:], dim=1), cache)
+        whole = parler_decoder.forward(
+            weights, torch.cat(frames, dim=1), parler_decoder.new_cache(weights, states, STEPS)
+        )
+    assert cache.length == STEPS
+    assert torch.allclose(chunked, whole[:, 2:], atol=1e-5)
