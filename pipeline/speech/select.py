@@ -64,8 +64,8 @@ class Narrator:
         words_per_minute: int,
         progress: ProgressCallback = no_progress,
     ) -> list[SpokenSentence]:
-        """Narrate the sentences with Kokoro or piper when chosen (or auto) and present, else
-        espeak-ng; each clip is trimmed to its sound, as espeak-ng's are."""
+        """Narrate the sentences with Indic Parler-TTS, Kokoro or piper when chosen (or auto)
+        and present, else espeak-ng; each clip is trimmed to its sound, as espeak-ng's are."""
         parler = self._parler_model(language)
         if parler is not None:
             self.log.use(STAGE, "parler:indic-parler-tts")
