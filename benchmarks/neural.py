@@ -53,6 +53,7 @@ from pipeline.lipsync.wav2lip import LipSyncOptions, lipsync_still, lipsync_vide
 from pipeline.music import acestep, musicgen
 from pipeline.music.acestep import AceStepSettings
 from pipeline.music.musicgen import MusicGenSettings
+from pipeline.neural.piper_voices import PIPER_VOICES
 from pipeline.neural.registry import (
     ACESTEP_XL_TURBO,
     MUSETALK_UNET,
@@ -330,7 +331,8 @@ def bench_musetalk(kind: str, folder: Path, seconds: float, fmt: VideoFormat) ->
 def _picture(width: int, height: int) -> Frame:
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
     image = np.dstack([128 + 90 * np.sin(xs / 37), 128 + 90 * np.cos(ys / 29), 128 + 0 * xs])
-    return np.clip(image, 0, 255).astype(np.uint8)
+    picture: Frame = np.clip(image, 0, 255).astype(np.uint8)
+    return picture
 
 
 def _face(width: int, height: int) -> Frame:
@@ -384,7 +386,7 @@ def real_rows(model_dir: Path, seconds: float, fmt: VideoFormat) -> list[Row]:
     """Every backend whose real weights are in model_dir, with a render's settings."""
     rows: list[Row] = []
     voices = piper_tts.voices_folder(model_dir)
-    for language, by_voice in piper_tts.PIPER_VOICES.items():
+    for language, by_voice in PIPER_VOICES.items():
         voice = next(
             (name for name in by_voice if piper_tts.is_available(voices, language, name)), None
         )
