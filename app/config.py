@@ -130,7 +130,8 @@ class Settings(BaseSettings):
 
     tts_backend: TtsBackend = DEFAULT_TTS_BACKEND
     """auto: Kokoro in the languages where it measured better than espeak-ng (when the `voice`
-    extra is installed), espeak-ng elsewhere; espeak, piper or kokoro pin one engine."""
+    extra is installed), espeak-ng elsewhere; espeak, piper or kokoro pin one engine; parler
+    narrates the Indian languages Indic Parler-TTS speaks with it, from MODEL_DIR."""
     music_backend: MusicBackend = DEFAULT_MUSIC_BACKEND
     """procedural (the styles), acestep (ACE-Step 1.5, commercial use allowed; the GPU image's
     default) or musicgen (research only)."""

@@ -8,19 +8,20 @@
 Two kinds of rows:
 
 - "tiny": the seeded tiny models the tests build in code (a piper-shaped voice, a
-  Kokoro-shaped graph, a MusicGen
-  with 16-wide layers, an ACE-Step with 24-wide DiT blocks, a 2-step SVD at 64x32, a Wav2Lip-shaped graph, a MuseTalk with
-  16-wide UNet blocks). They produce noise;
+  Kokoro-shaped graph, an Indic Parler-TTS with 16-wide layers and a tiny DAC, a MusicGen
+  with 16-wide layers, an ACE-Step with 24-wide DiT blocks, a 2-step SVD at 64x32, a
+  Wav2Lip-shaped graph, a MuseTalk with 16-wide UNet blocks). They produce noise;
   their numbers are the plumbing cost of each backend (phonemes, windows and crossfades,
   resizing to the film size, face detection, mel features, blending), not model speed.
 - "real": every model of the registry whose weights are in MODEL_DIR, with the settings a
   render uses (SVD 25 steps at 1024x576, MusicGen 30 s windows, ACE-Step 8 turbo steps,
-  Wav2Lip 96x96 and MuseTalk
-  256x256 in batches),
-  and Kokoro-82M when the `voice` extra is installed (ONNX Runtime on KOKORO_THREADS threads).
+  Wav2Lip 96x96 and MuseTalk 256x256 in batches, Indic Parler-TTS narrating Tamil with the
+  `female` voice), and Kokoro-82M when the `voice` extra is installed (ONNX Runtime on
+  KOKORO_THREADS threads).
 
 Models are loaded (and warmed up) before the clock starts; load time is its own column, and
-the peak GPU memory of the torch backends (MuseTalk, ACE-Step) is its own too when they run on CUDA.
+the peak GPU memory of the torch backends (MuseTalk, ACE-Step, Indic Parler-TTS) is its own
+too when they run on CUDA.
 Prints a Markdown table, and the rows as JSON with --json.
 """
 
@@ -52,6 +53,7 @@ from pipeline.lipsync.wav2lip import LipSyncOptions, lipsync_still, lipsync_vide
 from pipeline.music import acestep, musicgen
 from pipeline.music.acestep import AceStepSettings
 from pipeline.music.musicgen import MusicGenSettings
+from pipeline.neural.piper_voices import PIPER_VOICES
 from pipeline.neural.registry import (
     ACESTEP_XL_TURBO,
     MUSETALK_UNET,
@@ -64,7 +66,7 @@ from pipeline.neural.registry import (
 )
 from pipeline.picture import image_to_video
 from pipeline.picture.image_to_video import VideoSettings
-from pipeline.speech import kokoro, kokoro_model, piper_tts
+from pipeline.speech import kokoro, kokoro_model, parler_model, parler_tts, piper_tts
 from pipeline.types import FILM_SAMPLE_RATE_HZ, Frame, Sentence, VideoFormat
 
 DEFAULT_SECONDS = 10.0
@@ -89,6 +91,12 @@ SENTENCES = (
     "He lit the lamp and watched the fishing boats come slowly home.",
     "Nobody in the village remembered a night when the light had failed.",
 )
+
+TAMIL_SENTENCES = (
+    "அமைதியான நதி பழைய படகு.",
+    "காலை ஒளி கிராமம்.",
+)
+"""Tamil for Indic Parler-TTS, in words the tiny checkpoint's transcript vocabulary holds."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +184,29 @@ def bench_kokoro(kind: str, model_dir: Path | None, language: str, voice: str) -
     wall_s, output_s = timed(run)
     detail = f"kokoro {language} {voice} ({KOKORO_THREADS} threads)"
     return Row(kind, "tts", detail, onnx_device(), output_s, wall_s, load_s)
+
+
+def bench_parler(kind: str, folder: Path) -> Row:
+    """Indic Parler-TTS narrating Tamil (one clip per sentence, as a render does)."""
+    import torch
+
+    started = time.perf_counter()
+    model = parler_model.load(folder)
+    parler_tts.speak(model, TAMIL_SENTENCES[0], "ta", "female", WORDS_PER_MINUTE)  # warm up
+    load_s = time.perf_counter() - started
+    sentences = [Sentence(index=i, scene_index=0, text=t) for i, t in enumerate(TAMIL_SENTENCES)]
+    cuda = model.device == "cuda"
+
+    def run() -> float:
+        spoken = parler_tts.synthesize(model, sentences, "female", "ta", WORDS_PER_MINUTE)
+        return sum(clip.duration_s for clip in spoken)
+
+    if cuda:
+        torch.cuda.reset_peak_memory_stats()
+    wall_s, output_s = timed(run)
+    peak = torch.cuda.max_memory_allocated() / 1024**3 if cuda else None
+    detail = f"indic-parler-tts ta female ({str(model.dtype).removeprefix('torch.')})"
+    return Row(kind, "tts", detail, torch_device(), output_s, wall_s, load_s, peak)
 
 
 def bench_musicgen(kind: str, folder: Path, seconds: float, settings: MusicGenSettings) -> Row:
@@ -300,7 +331,8 @@ def bench_musetalk(kind: str, folder: Path, seconds: float, fmt: VideoFormat) ->
 def _picture(width: int, height: int) -> Frame:
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
     image = np.dstack([128 + 90 * np.sin(xs / 37), 128 + 90 * np.cos(ys / 29), 128 + 0 * xs])
-    return np.clip(image, 0, 255).astype(np.uint8)
+    picture: Frame = np.clip(image, 0, 255).astype(np.uint8)
+    return picture
 
 
 def _face(width: int, height: int) -> Frame:
@@ -325,12 +357,14 @@ def tiny_rows(seconds: float, fmt: VideoFormat, folder: Path) -> list[Row]:
     from pipeline.testing.tiny_kokoro import write_tiny_kokoro
     from pipeline.testing.tiny_musetalk import write_tiny_musetalk
     from pipeline.testing.tiny_musicgen import write_tiny_musicgen
+    from pipeline.testing.tiny_parler import write_tiny_parler
     from pipeline.testing.tiny_piper import write_tiny_voice
     from pipeline.testing.tiny_video import write_tiny_video_pipeline
     from pipeline.testing.tiny_wav2lip import build_tiny_wav2lip
 
     write_tiny_voice(folder / "piper", TINY_PIPER_VOICE)
     write_tiny_kokoro(folder)
+    parler = write_tiny_parler(parler_tts.model_folder(folder))
     music = write_tiny_musicgen(folder / "musicgen-tiny")
     ace = write_tiny_acestep(folder / "acestep-tiny")
     video = write_tiny_video_pipeline(folder / "svd-tiny")
@@ -339,6 +373,7 @@ def tiny_rows(seconds: float, fmt: VideoFormat, folder: Path) -> list[Row]:
     return [
         bench_piper("tiny", folder / "piper", "en", "neutral"),
         bench_kokoro("tiny", folder, "en", "neutral"),
+        bench_parler("tiny", parler),
         bench_musicgen("tiny", music, seconds, TINY_MUSIC),
         bench_acestep("tiny", ace, seconds, TINY_ACESTEP),
         bench_svd("tiny", video, seconds, fmt, TINY_VIDEO),
@@ -351,7 +386,7 @@ def real_rows(model_dir: Path, seconds: float, fmt: VideoFormat) -> list[Row]:
     """Every backend whose real weights are in model_dir, with a render's settings."""
     rows: list[Row] = []
     voices = piper_tts.voices_folder(model_dir)
-    for language, by_voice in piper_tts.PIPER_VOICES.items():
+    for language, by_voice in PIPER_VOICES.items():
         voice = next(
             (name for name in by_voice if piper_tts.is_available(voices, language, name)), None
         )
@@ -360,6 +395,9 @@ def real_rows(model_dir: Path, seconds: float, fmt: VideoFormat) -> list[Row]:
             break
     if kokoro_model.packaged_installed():
         rows += [bench_kokoro("real", None, language, "neutral") for language in ("en", "hi")]
+    parler = parler_tts.model_folder(model_dir)
+    if not parler_model.missing_files(parler):
+        rows.append(bench_parler("real", parler))
     if is_available(MUSICGEN_SMALL, model_dir):
         rows.append(
             bench_musicgen(

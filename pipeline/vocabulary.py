@@ -35,8 +35,10 @@ CAPTIONS: tuple[str, ...] = get_args(Captions)
 as in the files) or shorts (one to three large words at a time, the spoken word lit)."""
 DEFAULT_CAPTIONS: Captions = "none"
 
-TtsBackend = Literal["auto", "espeak", "piper", "kokoro"]
-"""auto: Kokoro where it measured better than espeak-ng and is installed, else espeak-ng."""
+TtsBackend = Literal["auto", "espeak", "piper", "kokoro", "parler"]
+"""auto: Kokoro where it measured better than espeak-ng and is installed, else espeak-ng.
+parler: Indic Parler-TTS in the Indian languages it speaks (when its weights are in
+MODEL_DIR), auto everywhere else."""
 MusicBackend = Literal["procedural", "musicgen", "acestep"]
 """procedural: the styles through a soundfont or the wavetable; musicgen: MusicGen (CC-BY-NC
 weights, research only); acestep: ACE-Step 1.5 (MIT weights, commercial use allowed)."""

