@@ -40,6 +40,7 @@ from pipeline.lipsync.musetalk_face import (
 from pipeline.lipsync.musetalk_model import LoadedMuseTalk, load_musetalk
 from pipeline.lipsync.wav2lip import LipSyncOptions, frames_to_cover
 from pipeline.neural.face_detector import FaceBox
+from pipeline.neural.torch_device import free_cuda, is_out_of_memory
 from pipeline.types import AudioArray, Frame, ProgressCallback, no_progress
 
 if TYPE_CHECKING:
@@ -56,21 +57,6 @@ logger = logging.getLogger(__name__)
 def log_note(message: str) -> None:
     """The default note callback: a warning in the pipeline.lipsync.musetalk log."""
     logger.warning("%s", message)
-
-
-def is_out_of_memory(error: BaseException) -> bool:
-    """True for a CUDA (or CPU allocator) out-of-memory error."""
-    import torch
-
-    return isinstance(error, torch.OutOfMemoryError) or "out of memory" in str(error).lower()
-
-
-def free_cuda() -> None:
-    """Return cached GPU memory after an out-of-memory error."""
-    import torch
-
-    if torch.cuda.is_available():
-        torch.cuda.empty_cache()
 
 
 class MuseTalkModel:

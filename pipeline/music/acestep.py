@@ -50,7 +50,7 @@ from pipeline.music.shaping import (
     to_film_rate,
     window_seed,
 )
-from pipeline.neural.torch_device import Device, select_device
+from pipeline.neural.torch_device import Device, free_cuda, is_out_of_memory, select_device
 from pipeline.neural.weight_files import missing_alternatives, require_complete
 from pipeline.types import AudioArray, ProgressCallback, no_progress
 
@@ -161,10 +161,10 @@ def _load_cached(model_dir: Path, device: Device) -> LoadedAceStep:
     try:
         pipeline = pipeline.to(device)
     except Exception as error:
-        if not _is_out_of_memory(error):
+        if not is_out_of_memory(error):
             raise
         del pipeline
-        _free_cuda()
+        free_cuda()
         raise BackendUnavailableError(
             "ACE-Step does not fit in the GPU memory left free."
         ) from error
@@ -181,19 +181,6 @@ def piece_samples(need: int, crossfade: int, longest: int, shortest: int) -> int
         return max(need, shortest)
     pieces = math.ceil((need - crossfade) / (longest - crossfade))
     return max(shortest, math.ceil((need + (pieces - 1) * crossfade) / pieces))
-
-
-def _is_out_of_memory(error: BaseException) -> bool:
-    import torch
-
-    return isinstance(error, torch.OutOfMemoryError) or "out of memory" in str(error).lower()
-
-
-def _free_cuda() -> None:
-    import torch
-
-    if torch.cuda.is_available():
-        torch.cuda.empty_cache()
 
 
 def generate_piece(
@@ -277,9 +264,9 @@ def _film_segments(
                 loaded, text, length / sample_rate, window_seed(seed, piece), settings, on_step
             )
         except Exception as error:
-            if not _is_out_of_memory(error):
+            if not is_out_of_memory(error):
                 raise
-            _free_cuda()
+            free_cuda()
             if retried:
                 raise BackendUnavailableError(
                     f"ACE-Step ran out of GPU memory making {length / sample_rate:.1f} s of "

@@ -39,3 +39,18 @@ def dtype_for(device: Device) -> torch.dtype:
     import torch
 
     return torch.float16 if device == "cuda" else torch.float32
+
+
+def is_out_of_memory(error: BaseException) -> bool:
+    """True for an out-of-memory error from torch (by type, or by message from older torch)."""
+    import torch
+
+    return isinstance(error, torch.OutOfMemoryError) or "out of memory" in str(error).lower()
+
+
+def free_cuda() -> None:
+    """Give the CUDA allocator's cache back after an out-of-memory error (no-op without a GPU)."""
+    import torch
+
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()

@@ -34,7 +34,7 @@ from PIL import Image
 
 from pipeline.errors import BackendUnavailableError
 from pipeline.media.images import load_rgb
-from pipeline.neural.torch_device import Device, select_device
+from pipeline.neural.torch_device import Device, free_cuda, is_out_of_memory, select_device
 from pipeline.neural.weight_files import missing_alternatives, require_complete
 from pipeline.picture.image_to_video import DEFAULT_SETTINGS as SVD_DEFAULTS
 from pipeline.picture.image_to_video import (
@@ -216,13 +216,6 @@ def encode_prompt(loaded: LoadedWan, text: str, max_tokens: int) -> torch.Tensor
         return hidden.to(dtype=pipeline.transformer.dtype)
 
 
-def is_out_of_memory(error: BaseException) -> bool:
-    """True for a CUDA out-of-memory error (by type, or by message from older torch)."""
-    import torch
-
-    return isinstance(error, torch.OutOfMemoryError) or "out of memory" in str(error).lower()
-
-
 def animate_clip(
     loaded: LoadedWan,
     image: Frame,
@@ -262,14 +255,6 @@ def animate_clip(
             )
     frames = np.nan_to_num(np.asarray(result.frames[0], dtype=np.float32), nan=0.0)
     return [np.clip(frame * 255.0 + 0.5, 0, 255).astype(np.uint8) for frame in frames]
-
-
-def free_cuda() -> None:
-    """Give the CUDA cache back after an out-of-memory error."""
-    import torch
-
-    if torch.cuda.is_available():
-        torch.cuda.empty_cache()
 
 
 def generate_sequence(

@@ -31,8 +31,9 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.errors import InputError
+from pipeline.errors import BackendUnavailableError, InputError
 from pipeline.languages import get_language
+from pipeline.neural.torch_device import free_cuda, is_out_of_memory
 from pipeline.speech import parler_generate
 from pipeline.speech.parler_model import ParlerModel
 from pipeline.speech.tts import check_voice, trim_silence
@@ -167,7 +168,32 @@ def synthesize(
         def on_step(fraction: float, done: int = done) -> None:
             progress(STAGE, (done + fraction) / total)
 
-        audio = speak(model, sentence.text, language, voice, words_per_minute, on_step)
+        audio = _speak_retrying(model, sentence.text, language, voice, words_per_minute, on_step)
         spoken.append(SpokenSentence(sentence=sentence, audio=audio, sample_rate=model.sample_rate))
         progress(STAGE, (done + 1) / total)
     return spoken
+
+
+def _speak_retrying(
+    model: ParlerModel,
+    text: str,
+    language: str,
+    voice: str,
+    words_per_minute: float,
+    on_step: parler_generate.StepCallback,
+) -> np.ndarray:
+    """speak(), retried once after giving the CUDA cache back when the GPU runs out of memory
+    (a sentence is already the smallest batch); a second failure raises
+    BackendUnavailableError so the stage falls back with a warning."""
+    for attempt in range(2):
+        try:
+            return speak(model, text, language, voice, words_per_minute, on_step)
+        except (RuntimeError, MemoryError) as error:
+            if not is_out_of_memory(error):
+                raise
+            free_cuda()
+            if attempt:
+                raise BackendUnavailableError(
+                    "Indic Parler-TTS ran out of GPU memory twice on one sentence."
+                ) from error
+    raise AssertionError("unreachable")

@@ -69,9 +69,13 @@ class Narrator:
         parler = self._parler_model(language)
         if parler is not None:
             self.log.use(STAGE, "parler:indic-parler-tts")
-            return parler_tts.synthesize(
-                parler, sentences, voice, language, words_per_minute, progress
-            )
+            try:
+                return parler_tts.synthesize(
+                    parler, sentences, voice, language, words_per_minute, progress
+                )
+            except BackendUnavailableError as error:
+                self._parler, self._parler_failed = None, True
+                self.log.fall_back(STAGE, ESPEAK, f"Narration: {error} So espeak-ng spoke it.")
         model = self._kokoro_model(language)
         if model is not None:
             self.log.use(STAGE, "kokoro:" + "+".join(voice_vectors(language, voice)))

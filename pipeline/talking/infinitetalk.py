@@ -35,7 +35,7 @@ from pipeline.errors import BackendUnavailableError
 from pipeline.lipsync.mel import to_mono
 from pipeline.media.images import load_rgb
 from pipeline.media.loudness import LoudnessMeter
-from pipeline.neural.torch_device import Device, select_device
+from pipeline.neural.torch_device import Device, free_cuda, is_out_of_memory, select_device
 from pipeline.neural.weight_files import require_complete
 from pipeline.picture import wan_video
 from pipeline.picture.image_to_video import (
@@ -250,16 +250,16 @@ def generate_sequence(
     try:
         return plan, _chain(loaded, image, speech, plan, settings, progress)
     except Exception as error:
-        if not wan_video.is_out_of_memory(error):
+        if not is_out_of_memory(error):
             raise
-        wan_video.free_cuda()
+        free_cuda()
     smaller = reduced_plan(plan)
     try:
         return smaller, _chain(loaded, image, speech, smaller, settings, progress)
     except Exception as error:
-        if not wan_video.is_out_of_memory(error):
+        if not is_out_of_memory(error):
             raise
-        wan_video.free_cuda()
+        free_cuda()
         raise BackendUnavailableError(
             f"InfiniteTalk ran out of GPU memory at {plan.width}x{plan.height} even with "
             f"{smaller.frames_per_clip} frames per clip."

@@ -179,6 +179,31 @@ def test_parler_without_its_weights_warns_once_and_espeak_speaks(tmp_path: Path)
     assert first[0].word_starts
 
 
+def test_running_out_of_gpu_memory_twice_hands_the_narration_to_espeak(
+    model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import torch
+
+    calls: list[str] = []
+
+    def out_of_memory(*args: object, **kwargs: object) -> np.ndarray:
+        calls.append("speak")
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+
+    monkeypatch.setattr(parler_tts, "speak", out_of_memory)
+    stages = StageBackends(BackendChoice(tts="parler", model_dir=model_dir, device="cpu"))
+    spoken = stages.speak(TAMIL, "female", "ta", 160)
+    assert calls == ["speak", "speak"], "retried once, then handed over"
+    assert stages.used["tts"] == "espeak-ng" and len(spoken) == len(TAMIL)
+    assert all(clip.audio.size > 0 and clip.word_starts for clip in spoken)
+    assert stages.warnings == [
+        "Narration: Indic Parler-TTS ran out of GPU memory twice on one sentence. "
+        "So espeak-ng spoke it."
+    ]
+    stages.speak(TAMIL[:1], "female", "ta", 160)
+    assert calls == ["speak", "speak"] and len(stages.warnings) == 1, "not tried again"
+
+
 def test_parler_without_model_dir_says_so(tmp_path: Path) -> None:
     stages = StageBackends(BackendChoice(tts="parler", model_dir=None))
     stages.speak(TAMIL[:1], "male", "ta", 160)
