@@ -2,7 +2,9 @@
 
 auto (the default) narrates with Kokoro in the languages where notebooks/10_voices.ipynb
 measured it better than espeak-ng (pipeline.speech.kokoro_choice) when the model is installed
-(the `voice` extra, or a MODEL_DIR/kokoro folder), and with espeak-ng everywhere else, quietly.
+(the `voice` extra, or a MODEL_DIR/kokoro folder), with Indic Parler-TTS in the other Indian
+languages it speaks when its weights are in MODEL_DIR and allowed, and with espeak-ng everywhere
+else, quietly.
 parler narrates the Indian languages Indic Parler-TTS speaks (pipeline.speech.parler_tts.LANGUAGES)
 with it, from MODEL_DIR/indic-parler-tts, and every other language as auto does.
 An explicit kokoro, piper or parler that cannot serve falls back to espeak-ng with one warning.
@@ -166,11 +168,16 @@ class Narrator:
     def _parler_model(self, language: str) -> parler_model.ParlerModel | None:
         """Indic Parler-TTS when parler was chosen and narrates this language, else None
         (with a warning when its weights are refused, missing or do not load)."""
-        if self.backend != "parler" or self._parler_failed or not parler_tts.serves(language):
+        quiet = self.backend == "auto"
+        wanted = self.backend == "parler" or (quiet and not kokoro_is_default(language))
+        if not wanted or self._parler_failed or not parler_tts.serves(language):
             return None
         if self._parler is not None:
             return self._parler
         message = self._parler_problem()
+        if message is not None and quiet:  # auto uses it only when installed and allowed
+            self._parler_failed = True
+            return None
         if message is None:
             assert self.model_dir is not None
             try:

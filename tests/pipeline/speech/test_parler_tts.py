@@ -204,6 +204,21 @@ def test_running_out_of_gpu_memory_twice_hands_the_narration_to_espeak(
     assert calls == ["speak", "speak"] and len(stages.warnings) == 1, "not tried again"
 
 
+def test_auto_narrates_indian_languages_with_parler_only_when_installed(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    stages = StageBackends(BackendChoice(tts="auto", model_dir=model_dir, device="cpu"))
+    stages.speak(TAMIL[:1], "female", "ta", 160)
+    assert stages.used["tts"] == "parler:indic-parler-tts" and stages.warnings == []
+    english = [Sentence(index=0, scene_index=0, text="The river was quiet.")]
+    other = StageBackends(BackendChoice(tts="auto", model_dir=model_dir, device="cpu"))
+    other.speak(english, "female", "en", 160)
+    assert other.used["tts"] != "parler:indic-parler-tts" and other.warnings == []
+    bare = StageBackends(BackendChoice(tts="auto", model_dir=tmp_path, device="cpu"))
+    bare.speak(TAMIL[:1], "female", "ta", 160)
+    assert bare.used["tts"] == "espeak-ng" and bare.warnings == [], "quiet without weights"
+
+
 def test_parler_without_model_dir_says_so(tmp_path: Path) -> None:
     stages = StageBackends(BackendChoice(tts="parler", model_dir=None))
     stages.speak(TAMIL[:1], "male", "ta", 160)
