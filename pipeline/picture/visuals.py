@@ -1,8 +1,9 @@
 """Pictures of the film: frames for a Timeline, built one at a time in the encoder's format.
 
 Each image shot is cover-fitted to the frame with a slow Ken Burns zoom and pan: a sub-pixel
-affine warp (OpenCV `warpAffine`) of a prepared Y/U/V copy of the image straight into the
-output size, so a slow move stays smooth. Consecutive shots change by the transition the
+scale and shift of a prepared Y/U/V copy of the image straight into the output size
+(pipeline.picture.ken_burns: a resize kept in phase with the move, the exact warp where it
+cannot be), so a slow move stays smooth. Consecutive shots change by the transition the
 script's structure calls for (pipeline.picture.transitions: a cut, a dissolve over their
 overlapping frames, or a dip to black); a shot without an image is a title card drawn once,
 and a film with a title opens and ends on title cards (pipeline.picture.cards). Only the shots on screen
@@ -34,6 +35,7 @@ from pipeline.picture.badge import badge_overlay
 from pipeline.picture.cards import FilmCards
 from pipeline.picture.focus import Focus
 from pipeline.picture.formats import frame_count
+from pipeline.picture.ken_burns import KenBurnsPlane
 from pipeline.picture.shot_pictures import ShotPictures
 from pipeline.picture.shot_plan import MAX_ZOOM, ShotSpan, plan_spans
 from pipeline.picture.titles import Overlay, caption_overlay, title_card
@@ -46,8 +48,6 @@ IMAGE_CACHE_SIZE = 3
 """Prepared images kept for reuse (a character who speaks again)."""
 CUE_TOLERANCE_S = 1e-6
 """Slack when comparing a frame's time with a cue's start and end."""
-
-_WARP_FLAGS = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
 
 
 def prepare_image(rgb: Frame, fmt: VideoFormat) -> YuvImage:
@@ -71,11 +71,19 @@ def prepare_rgb(rgb: Frame, fmt: VideoFormat) -> Frame:
     return resized
 
 
-def warp_into(source: YuvImage, zoom: float, x: float, y: float, out: FrameBuffer) -> None:
+def warp_into(
+    source: YuvImage,
+    zoom: float,
+    x: float,
+    y: float,
+    out: FrameBuffer,
+    planes: KenBurnsPlane | None = None,
+) -> None:
     """Draw the view of a prepared image at zoom (1..MAX_ZOOM) and relative centre (x, y).
 
     The mapping is sub-pixel: output pixel centres map to fractional source positions, with
-    the chroma planes sampled at their own (half-size) pixel centres.
+    the chroma planes sampled at their own (half-size) pixel centres. planes (reused by a
+    caller that draws many frames) holds the drawing's scratch memory.
     """
     scale = zoom / MAX_ZOOM
     source_w, source_h = source.width, source.height
@@ -83,24 +91,14 @@ def warp_into(source: YuvImage, zoom: float, x: float, y: float, out: FrameBuffe
     centre_x = view_w / 2 + x * max(0.0, source_w - view_w)
     centre_y = view_h / 2 + y * max(0.0, source_h - view_h)
     inverse = 1.0 / scale
-    luma = np.array(
-        [
-            [inverse, 0.0, (0.5 - out.width / 2) * inverse + centre_x - 0.5],
-            [0.0, inverse, (0.5 - out.height / 2) * inverse + centre_y - 0.5],
-        ]
-    )
-    chroma = np.array(
-        [
-            [inverse, 0.0, (0.5 - out.width / 4) * inverse + centre_x / 2 - 0.5],
-            [0.0, inverse, (0.5 - out.height / 4) * inverse + centre_y / 2 - 0.5],
-        ]
-    )
-    size = (out.width, out.height)
-    half = (out.width // 2, out.height // 2)
-    border = cv2.BORDER_REPLICATE
-    cv2.warpAffine(source.y, luma, size, dst=out.y, flags=_WARP_FLAGS, borderMode=border)
-    cv2.warpAffine(source.u, chroma, half, dst=out.u, flags=_WARP_FLAGS, borderMode=border)
-    cv2.warpAffine(source.v, chroma, half, dst=out.v, flags=_WARP_FLAGS, borderMode=border)
+    planes = planes or KenBurnsPlane()
+    luma_x = (0.5 - out.width / 2) * inverse + centre_x - 0.5
+    luma_y = (0.5 - out.height / 2) * inverse + centre_y - 0.5
+    chroma_x = (0.5 - out.width / 4) * inverse + centre_x / 2 - 0.5
+    chroma_y = (0.5 - out.height / 4) * inverse + centre_y / 2 - 0.5
+    planes.draw(source.y, inverse, luma_x, luma_y, out.y)
+    planes.draw(source.u, inverse, chroma_x, chroma_y, out.u)
+    planes.draw(source.v, inverse, chroma_x, chroma_y, out.v)
 
 
 @dataclass
@@ -196,6 +194,7 @@ class FilmFrames:
         self._cards: dict[int, YuvImage] = {}
         self._captions: dict[int, _CaptionPatch | None] = {}
         self._scratch = FrameBuffer(fmt.width, fmt.height)
+        self._planes = KenBurnsPlane()
         self._fade_frames = min(round(FILM_FADE_S * fmt.fps), self.total_frames // 4)
         self._span_ends = [span.end for span in self.spans]
         self._cue_starts = [cue.start_s for cue in self._cues]
@@ -247,7 +246,7 @@ class FilmFrames:
             return
         length = max(1, span.end - span.first - 1)
         zoom, x, y = span.move.at((index - span.first) / length)
-        warp_into(source, zoom, x, y, out)
+        warp_into(source, zoom, x, y, out, self._planes)
 
     def _active(self, index: int) -> list[ShotSpan]:
         position = bisect.bisect_right(self._span_ends, index)
