@@ -41,6 +41,9 @@ GOP_S = 2.0
 """Seconds between key frames (closed GOPs)."""
 BUFFER_POOL = 6
 """Frame buffers in flight between the drawing thread and the writer."""
+X264_PARAMS = "sync-lookahead=0"
+"""x264's lookahead runs on its encoding threads rather than in a thread of its own with a
+queue of frames: the same bitstream (checked bit for bit at 720p), about 18 MB less memory."""
 PIPE_BYTES = 1 << 20
 """Requested size of the pipe to ffmpeg (Linux allows up to 1 MiB without privileges)."""
 PROGRESS_EVERY_FRAMES = 15
@@ -128,6 +131,7 @@ def _video_options(settings: EncodeSettings, gop: int) -> list[str]:
         options += ["-cq", str(settings.crf), "-b:v", "0", "-forced-idr", "1"]
     else:
         options = ["-c:v", LIBX264, "-preset", settings.preset, "-crf", str(settings.crf)]
+        options += ["-x264-params", X264_PARAMS]
     return [*options, "-profile:v", "high", "-pix_fmt", "yuv420p", "-g", str(gop)]
 
 
