@@ -7,14 +7,14 @@ cannot be), so a slow move stays smooth. Consecutive shots change by the transit
 script's structure calls for (pipeline.picture.transitions: a cut, a dissolve over their
 overlapping frames, or a dip to black); a shot without an image is a title card drawn once,
 and a film with a title opens and ends on title cards (pipeline.picture.cards). Only the shots on screen
-(and a few recently used images) are held in memory, so memory is flat in film length.
+(and a few recently used images) are held in memory, so memory is flat in film length; an
+image shown again is read back from disk rather than prepared again.
 """
 
 from __future__ import annotations
 
 import bisect
 import math
-from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +36,7 @@ from pipeline.picture.cards import FilmCards
 from pipeline.picture.focus import Focus
 from pipeline.picture.formats import frame_count
 from pipeline.picture.ken_burns import KenBurnsPlane
+from pipeline.picture.prepared_images import PreparedImages
 from pipeline.picture.shot_pictures import ShotPictures
 from pipeline.picture.shot_plan import MAX_ZOOM, ShotSpan, plan_spans
 from pipeline.picture.titles import Overlay, caption_overlay, title_card
@@ -45,7 +46,8 @@ from pipeline.types import Cue, Frame, Timeline, VideoFormat
 FILM_FADE_S = 0.5
 """Fade from black at the start of the film and to black at its end."""
 IMAGE_CACHE_SIZE = 3
-"""Prepared images kept for reuse (a character who speaks again)."""
+"""Prepared images kept in memory for reuse (a character who speaks again); the others a
+film has shown are read back from disk (pipeline.picture.prepared_images)."""
 CUE_TOLERANCE_S = 1e-6
 """Slack when comparing a frame's time with a cue's start and end."""
 
@@ -190,7 +192,7 @@ class FilmFrames:
             else None
         )
         self._cues = sorted(cues, key=lambda cue: cue.start_s)
-        self._images: OrderedDict[Path, YuvImage] = OrderedDict()
+        self._images = PreparedImages(self._prepared, IMAGE_CACHE_SIZE)
         self._cards: dict[int, YuvImage] = {}
         self._captions: dict[int, _CaptionPatch | None] = {}
         self._scratch = FrameBuffer(fmt.width, fmt.height)
@@ -214,15 +216,10 @@ class FilmFrames:
                 card = rgb_to_yuv(rgb)
                 self._cards[span.index] = card
             return card
-        cached = self._images.get(shot.image)
-        if cached is not None:
-            self._images.move_to_end(shot.image)
-            return cached
-        prepared = prepare_image(load_rgb(shot.image), self.fmt)
-        self._images[shot.image] = prepared
-        while len(self._images) > IMAGE_CACHE_SIZE:
-            self._images.popitem(last=False)
-        return prepared
+        return self._images.get(shot.image)
+
+    def _prepared(self, path: Path) -> YuvImage:
+        return prepare_image(load_rgb(path), self.fmt)
 
     def _draw_span(self, span: ShotSpan, index: int, out: FrameBuffer) -> None:
         self._draw_picture(span, index, out)
