@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
 
 from pipeline.media.yuv import FrameBuffer
-from pipeline.picture.cards import END_S, OPENING_S, FilmCards, card_times
+from pipeline.picture.cards import END_S, OPENING_S, FilmCards, card_times, title_layer
 from pipeline.picture.visuals import FilmFrames
 from pipeline.types import Sentence, Shot, SpeechSpan, Timeline, VideoFormat
 from tests.pipeline.render_media import solid_picture
@@ -68,3 +69,18 @@ def test_a_card_costs_little_per_frame(tmp_path: Path) -> None:
     for index in (40, 590) * 10:
         cards.apply(index, buffer)
     assert (time.perf_counter() - started) / 20 < CARD_FRAME_BUDGET_S
+
+
+def test_a_full_frame_card_layer_needs_little_memory_to_make() -> None:
+    tracemalloc.start()
+    try:
+        layer = title_layer("The Benchmark Harbour", 1280, 720, 0.075, 0.65, full=True)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert layer.shape == (720, 1280, 4)
+    assert layer[0, 0, 3] == round(0.65 * 255), "the whole frame is darkened"
+    assert layer[:, :, 3].max() == 255, "the text is opaque"
+    assert peak < 16_000_000, (
+        "its float work is done a strip of rows at a time (50 MB at once before)"
+    )
