@@ -10,14 +10,13 @@ import pytest
 
 from pipeline.errors import InputError
 from pipeline.media.yuv import FrameBuffer, rgb_to_yuv
-from pipeline.picture.formats import video_format
+from pipeline.picture.formats import frame_count, video_format
 from pipeline.picture.ken_burns import PHASE_TOLERANCE_PX
 from pipeline.picture.shot_plan import MAX_ZOOM, ZOOM_RATE_PER_S, KenBurns, plan_move, plan_spans
 from pipeline.picture.transitions import choose_transitions
 from pipeline.picture.visuals import (
     IMAGE_CACHE_SIZE,
     FilmFrames,
-    frame_count,
     iter_frames,
     prepare_image,
     warp_into,
