@@ -31,6 +31,7 @@ from pipeline.neural.face_landmarks import find_mesh, landmarks_available
 from pipeline.notebook_metrics import markdown_table
 from pipeline.picture.blinks import blink_amount, blink_key
 from pipeline.picture.cards import END_S, OPENING_S, FilmCards
+from pipeline.picture.ken_burns import KenBurnsPlane
 from pipeline.picture.parallax import draw_parallax, person_layers
 from pipeline.picture.shot_plan import KenBurns
 from pipeline.picture.talking_still import TalkingStill
@@ -72,7 +73,8 @@ def main() -> None:
     portrait = draw_face(width, height, width // 2, int(height * 0.45), int(height * 0.3))
     rgb = prepare_rgb(portrait, fmt)
     source = prepare_image(portrait, fmt)
-    plain = _time(lambda i: warp_into(source, 1.05 + i * 1e-4, 0.5, 0.4, out), frames)
+    planes = KenBurnsPlane()
+    plain = _time(lambda i: warp_into(source, 1.05 + i * 1e-4, 0.5, 0.4, out, planes), frames)
 
     speech = (SpeechSpan(Sentence(0, 0, "Words."), 1.0, 50.0),)
     timeline = Timeline(60.0, speech, (Shot(0.0, 60.0, 0, Path("p.png")),))

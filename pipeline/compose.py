@@ -25,6 +25,7 @@ from pipeline.media.encode import (
     lower_priority,
     mux,
 )
+from pipeline.media.heap import release_free_memory
 from pipeline.picture.focus import Focus
 from pipeline.picture.opencv_threads import one_opencv_thread
 from pipeline.picture.shot_pictures import ShotPictures
@@ -130,6 +131,7 @@ class SoundJob(threading.Thread):
                 FILM_SAMPLE_RATE_HZ,
             )
             self.seconds[MIX_STAGE] = time.perf_counter() - started
+            release_free_memory()  # the mix's buffers, before AAC runs alongside x264
             started = time.perf_counter()
             encode_audio(raw, self.output, self.settings, niceness=SOUND_NICENESS)
             raw.unlink(missing_ok=True)

@@ -31,6 +31,7 @@ from pipeline.film_music import MusicBed
 from pipeline.film_request import FilmRequest, check_request
 from pipeline.languages import get_language
 from pipeline.media.encode import AssBurnIn, EncodeSettings
+from pipeline.media.heap import limit_arenas
 from pipeline.media.images import MAX_IMAGE_PIXELS, load_rgb
 from pipeline.media.probe import MediaFacts, probe
 from pipeline.picture import shorts_captions
@@ -128,6 +129,7 @@ def render_film(
     InputError (a ScriptLengthError when the script cannot fill the length).
     """
     fmt = check_request(request)
+    limit_arenas()  # a flatter C heap over a long film (pipeline.media.heap)
     overall = OverallProgress(progress, STAGE_WEIGHTS)
     out_dir.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".render-", dir=out_dir))

@@ -27,6 +27,7 @@ from pathlib import Path
 import imageio_ffmpeg
 
 from pipeline.errors import EncodeError
+from pipeline.media.heap import release_free_memory
 from pipeline.media.yuv import FrameBuffer
 from pipeline.types import FILM_SAMPLE_RATE_HZ, ProgressCallback, VideoFormat, no_progress
 
@@ -41,9 +42,14 @@ GOP_S = 2.0
 """Seconds between key frames (closed GOPs)."""
 BUFFER_POOL = 6
 """Frame buffers in flight between the drawing thread and the writer."""
+X264_PARAMS = "sync-lookahead=0"
+"""x264's lookahead runs on its encoding threads rather than in a thread of its own with a
+queue of frames: the same bitstream (checked bit for bit at 720p), about 18 MB less memory."""
 PIPE_BYTES = 1 << 20
 """Requested size of the pipe to ffmpeg (Linux allows up to 1 MiB without privileges)."""
 PROGRESS_EVERY_FRAMES = 15
+TRIM_EVERY_FRAMES = 150
+"""The drawing thread hands the C heap's free pages back this often (pipeline.media.heap)."""
 LIBX264 = "libx264"
 H264_NVENC = "h264_nvenc"
 AUTO_ENCODER = "auto"
@@ -128,6 +134,7 @@ def _video_options(settings: EncodeSettings, gop: int) -> list[str]:
         options += ["-cq", str(settings.crf), "-b:v", "0", "-forced-idr", "1"]
     else:
         options = ["-c:v", LIBX264, "-preset", settings.preset, "-crf", str(settings.crf)]
+        options += ["-x264-params", X264_PARAMS]
     return [*options, "-profile:v", "high", "-pix_fmt", "yuv420p", "-g", str(gop)]
 
 
@@ -310,6 +317,8 @@ def _feed(
                     return
                 draw(index, buffer)
                 ready.put(buffer)
+                if index % TRIM_EVERY_FRAMES == TRIM_EVERY_FRAMES - 1:
+                    release_free_memory()
             ready.put(None)
         except BaseException as error:  # handed to the writer, which re-raises it
             ready.put(error)

@@ -1,19 +1,20 @@
 """Pictures of the film: frames for a Timeline, built one at a time in the encoder's format.
 
 Each image shot is cover-fitted to the frame with a slow Ken Burns zoom and pan: a sub-pixel
-affine warp (OpenCV `warpAffine`) of a prepared Y/U/V copy of the image straight into the
-output size, so a slow move stays smooth. Consecutive shots change by the transition the
+scale and shift of a prepared Y/U/V copy of the image straight into the output size
+(pipeline.picture.ken_burns: a resize kept in phase with the move, the exact warp where it
+cannot be), so a slow move stays smooth. Consecutive shots change by the transition the
 script's structure calls for (pipeline.picture.transitions: a cut, a dissolve over their
 overlapping frames, or a dip to black); a shot without an image is a title card drawn once,
 and a film with a title opens and ends on title cards (pipeline.picture.cards). Only the shots on screen
-(and a few recently used images) are held in memory, so memory is flat in film length.
+(and a few recently used images) are held in memory, so memory is flat in film length; an
+image shown again is read back from disk rather than prepared again.
 """
 
 from __future__ import annotations
 
 import bisect
 import math
-from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,8 @@ from pipeline.picture.badge import badge_overlay
 from pipeline.picture.cards import FilmCards
 from pipeline.picture.focus import Focus
 from pipeline.picture.formats import frame_count
+from pipeline.picture.ken_burns import KenBurnsPlane
+from pipeline.picture.prepared_images import PreparedImages
 from pipeline.picture.shot_pictures import ShotPictures
 from pipeline.picture.shot_plan import MAX_ZOOM, ShotSpan, plan_spans
 from pipeline.picture.titles import Overlay, caption_overlay, title_card
@@ -43,11 +46,10 @@ from pipeline.types import Cue, Frame, Timeline, VideoFormat
 FILM_FADE_S = 0.5
 """Fade from black at the start of the film and to black at its end."""
 IMAGE_CACHE_SIZE = 3
-"""Prepared images kept for reuse (a character who speaks again)."""
+"""Prepared images kept in memory for reuse (a character who speaks again); the others a
+film has shown are read back from disk (pipeline.picture.prepared_images)."""
 CUE_TOLERANCE_S = 1e-6
 """Slack when comparing a frame's time with a cue's start and end."""
-
-_WARP_FLAGS = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
 
 
 def prepare_image(rgb: Frame, fmt: VideoFormat) -> YuvImage:
@@ -71,11 +73,19 @@ def prepare_rgb(rgb: Frame, fmt: VideoFormat) -> Frame:
     return resized
 
 
-def warp_into(source: YuvImage, zoom: float, x: float, y: float, out: FrameBuffer) -> None:
+def warp_into(
+    source: YuvImage,
+    zoom: float,
+    x: float,
+    y: float,
+    out: FrameBuffer,
+    planes: KenBurnsPlane | None = None,
+) -> None:
     """Draw the view of a prepared image at zoom (1..MAX_ZOOM) and relative centre (x, y).
 
     The mapping is sub-pixel: output pixel centres map to fractional source positions, with
-    the chroma planes sampled at their own (half-size) pixel centres.
+    the chroma planes sampled at their own (half-size) pixel centres. planes (reused by a
+    caller that draws many frames) holds the drawing's scratch memory.
     """
     scale = zoom / MAX_ZOOM
     source_w, source_h = source.width, source.height
@@ -83,24 +93,14 @@ def warp_into(source: YuvImage, zoom: float, x: float, y: float, out: FrameBuffe
     centre_x = view_w / 2 + x * max(0.0, source_w - view_w)
     centre_y = view_h / 2 + y * max(0.0, source_h - view_h)
     inverse = 1.0 / scale
-    luma = np.array(
-        [
-            [inverse, 0.0, (0.5 - out.width / 2) * inverse + centre_x - 0.5],
-            [0.0, inverse, (0.5 - out.height / 2) * inverse + centre_y - 0.5],
-        ]
-    )
-    chroma = np.array(
-        [
-            [inverse, 0.0, (0.5 - out.width / 4) * inverse + centre_x / 2 - 0.5],
-            [0.0, inverse, (0.5 - out.height / 4) * inverse + centre_y / 2 - 0.5],
-        ]
-    )
-    size = (out.width, out.height)
-    half = (out.width // 2, out.height // 2)
-    border = cv2.BORDER_REPLICATE
-    cv2.warpAffine(source.y, luma, size, dst=out.y, flags=_WARP_FLAGS, borderMode=border)
-    cv2.warpAffine(source.u, chroma, half, dst=out.u, flags=_WARP_FLAGS, borderMode=border)
-    cv2.warpAffine(source.v, chroma, half, dst=out.v, flags=_WARP_FLAGS, borderMode=border)
+    planes = planes or KenBurnsPlane()
+    luma_x = (0.5 - out.width / 2) * inverse + centre_x - 0.5
+    luma_y = (0.5 - out.height / 2) * inverse + centre_y - 0.5
+    chroma_x = (0.5 - out.width / 4) * inverse + centre_x / 2 - 0.5
+    chroma_y = (0.5 - out.height / 4) * inverse + centre_y / 2 - 0.5
+    planes.draw(source.y, inverse, luma_x, luma_y, out.y)
+    planes.draw(source.u, inverse, chroma_x, chroma_y, out.u)
+    planes.draw(source.v, inverse, chroma_x, chroma_y, out.v)
 
 
 @dataclass
@@ -192,10 +192,11 @@ class FilmFrames:
             else None
         )
         self._cues = sorted(cues, key=lambda cue: cue.start_s)
-        self._images: OrderedDict[Path, YuvImage] = OrderedDict()
+        self._images = PreparedImages(self._prepared, IMAGE_CACHE_SIZE)
         self._cards: dict[int, YuvImage] = {}
         self._captions: dict[int, _CaptionPatch | None] = {}
         self._scratch = FrameBuffer(fmt.width, fmt.height)
+        self._planes = KenBurnsPlane()
         self._fade_frames = min(round(FILM_FADE_S * fmt.fps), self.total_frames // 4)
         self._span_ends = [span.end for span in self.spans]
         self._cue_starts = [cue.start_s for cue in self._cues]
@@ -215,15 +216,10 @@ class FilmFrames:
                 card = rgb_to_yuv(rgb)
                 self._cards[span.index] = card
             return card
-        cached = self._images.get(shot.image)
-        if cached is not None:
-            self._images.move_to_end(shot.image)
-            return cached
-        prepared = prepare_image(load_rgb(shot.image), self.fmt)
-        self._images[shot.image] = prepared
-        while len(self._images) > IMAGE_CACHE_SIZE:
-            self._images.popitem(last=False)
-        return prepared
+        return self._images.get(shot.image)
+
+    def _prepared(self, path: Path) -> YuvImage:
+        return prepare_image(load_rgb(path), self.fmt)
 
     def _draw_span(self, span: ShotSpan, index: int, out: FrameBuffer) -> None:
         self._draw_picture(span, index, out)
@@ -247,7 +243,7 @@ class FilmFrames:
             return
         length = max(1, span.end - span.first - 1)
         zoom, x, y = span.move.at((index - span.first) / length)
-        warp_into(source, zoom, x, y, out)
+        warp_into(source, zoom, x, y, out, self._planes)
 
     def _active(self, index: int) -> list[ShotSpan]:
         position = bisect.bisect_right(self._span_ends, index)

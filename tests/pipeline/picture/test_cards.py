@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
 
 from pipeline.media.yuv import FrameBuffer
-from pipeline.picture.cards import END_S, OPENING_S, card_times
+from pipeline.picture.cards import END_S, OPENING_S, card_times, title_layer
 from pipeline.picture.visuals import FilmFrames
 from pipeline.types import Sentence, Shot, SpeechSpan, Timeline, VideoFormat
 from tests.pipeline.render_media import solid_picture
@@ -50,3 +51,18 @@ def test_the_title_is_written_over_the_first_picture_and_on_the_end_card(tmp_pat
     assert np.array_equal(plain.y, titled.y), "no card in the middle of the film"
     end = _render(timeline, "The Lighthouse", 585)
     assert end.y[:30].mean() < _render(timeline, None, 585).y[:30].mean() - 20, "darkened"
+
+
+def test_a_full_frame_card_layer_needs_little_memory_to_make() -> None:
+    tracemalloc.start()
+    try:
+        layer = title_layer("The Benchmark Harbour", 1280, 720, 0.075, 0.65, full=True)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert layer.shape == (720, 1280, 4)
+    assert layer[0, 0, 3] == round(0.65 * 255), "the whole frame is darkened"
+    assert layer[:, :, 3].max() == 255, "the text is opaque"
+    assert peak < 16_000_000, (
+        "its float work is done a strip of rows at a time (50 MB at once before)"
+    )
