@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from pipeline.errors import BackendUnavailableError
@@ -137,20 +138,12 @@ class MusicMaker:
         prompt: str | None,
         progress: ProgressCallback,
     ) -> Iterator[AudioArray]:
-        if self.backend == "acestep":
-            return acestep.music_chunks(
-                folder,
-                style,
-                duration_s,
-                sample_rate,
-                seed,
-                prompt=prompt,
-                chunk_s=chunk_s,
-                settings=self.acestep_settings,
-                device=self.device,
-                progress=progress,
-            )
-        return musicgen.music_chunks(
+        make: Callable[..., Iterator[AudioArray]] = (
+            partial(acestep.music_chunks, settings=self.acestep_settings)
+            if self.backend == "acestep"
+            else partial(musicgen.music_chunks, settings=self.settings)
+        )
+        return make(
             folder,
             style,
             duration_s,
@@ -158,7 +151,6 @@ class MusicMaker:
             seed,
             prompt=prompt,
             chunk_s=chunk_s,
-            settings=self.settings,
             device=self.device,
             progress=progress,
         )
