@@ -24,7 +24,11 @@ from pipeline.neural.model_spec import (
     hf_url,
     packaged_models_dir,
 )
+from pipeline.neural.music_models import ACESTEP_XL_TURBO as ACESTEP_XL_TURBO
+from pipeline.neural.music_models import MUSICGEN_SMALL as MUSICGEN_SMALL
 from pipeline.neural.packaged import PackagedModel
+from pipeline.neural.parler_models import INDIC_PARLER_SPECS as INDIC_PARLER_SPECS
+from pipeline.neural.parler_models import INDIC_PARLER_TTS as INDIC_PARLER_TTS
 from pipeline.neural.piper_voices import PIPER_VOICES, piper_specs
 from pipeline.neural.speech_models import SPEECH_PACKAGED_MODELS
 from pipeline.neural.talking_models import INFINITETALK_SPECS
@@ -59,79 +63,6 @@ WAV2LIP = ModelSpec(
         "commercial lip-sync needs a licence from the authors (Sync Labs)."
     ),
     notes="ONNX export of Wav2Lip-GAN: inputs (B,1,80,16) mel and (B,6,96,96) faces (BGR).",
-)
-
-_MUSICGEN_REPO = "facebook/musicgen-small"
-_MUSICGEN_FILES = (
-    "config.json",
-    "generation_config.json",
-    "model.safetensors",
-    "preprocessor_config.json",
-    "special_tokens_map.json",
-    "spiece.model",
-    "tokenizer.json",
-    "tokenizer_config.json",
-)
-
-MUSICGEN_SMALL = ModelSpec(
-    name="musicgen-small",
-    stage="music",
-    backend="musicgen-transformers",
-    source=f"hf:{_MUSICGEN_REPO}",
-    folder="musicgen-small",
-    files=hf_files(_MUSICGEN_REPO, _MUSICGEN_FILES),
-    approx_size_mb=2400,
-    licence="CC-BY-NC-4.0 (weights); code MIT",
-    commercial_use="no",
-    licence_note="Meta's MusicGen weights are licensed for non-commercial use only.",
-    notes="Load with transformers MusicgenForConditionalGeneration.from_pretrained(folder).",
-)
-
-_ACESTEP_REPO = "ACE-Step/acestep-v15-xl-turbo-diffusers"
-_ACESTEP_REVISION = "200ba991ae448051e14b0183157e35c2d27c9fb0"
-# The 19 files of that commit. Their sha256 are not known here, so none is written: the
-# download manifest records what was fetched and `filmstudio models verify` checks against it.
-_ACESTEP_FILES = (
-    "model_index.json",
-    "scheduler/scheduler_config.json",
-    "condition_encoder/config.json",
-    "condition_encoder/diffusion_pytorch_model.safetensors",
-    "text_encoder/config.json",
-    "text_encoder/model.safetensors",
-    "tokenizer/added_tokens.json",
-    "tokenizer/chat_template.jinja",
-    "tokenizer/merges.txt",
-    "tokenizer/special_tokens_map.json",
-    "tokenizer/tokenizer.json",
-    "tokenizer/tokenizer_config.json",
-    "tokenizer/vocab.json",
-    "transformer/config.json",
-    "transformer/diffusion_pytorch_model-00001-of-00002.safetensors",
-    "transformer/diffusion_pytorch_model-00002-of-00002.safetensors",
-    "transformer/diffusion_pytorch_model.safetensors.index.json",
-    "vae/config.json",
-    "vae/diffusion_pytorch_model.safetensors",
-)
-
-ACESTEP_XL_TURBO = ModelSpec(
-    name="acestep-1.5-xl-turbo",
-    stage="music",
-    backend="acestep-diffusers",
-    source=f"hf:{_ACESTEP_REPO}",
-    folder="acestep-v15-xl-turbo-diffusers",
-    files=hf_files(_ACESTEP_REPO, _ACESTEP_FILES, _ACESTEP_REVISION),
-    approx_size_mb=11000,
-    licence="MIT (ACE-Step 1.5 weights); text encoder Qwen3-Embedding-0.6B: Apache-2.0",
-    commercial_use="yes",
-    licence_note=(
-        "MIT weights and an Apache-2.0 text encoder: the generated music may be used commercially."
-    ),
-    notes=(
-        "Text to music, 48 kHz stereo, 10 s to 10 min per generation: 8 turbo steps with "
-        "shift 3.0, bf16 on a GPU. Pinned to commit 200ba99 of the repo, about 11 GB; the "
-        "transformer comes in 2 shards. Load with diffusers (0.42 or newer) "
-        "AceStepPipeline.from_pretrained(folder)."
-    ),
 )
 
 _SVD_LICENCE = "Stability AI Community License (stable-video-diffusion-community)"
@@ -316,67 +247,6 @@ MUSETALK_WHISPER = ModelSpec(
 
 MUSETALK_SPECS: tuple[ModelSpec, ...] = (MUSETALK_UNET, MUSETALK_VAE, MUSETALK_WHISPER)
 """Every part MuseTalk lip-sync loads; the commercial gate checks each."""
-
-_INDIC_PARLER_REPO = "ai4bharat/indic-parler-tts"
-_INDIC_PARLER_FOLDER = "indic-parler-tts"
-# The repo's files as its Hugging Face file listing shows them (no digests are published
-# where we could read them, so the files are not pinned to a commit).
-_INDIC_PARLER_FILES = (
-    "config.json",
-    "generation_config.json",
-    "model.safetensors",
-    "preprocessor_config.json",
-    "special_tokens_map.json",
-    "tokenizer.json",
-    "tokenizer.model",
-    "tokenizer_config.json",
-)
-
-INDIC_PARLER_TTS = ModelSpec(
-    name="indic-parler-tts",
-    stage="tts",
-    backend="parler-torch",
-    source=f"hf:{_INDIC_PARLER_REPO}",
-    folder=_INDIC_PARLER_FOLDER,
-    files=hf_files(_INDIC_PARLER_REPO, _INDIC_PARLER_FILES),
-    approx_size_mb=3780,
-    licence="Apache-2.0 (ai4bharat/indic-parler-tts model card)",
-    commercial_use="yes",
-    licence_note=(
-        "Apache-2.0 weights (AI4Bharat and Hugging Face); a public survey of the Hub reports "
-        "the repo as gated: accept its terms on Hugging Face and set HF_TOKEN."
-    ),
-    gated=True,
-    notes=(
-        "Indic Parler-TTS (0.9B, F32): flan-t5-large description encoder, 24-layer decoder "
-        "over 9 DAC codebooks, 44.1 kHz. Run by the studio's own code on torch + "
-        "transformers (pipeline.speech.parler_model); needs "
-        "indic-parler-tts-description-tokenizer beside it."
-    ),
-)
-
-_FLAN_T5_REPO = "google/flan-t5-large"
-INDIC_PARLER_DESCRIPTION_TOKENIZER = ModelSpec(
-    name="indic-parler-tts-description-tokenizer",
-    stage="tts",
-    backend="parler-torch",
-    source=f"hf:{_FLAN_T5_REPO}",
-    folder=f"{_INDIC_PARLER_FOLDER}/description-tokenizer",
-    files=hf_files(
-        _FLAN_T5_REPO,
-        ("special_tokens_map.json", "spiece.model", "tokenizer.json", "tokenizer_config.json"),
-    ),
-    approx_size_mb=3,
-    licence="Apache-2.0 (google/flan-t5-large model card)",
-    commercial_use="yes",
-    notes=(
-        "The tokenizer of Indic Parler-TTS's description encoder: parler-tts loads it by the "
-        "name in text_encoder._name_or_path (google/flan-t5-large)."
-    ),
-)
-
-INDIC_PARLER_SPECS: tuple[ModelSpec, ...] = (INDIC_PARLER_TTS, INDIC_PARLER_DESCRIPTION_TOKENIZER)
-"""Every part Indic Parler-TTS narration loads; the commercial gate checks each."""
 
 MEDIAPIPE_WHEEL = "mediapipe==0.10.21"
 """The last mediapipe release whose wheel carries its models; only the .tflite files are
