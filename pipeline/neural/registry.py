@@ -378,6 +378,33 @@ INDIC_PARLER_DESCRIPTION_TOKENIZER = ModelSpec(
 INDIC_PARLER_SPECS: tuple[ModelSpec, ...] = (INDIC_PARLER_TTS, INDIC_PARLER_DESCRIPTION_TOKENIZER)
 """Every part Indic Parler-TTS narration loads; the commercial gate checks each."""
 
+_WHISPER_SMALL_REPO = "openai/whisper-small"
+WHISPER_ALIGNER = ModelSpec(
+    name="whisper-small-aligner",
+    stage="tts",
+    backend="whisper-alignment-transformers",
+    source=f"hf:{_WHISPER_SMALL_REPO}",
+    folder="whisper-small",
+    files=hf_files(
+        _WHISPER_SMALL_REPO,
+        (
+            "config.json",
+            "generation_config.json",
+            "model.safetensors",
+            "preprocessor_config.json",
+            "tokenizer.json",
+        ),
+    ),
+    approx_size_mb=970,
+    licence="Apache-2.0 (openai/whisper-small model card; openai/whisper code and weights MIT)",
+    commercial_use="yes",
+    notes=(
+        "Multilingual Whisper small (244M), used only to align narration whose TTS gives no "
+        "word timings (Indic Parler-TTS, piper): the decoder reads the known text and its "
+        "alignment heads' cross-attention places each word (pipeline.speech.word_alignment)."
+    ),
+)
+
 MEDIAPIPE_WHEEL = "mediapipe==0.10.21"
 """The last mediapipe release whose wheel carries its models; only the .tflite files are
 taken (they run on ai-edge-litert), the package itself is never installed."""
@@ -465,6 +492,7 @@ REGISTRY: tuple[ModelSpec, ...] = (
     SVD_IMG2VID,
     *piper_specs(),
     *INDIC_PARLER_SPECS,
+    WHISPER_ALIGNER,
     FACE_DETECTION,
     FACE_LANDMARKS,
     PERSON_SEGMENTATION,
