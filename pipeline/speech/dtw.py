@@ -50,7 +50,9 @@ def dtw_path(cost: npt.NDArray[np.floating]) -> tuple[npt.NDArray[np.int64], npt
     return np.asarray(rows[::-1], dtype=np.int64), np.asarray(columns[::-1], dtype=np.int64)
 
 
-def row_starts(rows: npt.NDArray[np.int64], columns: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+def row_starts(
+    rows: npt.NDArray[np.int64], columns: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
     """The first column the path reaches in each row (the path from dtw_path)."""
     first = np.ones(len(rows), dtype=bool)
     first[1:] = np.diff(rows) != 0

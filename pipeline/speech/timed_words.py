@@ -48,8 +48,12 @@ class WordTimer:
         aligner = self._load()
         if aligner is None:
             return list(clips)
-        timed = [clip if clip.word_starts else self._align(aligner, clip, language) for clip in clips]
-        if any(new.word_starts and not old.word_starts for old, new in zip(clips, timed, strict=True)):
+        timed = [
+            clip if clip.word_starts else self._align(aligner, clip, language) for clip in clips
+        ]
+        if any(
+            new.word_starts and not old.word_starts for old, new in zip(clips, timed, strict=True)
+        ):
             self.log.use(WORDS_STAGE, f"whisper:{WHISPER_ALIGNER.name}")
         return timed
 

@@ -187,7 +187,11 @@ def _at_whisper_rate(audio: npt.NDArray[np.float32], sample_rate: int) -> npt.ND
 
 
 def _attention(
-    aligner: Aligner, samples: npt.NDArray[np.float32], prefix: list[int], tokens: list[int], frames: int
+    aligner: Aligner,
+    samples: npt.NDArray[np.float32],
+    prefix: list[int],
+    tokens: list[int],
+    frames: int,
 ) -> npt.NDArray[np.float64]:
     """(text tokens + 1, frames): the standardised, filtered, head-averaged cross-attention
     of the rows that predict each text token and the end of text."""

@@ -70,9 +70,8 @@ def write_tiny_whisper(folder: Path, seed: int = 0, alignment_heads: bool = True
     )
     model_class: Any = WhisperForConditionalGeneration
     model = model_class(config)
-    generation = GenerationConfig(
-        decoder_start_token_id=start, eos_token_id=end, pad_token_id=end
-    )
+    generation_class: Any = GenerationConfig
+    generation = generation_class(decoder_start_token_id=start, eos_token_id=end, pad_token_id=end)
     if alignment_heads:
         generation.alignment_heads = [[1, 0], [1, 1]]
     model.generation_config = generation

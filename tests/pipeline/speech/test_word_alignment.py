@@ -51,8 +51,8 @@ def aligner(model_dir: Path) -> word_alignment.Aligner:
 
 def test_dtw_follows_the_cheap_staircase() -> None:
     cost = np.ones((3, 6))
-    for row, columns in enumerate([(0, 1), (2, 3), (4, 5)]):
-        cost[row, list(columns)] = 0.0
+    for row, cheap in enumerate([(0, 1), (2, 3), (4, 5)]):
+        cost[row, list(cheap)] = 0.0
     rows, columns = dtw_path(cost)
     assert rows.tolist() == [0, 0, 1, 1, 2, 2]
     assert columns.tolist() == [0, 1, 2, 3, 4, 5]
