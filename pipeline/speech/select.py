@@ -8,6 +8,8 @@ else, quietly.
 parler narrates the Indian languages Indic Parler-TTS speaks (pipeline.speech.parler_tts.LANGUAGES)
 with it, from MODEL_DIR/indic-parler-tts, and every other language as auto does.
 An explicit kokoro, piper or parler that cannot serve falls back to espeak-ng with one warning.
+Piper's and Indic Parler-TTS's clips, which come without word timings, get them from the
+Whisper aligner when it is installed and allowed (pipeline.speech.timed_words), quietly.
 """
 
 from __future__ import annotations

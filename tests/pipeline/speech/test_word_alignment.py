@@ -10,13 +10,14 @@ import numpy as np
 import pytest
 
 from pipeline.backends import BackendChoice, StageBackends
+from pipeline.neural.fallback import BackendLog
 from pipeline.speech import piper_tts, word_alignment
 from pipeline.speech.dtw import dtw_path, row_starts
-from pipeline.speech.timed_words import WORDS_STAGE
+from pipeline.speech.timed_words import WORDS_STAGE, WordTimer
 from pipeline.speech.token_text import byte_of_symbol, token_char_ends
 from pipeline.testing.tiny_piper import write_tiny_voice
 from pipeline.testing.tiny_whisper import byte_tokenizer, write_tiny_whisper
-from pipeline.types import Sentence
+from pipeline.types import Sentence, SpokenSentence
 
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
@@ -164,3 +165,15 @@ def test_without_the_aligner_piper_clips_keep_the_even_spread_quietly(tmp_path: 
     clip = stages.speak(sentences, "female", "en", 160)[0]
     assert clip.word_starts == () and WORDS_STAGE not in stages.used
     assert stages.warnings == []
+
+
+def test_only_clips_without_timings_are_aligned(model_dir: Path) -> None:
+    timed = SpokenSentence(
+        Sentence(index=0, scene_index=0, text="Kept as it is."), _noise(1.0), RATE_HZ, ((0, 0.0),)
+    )
+    bare = SpokenSentence(Sentence(index=1, scene_index=0, text=TEXT), _noise(2.0, 1), RATE_HZ)
+    log = BackendLog()
+    first, second = WordTimer(model_dir, "cpu", log, commercial_only=True).fill([timed, bare], "hi")
+    assert first is timed
+    assert [offset for offset, _ in second.word_starts] == _word_offsets(TEXT)
+    assert log.used == {WORDS_STAGE: "whisper:whisper-small-aligner"} and log.warnings == []
