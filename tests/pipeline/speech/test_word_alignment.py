@@ -177,3 +177,19 @@ def test_only_clips_without_timings_are_aligned(model_dir: Path) -> None:
     assert first is timed
     assert [offset for offset, _ in second.word_starts] == _word_offsets(TEXT)
     assert log.used == {WORDS_STAGE: "whisper:whisper-small-aligner"} and log.warnings == []
+
+
+def test_parler_clips_get_word_timings_too(model_dir: Path) -> None:
+    from pipeline.speech import parler_tts
+    from pipeline.testing import tiny_parler
+
+    tiny_parler.write_tiny_parler(parler_tts.model_folder(model_dir), seed=5)
+    text = "அமைதியான நதி பழைய படகு."
+    sentences = [Sentence(index=0, scene_index=0, text=text)]
+    stages = StageBackends(BackendChoice(tts="parler", model_dir=model_dir, device="cpu"))
+    clip = stages.speak(sentences, "female", "ta", 160)[0]
+    assert stages.used["tts"] == "parler:indic-parler-tts"
+    assert [offset for offset, _ in clip.word_starts] == _word_offsets(text)
+    times = [time for _, time in clip.word_starts]
+    assert times == sorted(times) and times[-1] <= clip.duration_s
+    assert stages.used[WORDS_STAGE] == "whisper:whisper-small-aligner"
