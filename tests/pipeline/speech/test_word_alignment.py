@@ -193,3 +193,18 @@ def test_parler_clips_get_word_timings_too(model_dir: Path) -> None:
     times = [time for _, time in clip.word_starts]
     assert times == sorted(times) and times[-1] <= clip.duration_s
     assert stages.used[WORDS_STAGE] == "whisper:whisper-small-aligner"
+
+
+def test_a_cached_scene_remembers_who_timed_its_words(tmp_path: Path) -> None:
+    from pipeline.stage_cache import load_speech, save_speech
+
+    sentence = Sentence(index=0, scene_index=0, text="Kept as it is.")
+    clip = SpokenSentence(sentence, _noise(0.5), RATE_HZ, ((0, 0.0), (5, 0.25)))
+    path = save_speech([clip], "piper:x", tmp_path, "whisper:whisper-small-aligner")
+    found = load_speech(path, [sentence])
+    assert found is not None
+    clips, used = found
+    assert clips[0].word_starts == clip.word_starts
+    assert used == {"tts": "piper:x", WORDS_STAGE: "whisper:whisper-small-aligner"}
+    plain = load_speech(save_speech([clip], "espeak-ng", tmp_path), [sentence])
+    assert plain is not None and plain[1] == {"tts": "espeak-ng"}
