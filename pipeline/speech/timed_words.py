@@ -10,6 +10,7 @@ better timings are an enhancement, never a reason to warn or fail.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from pipeline.errors import BackendUnavailableError
 from pipeline.neural.fallback import BackendLog
 from pipeline.neural.licences import is_refused
 from pipeline.neural.registry import WHISPER_ALIGNER
-from pipeline.neural.torch_device import is_out_of_memory
+from pipeline.neural.torch_device import free_cuda, is_out_of_memory
 from pipeline.speech import word_alignment
 from pipeline.types import SpokenSentence
 
@@ -40,6 +41,7 @@ class WordTimer:
         self.commercial_only = commercial_only
         self._aligner: word_alignment.Aligner | None = None
         self._unavailable = False
+        self._lock = threading.Lock()
 
     def fill(self, clips: Sequence[SpokenSentence], language: str) -> list[SpokenSentence]:
         """The clips, those without word timings given the aligner's where it can."""
@@ -67,11 +69,17 @@ class WordTimer:
         except (RuntimeError, MemoryError) as error:
             if not is_out_of_memory(error):
                 raise
+            free_cuda()
             logger.info("Word alignment ran out of memory; the words are spread evenly.")
             return clip
         return replace(clip, word_starts=starts) if starts else clip
 
     def _load(self) -> word_alignment.Aligner | None:
+        """The aligner, loaded on first use (scenes narrated on other threads wait for it)."""
+        with self._lock:
+            return self._load_once()
+
+    def _load_once(self) -> word_alignment.Aligner | None:
         if self._aligner is not None or self._unavailable:
             return self._aligner
         self._unavailable = True
