@@ -29,6 +29,7 @@ from pipeline.media.encode import EncodeSettings
 from pipeline.neural.fallback import BackendLog
 from pipeline.sound.mix import MixReport
 from pipeline.speech.select import STAGE as TTS_LOG_STAGE
+from pipeline.speech.timed_words import WORDS_STAGE
 from pipeline.types import AudioArray, Sentence, SpeechSpan, SpokenSentence
 
 SPEECH_STAGE = "speech"
@@ -81,8 +82,11 @@ def speech_key(
     )
 
 
-def save_speech(clips: Sequence[SpokenSentence], used: str | None, folder: Path) -> Path:
-    """One scene's clips in an .npz file under folder (samples, rates, word timings)."""
+def save_speech(
+    clips: Sequence[SpokenSentence], used: str | None, folder: Path, words_used: str | None = None
+) -> Path:
+    """One scene's clips in an .npz file under folder (samples, rates, word timings), with the
+    backend that spoke them and the one that timed their words (None: the TTS itself)."""
     arrays: dict[str, np.ndarray] = {}
     described: list[dict[str, Any]] = []
     for number, clip in enumerate(clips):
@@ -90,7 +94,7 @@ def save_speech(clips: Sequence[SpokenSentence], used: str | None, folder: Path)
         described.append(
             {"rate": clip.sample_rate, "words": [list(word) for word in clip.word_starts]}
         )
-    meta = {"used": used, "clips": described}
+    meta = {"used": used, "words_used": words_used, "clips": described}
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
     handle, name = tempfile.mkstemp(suffix=".npz", dir=folder)
     with open(handle, "wb") as out:
@@ -100,9 +104,10 @@ def save_speech(clips: Sequence[SpokenSentence], used: str | None, folder: Path)
 
 def load_speech(
     path: Path, sentences: Sequence[Sentence]
-) -> tuple[list[SpokenSentence], str | None] | None:
-    """The clips of a stored scene for these sentences (and the backend that spoke them), or
-    None when the entry does not match them."""
+) -> tuple[list[SpokenSentence], dict[str, str]] | None:
+    """The clips of a stored scene for these sentences with the backend log entries stored
+    beside them (the backend that spoke them, the one that timed their words), or None when
+    the entry does not match them."""
     try:
         with np.load(path, allow_pickle=False) as stored:
             meta = json.loads(bytes(stored["meta"]).decode())
@@ -120,8 +125,8 @@ def load_speech(
             ]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    used = meta.get("used")
-    return spoken, used if isinstance(used, str) else None
+    entries = {TTS_LOG_STAGE: meta.get("used"), WORDS_STAGE: meta.get("words_used")}
+    return spoken, {stage: name for stage, name in entries.items() if isinstance(name, str)}
 
 
 # --- music ---------------------------------------------------------------------------------
@@ -269,14 +274,16 @@ class SceneSpeechCache:
         if found is None:
             return None
         clips, used = found
-        if used is not None:
-            self.log.used.setdefault(TTS_LOG_STAGE, used)
+        for stage, name in used.items():
+            self.log.used.setdefault(stage, name)
         self.tally.count(SPEECH_STAGE, True)
         return clips
 
     def store(self, key: str, clips: Sequence[SpokenSentence]) -> None:
         """Keep a scene's newly spoken clips under key."""
-        path = save_speech(clips, self.log.used.get(TTS_LOG_STAGE), self.folder)
+        timed = any(clip.word_starts for clip in clips)
+        words = self.log.used.get(WORDS_STAGE) if timed else None
+        path = save_speech(clips, self.log.used.get(TTS_LOG_STAGE), self.folder, words)
         try:
             self.cache.put(key, path)
         finally:

@@ -40,7 +40,7 @@ def preview_text(language: str) -> str:
 def _narrator(
     backend: TtsBackend, model_dir: Path, device: str | None, commercial_only: bool
 ) -> Narrator:
-    return Narrator(backend, model_dir, device, BackendLog(), commercial_only)
+    return Narrator(backend, model_dir, device, BackendLog(), commercial_only, time_words=False)
 
 
 @lru_cache(maxsize=PREVIEW_CACHE_SIZE)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.errors import UnknownModelError
+from pipeline.neural.alignment_models import WHISPER_ALIGNER as WHISPER_ALIGNER
 from pipeline.neural.model_spec import (
     WHEEL_MEMBER_PREFIX,
     ModelFile,
@@ -335,6 +336,7 @@ REGISTRY: tuple[ModelSpec, ...] = (
     SVD_IMG2VID,
     *piper_specs(),
     *INDIC_PARLER_SPECS,
+    WHISPER_ALIGNER,
     FACE_DETECTION,
     FACE_LANDMARKS,
     PERSON_SEGMENTATION,

@@ -9,8 +9,9 @@ minute: the model has no speed control, so clip lengths follow the model, not th
 
 Each sentence is drawn with a seed made from its text, voice and language (a re-render says it
 the same way), trimmed to its sound and peak-normalised to -1 dBFS like the other engines.
-The model gives no word timings: the studio spreads the words over each clip, as it does for
-piper. Progress is reported after every decoder position (a callback that raises, such as a
+The model gives no word timings: the narrator adds them by forced alignment with Whisper when
+its weights are installed (pipeline.speech.timed_words), else the studio spreads the words over
+each clip, as it does for piper. Progress is reported after every decoder position (a callback that raises, such as a
 cancelled render's, stops between positions).
 
 Public API:

@@ -8,6 +8,8 @@ else, quietly.
 parler narrates the Indian languages Indic Parler-TTS speaks (pipeline.speech.parler_tts.LANGUAGES)
 with it, from MODEL_DIR/indic-parler-tts, and every other language as auto does.
 An explicit kokoro, piper or parler that cannot serve falls back to espeak-ng with one warning.
+Piper's and Indic Parler-TTS's clips, which come without word timings, get them from the
+Whisper aligner when it is installed and allowed (pipeline.speech.timed_words), quietly.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pipeline.neural.onnx import onnx_providers, onnx_uses_cuda
 from pipeline.neural.registry import INDIC_PARLER_SPECS, piper_voice_model
 from pipeline.speech import kokoro, kokoro_model, parler_model, parler_tts, piper_tts, tts
 from pipeline.speech.kokoro_choice import kokoro_is_default, voice_vectors
+from pipeline.speech.timed_words import WordTimer
 from pipeline.types import ProgressCallback, Sentence, SpokenSentence, no_progress
 from pipeline.vocabulary import TtsBackend
 
@@ -46,6 +49,8 @@ class Narrator:
         device: str | None,
         log: BackendLog,
         commercial_only: bool = False,
+        *,
+        time_words: bool = True,
     ) -> None:
         self.backend = backend
         self.commercial_only = commercial_only
@@ -57,6 +62,7 @@ class Narrator:
         self._kokoro_failed = False
         self._parler: parler_model.ParlerModel | None = None
         self._parler_failed = False
+        self._words = WordTimer(model_dir, device, log, commercial_only) if time_words else None
 
     def speak(
         self,
@@ -67,14 +73,17 @@ class Narrator:
         progress: ProgressCallback = no_progress,
     ) -> list[SpokenSentence]:
         """Narrate the sentences with Indic Parler-TTS, Kokoro or piper when chosen (or auto)
-        and present, else espeak-ng; each clip is trimmed to its sound, as espeak-ng's are."""
+        and present, else espeak-ng; each clip is trimmed to its sound, as espeak-ng's are.
+        Clips of backends that give no word timings get them from the Whisper aligner when it
+        is installed and allowed (pipeline.speech.timed_words)."""
         parler = self._parler_model(language)
         if parler is not None:
             self.log.use(STAGE, "parler:indic-parler-tts")
             try:
-                return parler_tts.synthesize(
+                made = parler_tts.synthesize(
                     parler, sentences, voice, language, words_per_minute, progress
                 )
+                return self._timed(made, language)
             except BackendUnavailableError as error:
                 self._parler, self._parler_failed = None, True
                 self.log.fall_back(STAGE, ESPEAK, f"Narration: {error} So espeak-ng spoke it.")
@@ -94,9 +103,13 @@ class Narrator:
             progress,
             use_cuda=onnx_uses_cuda(self.device),
         )
-        return [
+        trimmed = [
             replace(clip, audio=tts.trim_silence(clip.audio, clip.sample_rate)) for clip in made
         ]
+        return self._timed(trimmed, language)
+
+    def _timed(self, clips: list[SpokenSentence], language: str) -> list[SpokenSentence]:
+        return clips if self._words is None else self._words.fill(clips, language)
 
     def _piper_voices(self, language: str, voice: str) -> Path | None:
         """The piper voices folder when piper can narrate this language and voice, else None
