@@ -25,12 +25,14 @@ from pipeline.music.acestep import AceStepSettings
 from pipeline.music.musicgen import MusicGenSettings
 from pipeline.music.select import AUTO_SOUNDFONT, MusicMaker
 from pipeline.neural.fallback import BackendLog
+from pipeline.neural.registry import is_available, list_models
 from pipeline.neural_shots import NeuralShotOptions, NeuralShots, ShotRecords
 from pipeline.parallax_shots import ParallaxShots
 from pipeline.picture.image_to_video import VideoSettings
 from pipeline.picture.select import video_model_folder
 from pipeline.picture.shot_pictures import ShotPictures
 from pipeline.sound.clips import ClipStore
+from pipeline.speech import kokoro_model
 from pipeline.speech.select import Narrator
 from pipeline.talking import select as talking_select
 from pipeline.talking.settings import TalkSettings
@@ -128,7 +130,22 @@ def cache_inputs(choice: BackendChoice, stage: str) -> dict[str, Any]:
         if choice.music == "acestep":  # (the other backends' keys stay as they were)
             inputs["acestep_settings"] = choice.acestep_settings
         inputs["soundfont"] = choice.soundfont
+    installed = installed_models(choice.model_dir, stage)
+    if installed:  # installing or removing weights changes what auto and fallbacks produce
+        inputs["installed"] = installed
     return inputs
+
+
+def installed_models(model_dir: Path | None, stage: str) -> list[str]:
+    """The registry models of stage ("tts" or "music") complete under model_dir, and Kokoro for
+    narration when it is installed, sorted: what a cached output of that stage may depend on."""
+    names = []
+    if model_dir is not None:
+        names = [spec.name for spec in list_models() if spec.stage == stage]
+        names = [name for name in names if is_available(name, model_dir)]
+    if stage == "tts" and kokoro_model.available(model_dir):
+        names.append("kokoro")
+    return sorted(names)
 
 
 CPU_DEFAULTS = BackendChoice(lipsync="none")

@@ -113,3 +113,21 @@ def test_wav2lip_weights_that_do_not_load_are_reported_even_on_auto(tmp_path: Pa
     assert stages.lipsync_model() is None
     assert len(stages.warnings) == 1
     assert "could not be loaded by onnxruntime" in stages.warnings[0]
+
+
+def test_cache_keys_follow_the_narration_and_music_weights_installed(tmp_path: Path) -> None:
+    from pipeline.backends import cache_inputs
+    from pipeline.neural.registry import ACESTEP_XL_TURBO, WHISPER_ALIGNER, model_path
+
+    choice = BackendChoice(tts="auto", music="acestep", model_dir=tmp_path)
+    speech_before, music_before = cache_inputs(choice, "tts"), cache_inputs(choice, "music")
+    for spec in (WHISPER_ALIGNER, ACESTEP_XL_TURBO):
+        for item in spec.files:
+            path = model_path(spec, tmp_path) / item.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"x")
+    speech_after, music_after = cache_inputs(choice, "tts"), cache_inputs(choice, "music")
+    assert "whisper-small-aligner" in speech_after["installed"]
+    assert speech_after != speech_before, "new word timings: the scene's narration is redone"
+    assert music_after["installed"] == ["acestep-1.5-xl-turbo"] and music_after != music_before
+    assert cache_inputs(choice, "tts") == speech_after, "stable while nothing changes"
