@@ -29,6 +29,7 @@ import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import uvloop
@@ -68,15 +69,21 @@ def free_port() -> int:
 
 
 def call(
-    base: str, method: str, path: str, body: dict | None = None, token: str | None = None
-) -> dict:
+    base: str,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None = None,
+    token: str | None = None,
+) -> dict[str, Any]:
+    """One JSON request to the API; the answer's JSON object."""
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(base + path, data=data, method=method)
     request.add_header("Content-Type", "application/json")
     if token:
         request.add_header("Authorization", f"Bearer {token}")
     with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read())
+        answer: dict[str, Any] = json.loads(response.read())
+        return answer
 
 
 async def _connection(

@@ -38,6 +38,8 @@ WORKER_SETTLE_S = 5.0
 GOAL_TREE_MB = 640
 """Goal: the worker's whole process tree while rendering: the worker at rest (about 240 MB)
 plus the 400 MB a 720p render may take (the render benchmark's target, Python and ffmpeg)."""
+GOAL_OVER_ORDINARY = 0.10
+"""Goal: images that decode big cost the render at most this much more than ordinary ones."""
 DONE = frozenset({"complete", "failed"})
 
 
@@ -207,19 +209,36 @@ def render_attack(
     )
 
 
-def report(result: RenderResult, image_kb: float) -> list[str]:
-    """The result as Markdown lines, ending with the goal line."""
-    peak = result.peak
-    met = result.status == "complete" and peak.tree_mb < GOAL_TREE_MB
-    return [
-        f"inputs: {IMAGES} x {IMAGE_SIDE_PX}x{IMAGE_SIDE_PX} PNG ({image_kb:.0f} KB each), "
-        f"uploads {result.upload_statuses}; film {FILM_MINUTES} min {RESOLUTION}\n",
-        "| film | render s | worker idle MB | tree peak MB | worker VmHWM MB "
+def report(results: dict[str, RenderResult], image_kb: float) -> tuple[list[str], bool]:
+    """The films as Markdown lines ending with the goal line, and whether the goal was met: the
+    bomb-style film (the last) completes and its tree peaks under GOAL_TREE_MB and within
+    GOAL_OVER_ORDINARY of the ordinary film's (the first)."""
+    lines = [
+        f"inputs: {IMAGES} images a film; bomb-style PNGs {image_kb:.0f} KB each; "
+        f"film {FILM_MINUTES} min {RESOLUTION}, a fresh worker each\n",
+        "| images | uploads | film | render s | worker idle MB | tree peak MB | worker VmHWM MB "
         "| largest child VmHWM MB | processes |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-        f"| {result.status}{': ' + result.error if result.error else ''} "
-        f"| {result.render_s:.1f} | {result.idle_mb:.0f} | {peak.tree_mb:.0f} "
-        f"| {peak.root_hwm_mb:.0f} | {peak.child_hwm_mb:.0f} | {peak.processes} |",
-        f"\ngoal: render process tree < {GOAL_TREE_MB} MB: "
-        f"{peak.tree_mb:.0f} MB, {'met' if met else 'NOT met'}",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
     ]
+    for label, result in results.items():
+        peak = result.peak
+        lines.append(
+            f"| {label} | {result.upload_statuses} "
+            f"| {result.status}{': ' + result.error if result.error else ''} "
+            f"| {result.render_s:.1f} | {result.idle_mb:.0f} | {peak.tree_mb:.0f} "
+            f"| {peak.root_hwm_mb:.0f} | {peak.child_hwm_mb:.0f} | {peak.processes} |"
+        )
+    films = list(results.values())
+    ordinary, bombs = films[0], films[-1]
+    ratio = bombs.peak.tree_mb / max(ordinary.peak.tree_mb, 1.0)
+    met = (
+        bombs.status == "complete"
+        and bombs.peak.tree_mb < GOAL_TREE_MB
+        and ratio <= 1.0 + GOAL_OVER_ORDINARY
+    )
+    lines.append(
+        f"\ngoal: bomb-style film's tree < {GOAL_TREE_MB} MB and within "
+        f"{GOAL_OVER_ORDINARY:.0%} of the ordinary film's: {bombs.peak.tree_mb:.0f} MB, "
+        f"{ratio:.2f} of ordinary, {'met' if met else 'NOT met'}"
+    )
+    return lines, met
