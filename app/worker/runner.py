@@ -10,11 +10,13 @@ from anyio import to_thread
 
 from app.jobs import lifecycle
 from app.worker.context import WorkerContext
+from app.worker.job_stages import STAGES_OF_KIND
 from app.worker.kinds import JobWork
 from app.worker.progress import JobCancelled, ProgressReporter
 from db.enums import JobKind
 from db.repositories import jobs as job_repo
 from pipeline.errors import InputError
+from pipeline.neural.resident import release_models
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,9 @@ async def run_job(context: WorkerContext, job_id: uuid.UUID, works: dict[JobKind
         prefix = work.output_prefix(job)
 
     folder = context.work_dir / str(job_id)
+    released = await to_thread.run_sync(release_models, STAGES_OF_KIND[job.kind])
+    if released:
+        log.info("Before %s job %s: released the warm models of %s.", job.kind, job_id, released)
     reporter = await to_thread.run_sync(ProgressReporter, context.database_url, job_id)
     try:
         outcome = await to_thread.run_sync(work.run, inputs, context.storage, folder, reporter)
