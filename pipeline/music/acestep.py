@@ -23,7 +23,6 @@ Public API (model_dir = default_folder(MODEL_DIR)):
     music_chunks(model_dir, style, duration_s, sample_rate, seed, prompt=None, chunk_s=10.0,
                  settings=AceStepSettings(), device=None, progress=no_progress)
         -> Iterator[AudioArray]    # weights and input checked at call time, music made lazily
-    generate(...) -> AudioArray    # the same, concatenated (notebooks)
 """
 
 from __future__ import annotations
@@ -39,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pipeline.errors import BackendUnavailableError, InputError
+from pipeline.errors import BackendUnavailableError
 from pipeline.music.musicgen import build_prompt
 from pipeline.music.shaping import (
     MUSIC_TARGET_LUFS,
@@ -48,6 +47,7 @@ from pipeline.music.shaping import (
     equal_power_crossfade,
     exact_chunks,
     to_film_rate,
+    track_samples,
     window_seed,
 )
 from pipeline.neural.torch_device import Device, free_cuda, is_out_of_memory, select_device
@@ -315,28 +315,7 @@ def music_chunks(
     are read, BackendUnavailableError when the GPU runs out of memory twice.
     """
     text = build_prompt(style, prompt)
-    if duration_s <= 0 or chunk_s <= 0:
-        raise InputError("Music duration and chunk length must be positive.")
-    total = round(duration_s * sample_rate)
-    chunk = max(1, round(chunk_s * sample_rate))
+    total, chunk = track_samples(duration_s, chunk_s, sample_rate)
     loaded = load_acestep(model_dir, device)
     segments = _film_segments(loaded, text, total, sample_rate, seed, settings, progress)
     return exact_chunks(segments, total, chunk, sample_rate, "ACE-Step")
-
-
-def generate(
-    model_dir: Path,
-    style: str | None,
-    duration_s: float,
-    sample_rate: int,
-    seed: int,
-    prompt: str | None = None,
-    settings: AceStepSettings = DEFAULT_SETTINGS,
-    device: str | None = None,
-) -> AudioArray:
-    """The whole track as one (n, 2) array (for notebooks and short previews)."""
-    chunks = music_chunks(
-        model_dir, style, duration_s, sample_rate, seed, prompt, settings=settings, device=device
-    )
-    track: AudioArray = np.concatenate(list(chunks))
-    return track

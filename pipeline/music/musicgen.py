@@ -41,6 +41,7 @@ from pipeline.music.shaping import (
     exact_chunks,
     linear_crossfade,
     to_film_rate,
+    track_samples,
     window_seed,
 )
 from pipeline.neural.torch_device import Device, dtype_for, select_device
@@ -285,10 +286,7 @@ def music_chunks(
     weights are missing, both before any chunk is produced.
     """
     text = build_prompt(style, prompt)
-    if duration_s <= 0 or chunk_s <= 0:
-        raise InputError("Music duration and chunk length must be positive.")
-    total = round(duration_s * sample_rate)
-    chunk = max(1, round(chunk_s * sample_rate))
+    total, chunk = track_samples(duration_s, chunk_s, sample_rate)
     loaded = load_musicgen(model_dir, device)
     segments = _film_segments(loaded, text, total, sample_rate, seed, settings, progress)
     return exact_chunks(segments, total, chunk, sample_rate, "MusicGen")

@@ -18,6 +18,7 @@ import pyloudnorm
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.signal import resample_poly
 
+from pipeline.errors import InputError
 from pipeline.types import AudioArray
 
 MUSIC_TARGET_LUFS = -20.0
@@ -118,6 +119,14 @@ def limit_peaks(audio: FloatArray, window: int) -> FloatArray:
     spread = minimum_filter1d(needed, size=2 * width + 1, mode="nearest")
     smooth: FloatArray = np.minimum(uniform_filter1d(spread, size=width, mode="nearest"), needed)
     return (audio * smooth[:, None]).astype(np.float32)
+
+
+def track_samples(duration_s: float, chunk_s: float, sample_rate: int) -> tuple[int, int]:
+    """(samples in the track, samples a chunk) of a requested music track; InputError when
+    either length is not positive."""
+    if duration_s <= 0 or chunk_s <= 0:
+        raise InputError("Music duration and chunk length must be positive.")
+    return round(duration_s * sample_rate), max(1, round(chunk_s * sample_rate))
 
 
 def exact_chunks(
