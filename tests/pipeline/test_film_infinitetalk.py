@@ -4,28 +4,21 @@ of GPU memory fall back with a warning."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 import torch
-from PIL import Image
 
 from pipeline.backends import BackendChoice
-from pipeline.film import render_film
-from pipeline.film_request import FilmRequest
 from pipeline.media.probe import probe
-from pipeline.music.choice import MusicChoice
 from pipeline.talking import infinitetalk
 from pipeline.talking.settings import TalkSettings
-from pipeline.testing.faces import draw_face
 from pipeline.testing.tiny_infinitetalk import write_tiny_infinitetalk
-from tests.pipeline.render_media import write_picture
+from tests.pipeline.speaking_film import render_speaking_film
 
 pytest.importorskip("diffusers")
 
-SMALL = (320, 180)
 DURATION_S = 8.0
 FPS = 30
 SCREENPLAY = """The lighthouse stood alone on the cliff.
@@ -35,9 +28,6 @@ TINY = TalkSettings(num_frames=9, steps=1, pixel_area=32 * 32, prompt="a slow ca
 
 
 def _render(tmp_path: Path, weights: Path, folder: str) -> tuple[Path, dict[str, Any], list[str]]:
-    sea = write_picture(tmp_path / "sea.png", 480, 270, 3)
-    maya = tmp_path / "Maya.png"
-    Image.fromarray(draw_face(240, 320, cx=120, cy=130, size=70)).save(maya)
     backends = BackendChoice(
         lipsync="none",
         talking="infinitetalk",
@@ -47,19 +37,7 @@ def _render(tmp_path: Path, weights: Path, folder: str) -> tuple[Path, dict[str,
         talking_stills=False,
         talking_settings=TINY,
     )
-    request = FilmRequest(
-        script=SCREENPLAY,
-        images=(sea, maya),
-        voice="female",
-        duration_s=DURATION_S,
-        music=MusicChoice.named("cinematic"),
-        size=SMALL,
-        seed=3,
-        backends=backends,
-    )
-    result = render_film(request, tmp_path / folder)
-    record = json.loads(result.report.read_text(encoding="utf-8"))
-    return result.video, result.backends, record["warnings"]
+    return render_speaking_film(tmp_path, backends, folder, SCREENPLAY, DURATION_S)
 
 
 @pytest.fixture(scope="module")

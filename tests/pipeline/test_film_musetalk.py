@@ -3,27 +3,21 @@ commercial gate on (the GPU image's default)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
 import pytest
-from PIL import Image
 
 from pipeline.backends import BackendChoice
-from pipeline.film import render_film
-from pipeline.film_request import FilmRequest
 from pipeline.media.probe import probe
-from pipeline.music.choice import MusicChoice
 from pipeline.neural.registry import MUSETALK_UNET, model_path
-from pipeline.testing.faces import draw_face
 from pipeline.testing.tiny_musetalk import write_tiny_musetalk
-from tests.pipeline.render_media import write_picture
+from tests.pipeline.speaking_film import SMALL, render_speaking_film
 
 pytest.importorskip("diffusers")
 
-SMALL = (320, 180)
 DURATION_S = 10.0
 FPS = 30
 SCREENPLAY = """The lighthouse stood alone on the cliff above the grey sea.
@@ -46,11 +40,8 @@ def _frames(path: Path, indices: set[int]) -> dict[int, np.ndarray]:
 def test_a_talking_character_is_lip_synced_by_musetalk(tmp_path: Path) -> None:
     models = tmp_path / "models"
     write_tiny_musetalk(model_path(MUSETALK_UNET, models), seed=7)
-    sea = write_picture(tmp_path / "sea.png", 480, 270, 3)
-    maya = tmp_path / "Maya.png"
-    Image.fromarray(draw_face(240, 320, cx=120, cy=130, size=70)).save(maya)
 
-    def render(lipsync: str, folder: str) -> tuple[Path, dict, list[str]]:
+    def render(lipsync: str, folder: str) -> tuple[Path, dict[str, Any], list[str]]:
         backends = BackendChoice(
             lipsync=lipsync,  # type: ignore[arg-type]
             model_dir=models,
@@ -58,19 +49,7 @@ def test_a_talking_character_is_lip_synced_by_musetalk(tmp_path: Path) -> None:
             commercial_only=True,
             talking_stills=False,
         )
-        request = FilmRequest(
-            script=SCREENPLAY,
-            images=(sea, maya),
-            voice="female",
-            duration_s=DURATION_S,
-            music=MusicChoice.named("cinematic"),
-            size=SMALL,
-            seed=3,
-            backends=backends,
-        )
-        result = render_film(request, tmp_path / folder)
-        record = json.loads(result.report.read_text(encoding="utf-8"))
-        return result.video, result.backends, record["warnings"]
+        return render_speaking_film(tmp_path, backends, folder, SCREENPLAY, DURATION_S)
 
     video, backends, warnings = render("auto", "musetalk")
     assert backends["used"]["lipsync"] == MUSETALK_UNET.name and warnings == []
