@@ -69,46 +69,40 @@ def _unit(index: int, part: int) -> str:
 def module_name(name: str, codec: CodecSettings) -> str:
     """The DacModel module for a descript module path (without the parameter's own name);
     BackendUnavailableError for a path that is not part of DAC."""
-    encoders, decoders = len(codec.encoder_rates), len(codec.decoder_rates)
     if name.startswith("quantizer."):
         return name
-    match = re.fullmatch(r"encoder\.block\.(\d+)(?:\.block\.(\d+)(?:\.block\.(\d+))?)?", name)
-    if match:
+    for side, pattern, count in (
+        ("encoder", _ENCODER_PATH, len(codec.encoder_rates)),
+        ("decoder", _DECODER_PATH, len(codec.decoder_rates)),
+    ):
+        match = pattern.fullmatch(name)
+        if not match:
+            continue
         top, inner, leaf = (int(g) if g is not None else None for g in match.groups())
         assert top is not None
-        if top == 0 and inner is None:
-            return "encoder.conv1"
-        if top == encoders + 1 and inner is None:
-            return "encoder.snake1"
-        if top == encoders + 2 and inner is None:
-            return "encoder.conv2"
-        if 1 <= top <= encoders and inner is not None:
-            block = f"encoder.block.{top - 1}"
-            if inner <= 2 and leaf is not None:
-                return f"{block}.{_unit(inner, leaf)}"
-            if inner == 3 and leaf is None:
-                return f"{block}.snake1"
-            if inner == 4 and leaf is None:
-                return f"{block}.conv1"
-    match = re.fullmatch(r"decoder\.model\.(\d+)(?:\.block\.(\d+)(?:\.block\.(\d+))?)?", name)
-    if match:
-        top, inner, leaf = (int(g) if g is not None else None for g in match.groups())
-        assert top is not None
-        if top == 0 and inner is None:
-            return "decoder.conv1"
-        if top == decoders + 1 and inner is None:
-            return "decoder.snake1"
-        if top == decoders + 2 and inner is None:
-            return "decoder.conv2"
-        if 1 <= top <= decoders and inner is not None:
-            block = f"decoder.block.{top - 1}"
-            if inner == 0 and leaf is None:
-                return f"{block}.snake1"
-            if inner == 1 and leaf is None:
-                return f"{block}.conv_t1"
-            if 2 <= inner <= 4 and leaf is not None:
-                return f"{block}.{_unit(inner - 2, leaf)}"
+        if inner is None and top in (0, count + 1, count + 2):
+            return f"{side}.{_END_LAYERS[top - count if top else 0]}"
+        if 1 <= top <= count and inner is not None:
+            found = _block_part(side, inner, leaf)
+            if found is not None:
+                return f"{side}.block.{top - 1}.{found}"
     raise BackendUnavailableError(f"The Parler-TTS codec weight {name!r} is not part of DAC.")
+
+
+_ENCODER_PATH = re.compile(r"encoder\.block\.(\d+)(?:\.block\.(\d+)(?:\.block\.(\d+))?)?")
+_DECODER_PATH = re.compile(r"decoder\.model\.(\d+)(?:\.block\.(\d+)(?:\.block\.(\d+))?)?")
+_END_LAYERS = ("conv1", "snake1", "conv2")
+"""The layers before (index 0) and after (1, 2) the blocks, on both sides."""
+
+
+def _block_part(side: str, inner: int, leaf: int | None) -> str | None:
+    """The part of an encoder block (3 residual units, snake, conv) or a decoder block
+    (snake, transposed conv, 3 residual units) at descript's inner index, or None."""
+    if leaf is not None:
+        first_unit = 0 if side == "encoder" else 2
+        return _unit(inner - first_unit, leaf) if 0 <= inner - first_unit <= 2 else None
+    ends = {3: "snake1", 4: "conv1"} if side == "encoder" else {0: "snake1", 1: "conv_t1"}
+    return ends.get(inner)
 
 
 def _split(key: str) -> tuple[str, str]:
