@@ -31,7 +31,7 @@ from pipeline.film_music import MusicBed
 from pipeline.film_request import FilmRequest, check_request
 from pipeline.languages import get_language
 from pipeline.media.encode import AssBurnIn, EncodeSettings
-from pipeline.media.heap import limit_arenas
+from pipeline.media.heap import limit_arenas, release_free_memory
 from pipeline.media.images import MAX_IMAGE_PIXELS, load_rgb
 from pipeline.media.probe import MediaFacts, probe
 from pipeline.picture import shorts_captions
@@ -161,6 +161,7 @@ def _render(
             if found is not None:
                 focus[image] = found
             progress("images", (number + 1) / len(request.images))
+        release_free_memory()  # the decoded pictures
         progress("images", 1.0)
 
     with clock.stage("script"):

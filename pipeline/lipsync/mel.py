@@ -17,8 +17,8 @@ from math import gcd
 
 import numpy as np
 import numpy.typing as npt
-from scipy.signal import get_window, resample_poly
 
+from pipeline.media.resample import resample_poly
 from pipeline.types import AudioArray
 
 MEL_SAMPLE_RATE_HZ = 16_000
@@ -185,7 +185,7 @@ def _reflect(indices: npt.NDArray[np.int64], length: int) -> npt.NDArray[np.int6
 
 @cache
 def _window() -> npt.NDArray[np.float64]:
-    window: npt.NDArray[np.float64] = get_window("hann", WIN_LENGTH, fftbins=True)
+    window: npt.NDArray[np.float64] = np.hanning(WIN_LENGTH + 1)[:-1]  # periodic Hann
     return window
 
 

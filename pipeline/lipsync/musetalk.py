@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from scipy.signal import resample_poly
 
 from pipeline.errors import BackendUnavailableError
 from pipeline.lipsync.faces import fill_gaps, smooth_boxes
@@ -39,6 +38,7 @@ from pipeline.lipsync.musetalk_face import (
 )
 from pipeline.lipsync.musetalk_model import LoadedMuseTalk, load_musetalk
 from pipeline.lipsync.wav2lip import LipSyncOptions, frames_to_cover
+from pipeline.media.resample import resample_poly
 from pipeline.neural.face_detector import FaceBox
 from pipeline.neural.torch_device import free_cuda, is_out_of_memory
 from pipeline.types import AudioArray, Frame, ProgressCallback, no_progress

@@ -7,11 +7,14 @@ one number per 100 ms), so a film of any length is measured in flat memory.
 from __future__ import annotations
 
 import math
+from functools import cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.signal import lfilter, lfilter_zi, resample_poly
+
+from pipeline.media.fir import StreamingFir, impulse_response
+from pipeline.media.resample import resample_poly
 
 SUBBLOCK_S = 0.1
 """Gating blocks are 400 ms long and start every 100 ms (75 % overlap)."""
@@ -60,6 +63,13 @@ def k_weighting(sample_rate: int) -> Coefficients:
     high_b = np.array([1.0, -2.0, 1.0])
     high_a = np.array([1.0, 2 * (k * k - 1) / a0, (1 - k / _HIGHPASS_Q + k * k) / a0])
     return np.convolve(shelf_b, high_b), np.convolve(shelf_a, high_a)
+
+
+@cache
+def k_weighting_taps(sample_rate: int) -> npt.NDArray[np.float64]:
+    """The K-weighting filter's impulse response, cut where its tail is negligible
+    (pipeline.media.fir), for sample_rate."""
+    return impulse_response(*k_weighting(sample_rate), sample_rate)
 
 
 def _channel_power(samples: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -154,9 +164,7 @@ class LoudnessMeter:
     def __init__(self, sample_rate: int, channels: int) -> None:
         self.sample_rate = sample_rate
         self.channels = channels
-        self._b, self._a = k_weighting(sample_rate)
-        zi = lfilter_zi(self._b, self._a)
-        self._state = np.zeros((len(zi), channels))
+        self._filter = StreamingFir(k_weighting_taps(sample_rate), channels)
         self.energy = SubblockEnergy(sample_rate)
 
     def weigh(self, chunk: Samples) -> npt.NDArray[np.float64]:
@@ -167,8 +175,7 @@ class LoudnessMeter:
             raise ValueError(f"Expected {self.channels} channels, got {samples.shape[1]}.")
         if len(samples) == 0:
             return np.zeros(0)
-        weighted, self._state = lfilter(self._b, self._a, samples, axis=0, zi=self._state)
-        return _channel_power(weighted)
+        return _channel_power(self._filter.filter(samples))
 
     def add(self, chunk: Samples) -> None:
         """Feed the next samples, shape (n,) for mono or (n, channels)."""
@@ -231,11 +238,16 @@ def true_peak_per_sample(samples: Samples, factor: int = 4) -> npt.NDArray[np.fl
     return result
 
 
-def measure(audio: Samples, sample_rate: int) -> tuple[float, float]:
-    """Integrated loudness (LUFS) and true peak (dBTP) of a whole signal in memory."""
+def integrated_lufs(audio: Samples, sample_rate: int) -> float:
+    """Integrated loudness (LUFS) of a whole signal in memory (-inf for silence)."""
     samples = _as_2d(audio)
     meter = LoudnessMeter(sample_rate, samples.shape[1])
     meter.add(samples)
+    return meter.integrated_lufs()
+
+
+def measure(audio: Samples, sample_rate: int) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP) of a whole signal in memory."""
     peak = TruePeakMeter(sample_rate)
-    peak.add(samples)
-    return meter.integrated_lufs(), peak.peak_dbtp()
+    peak.add(audio)
+    return integrated_lufs(audio, sample_rate), peak.peak_dbtp()

@@ -14,11 +14,11 @@ from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
-import pyloudnorm
-from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import resample_poly
 
 from pipeline.errors import InputError
+from pipeline.media.loudness import integrated_lufs
+from pipeline.media.resample import resample_poly
+from pipeline.media.running import running_mean, running_min
 from pipeline.types import AudioArray
 
 MUSIC_TARGET_LUFS = -20.0
@@ -76,7 +76,6 @@ class LoudnessMatcher:
     """Gain per window toward a loudness target, glided from the previous window's gain."""
 
     def __init__(self, sample_rate: int, target_lufs: float) -> None:
-        self._meter = pyloudnorm.Meter(sample_rate)
         self._rate = sample_rate
         self._target = target_lufs
         self.gain: float | None = None
@@ -85,7 +84,7 @@ class LoudnessMatcher:
         """Linear gain that brings this window to the target, capped by the peak ceiling."""
         gain = self.gain if self.gain is not None else 1.0
         if len(audio) >= MIN_MEASURE_S * self._rate:
-            loudness = float(self._meter.integrated_loudness(audio.astype(np.float64)))
+            loudness = integrated_lufs(audio, self._rate)
             if math.isfinite(loudness):
                 change_db = float(np.clip(self._target - loudness, -MAX_GAIN_DB, MAX_GAIN_DB))
                 gain = 10 ** (change_db / 20)
@@ -116,8 +115,8 @@ def limit_peaks(audio: FloatArray, window: int) -> FloatArray:
         return audio.astype(np.float32)
     needed = np.minimum(1.0, PEAK_CEILING / np.maximum(peaks, 1e-12))
     width = max(1, min(window, len(audio)))
-    spread = minimum_filter1d(needed, size=2 * width + 1, mode="nearest")
-    smooth: FloatArray = np.minimum(uniform_filter1d(spread, size=width, mode="nearest"), needed)
+    spread = running_min(needed, 2 * width + 1)
+    smooth: FloatArray = np.minimum(running_mean(spread, width), needed)
     return (audio * smooth[:, None]).astype(np.float32)
 
 

@@ -28,9 +28,7 @@ import heapq
 import logging
 import math
 import struct
-import threading
 from collections.abc import Iterator
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +59,6 @@ _CHANNELS = 2
 
 logger = logging.getLogger(__name__)
 
-_LOAD_LOCK = threading.Lock()
 
 PresetKeys = tuple[tuple[tuple[int, int], tuple[int, ...]], ...]
 """((bank, program), keys played) for each preset, sorted: a hashable cache key."""
@@ -83,10 +80,26 @@ def _tinysoundfont() -> Any:
 
 def load_soundfont(path: Path, keys: PresetKeys | None = None) -> Any:
     """The soundfont at path cut down to the styles' presets and, given keys, to the keys each
-    preset plays; the last one loaded is kept for the next call with the same arguments
-    (BackendUnavailableError when it cannot be read)."""
-    with _LOAD_LOCK:
-        return _load_cached(path.resolve(), keys)
+    preset plays (BackendUnavailableError when it cannot be read).
+
+    Nothing is kept between calls: the decoded samples (tens of MB) live as long as the film's
+    music stream, not through the rest of the render; loading takes about 0.2 s.
+    """
+    native = _tinysoundfont()
+    try:
+        data = path.read_bytes()
+        try:
+            if keys is None:
+                data = subset_soundfont(data, style_presets())
+            else:
+                data = subset_soundfont(data, [preset for preset, _ in keys], dict(keys))
+        except (BackendUnavailableError, KeyError, IndexError, struct.error) as error:
+            logger.warning("Soundfont %s is loaded whole: it cannot be cut down (%s).", path, error)
+        return native.SoundFont(data)
+    except (RuntimeError, OSError, ValueError) as error:
+        raise BackendUnavailableError(
+            f"The soundfont {path} cannot be read ({error}); install a General MIDI soundfont."
+        ) from error
 
 
 def played_keys(arrangement: Arrangement, duration_s: float) -> PresetKeys:
@@ -109,25 +122,6 @@ def style_presets() -> set[tuple[int, int]]:
         for arrange in ARRANGEMENTS.values()
         for part in arrange(0).parts
     }
-
-
-@lru_cache(maxsize=1)
-def _load_cached(path: Path, keys: PresetKeys | None) -> Any:
-    native = _tinysoundfont()
-    try:
-        data = path.read_bytes()
-        try:
-            if keys is None:
-                data = subset_soundfont(data, style_presets())
-            else:
-                data = subset_soundfont(data, [preset for preset, _ in keys], dict(keys))
-        except (BackendUnavailableError, KeyError, IndexError, struct.error) as error:
-            logger.warning("Soundfont %s is loaded whole: it cannot be cut down (%s).", path, error)
-        return native.SoundFont(data)
-    except (RuntimeError, OSError, ValueError) as error:
-        raise BackendUnavailableError(
-            f"The soundfont {path} cannot be read ({error}); install a General MIDI soundfont."
-        ) from error
 
 
 def _synth(loaded: Any, arrangement: Arrangement, sample_rate: int) -> Any:

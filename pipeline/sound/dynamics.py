@@ -1,6 +1,6 @@
 """Dynamics for the film's sound: a gentle speech compressor and a true-peak limiter.
 
-Both are feed-forward and vectorised (numpy/scipy over whole blocks, no per-sample Python
+Both are feed-forward and vectorised (numpy over whole blocks, no per-sample Python
 loop): the needed gain is computed per sample, spread with a running minimum so it starts
 falling before a peak arrives, then smoothed with running means.
 """
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
 from pipeline.media.loudness import true_peak_per_sample
+from pipeline.media.running import running_mean, running_min
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -43,7 +43,7 @@ def compress_speech(audio: FloatArray, sample_rate: int) -> FloatArray:
         return audio
     samples = np.asarray(audio, dtype=np.float32)
     window = max(1, round(COMPRESSOR_WINDOW_S * sample_rate))
-    power = uniform_filter1d(samples * samples, window, mode="nearest")
+    power = running_mean(samples * samples, window)
     level_db = 10 * np.log10(np.maximum(power, 1e-12))
     voiced = level_db > level_db.max() - VOICED_RANGE_DB
     reference_db = 10 * np.log10(max(float(power[voiced].mean()), 1e-12))
@@ -51,8 +51,8 @@ def compress_speech(audio: FloatArray, sample_rate: int) -> FloatArray:
     gain = (10 ** (-over_db * (1 - 1 / COMPRESSOR_RATIO) / 20)).astype(np.float32)
     attack = max(1, round(COMPRESSOR_ATTACK_S * sample_rate))
     release = max(1, round(COMPRESSOR_RELEASE_S * sample_rate))
-    gain = minimum_filter1d(gain, size=2 * attack + 1, mode="nearest")
-    gain = uniform_filter1d(gain, size=release, mode="nearest")
+    gain = running_min(gain, 2 * attack + 1)
+    gain = running_mean(gain, release)
     result: FloatArray = (samples * gain).astype(np.float32)
     return result
 
@@ -80,10 +80,10 @@ def limit(samples: FloatArray, ceiling: float, hold: int) -> Limited:
     needed = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12)).astype(np.float32)
     if float(needed.min()) >= 1.0:
         return Limited(needed, peaks)
-    spread = minimum_filter1d(needed, size=2 * hold + 1, mode="nearest")
+    spread = running_min(needed, 2 * hold + 1)
     half = max(1, hold // 2)
-    smooth = uniform_filter1d(spread, size=half + 1, mode="nearest")
-    smooth = uniform_filter1d(smooth, size=half + 1, mode="nearest")
+    smooth = running_mean(spread, half + 1)
+    smooth = running_mean(smooth, half + 1)
     gain: FloatArray = np.minimum(smooth, needed).astype(np.float32)
     # The gain moves slowly against the interpolation filter's reach, so the true peak after
     # it is the true peak before it times the gain.

@@ -21,14 +21,15 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from scipy.signal import resample_poly
 
+from pipeline.media.heap import release_free_memory
 from pipeline.media.loudness import (
     LoudnessMeter,
     SubblockEnergy,
     gated_loudness,
     true_peak_per_sample,
 )
+from pipeline.media.resample import resample_poly
 from pipeline.sound.clips import ClipStore
 from pipeline.sound.dynamics import compress_speech, limit
 from pipeline.types import (
@@ -230,6 +231,7 @@ def mix_film_audio(
     music_meter = LoudnessMeter(sample_rate, CHANNELS)
     ducked_energy = SubblockEnergy(sample_rate)
     has_music = _write_music_stem(music, total, stem_path)
+    release_free_memory()  # the music's synthesiser or decoder, done with
     music_stem = StemFile(stem_path, total) if has_music else None
     for start in range(0, total, chunk):
         stop = min(total, start + chunk)

@@ -6,8 +6,8 @@ import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from scipy.signal import resample_poly
 
+from pipeline.media.resample import resample_poly
 from pipeline.sound.clips import ClipStore
 from pipeline.types import AudioArray, SpeechSpan, SpokenSentence
 

@@ -29,10 +29,10 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.ndimage import median_filter
-from scipy.signal import resample_poly
 
 from pipeline.errors import BackendUnavailableError
+from pipeline.media.resample import resample_poly
+from pipeline.media.running import running_median
 from pipeline.neural.torch_device import Device, dtype_for, select_device
 from pipeline.neural.weight_files import missing_paths
 from pipeline.speech.dtw import dtw_path, row_starts
@@ -216,5 +216,5 @@ def _attention(
     spread = weights.std(axis=1, keepdims=True)
     weights = (weights - mean) / np.maximum(spread, 1e-8)
     if frames >= MEDIAN_WIDTH:
-        weights = median_filter(weights, size=(1, 1, MEDIAN_WIDTH), mode="mirror")
+        weights = np.asarray(running_median(weights, MEDIAN_WIDTH), dtype=np.float64)
     return np.asarray(weights.mean(axis=0), dtype=np.float64)

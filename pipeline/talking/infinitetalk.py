@@ -29,12 +29,12 @@ from typing import Any
 import numpy as np
 import torch
 from PIL import Image
-from scipy.signal import resample_poly
 
 from pipeline.errors import BackendUnavailableError
 from pipeline.lipsync.mel import to_mono
 from pipeline.media.images import load_rgb
 from pipeline.media.loudness import LoudnessMeter
+from pipeline.media.resample import resample_poly
 from pipeline.neural.torch_device import Device, free_cuda, is_out_of_memory, select_device
 from pipeline.neural.weight_files import require_complete
 from pipeline.picture import wan_video

@@ -1,0 +1,78 @@
+"""A recursive (IIR) filter run as its truncated impulse response, by FFT, over a stream.
+
+The loudness meter's K-weighting is a stable fourth-order IIR filter whose impulse response
+falls under 1e-10 of its total within a fifth of a second; convolving with that many taps by
+overlap-save FFT gives the recursive filter's output within 1e-10, chunk after chunk,
+and is faster than a sample-by-sample recursion (scipy's lfilter, whose import costs a render
+process about 80 MB).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+TAIL_TOLERANCE = 1e-10
+"""The impulse response is cut where what follows sums (in absolute value) to under this share
+of the whole."""
+MAX_IMPULSE_S = 0.5
+"""Longest impulse response computed (a filter ringing longer is refused)."""
+FFT_PER_TAPS = 8
+"""FFT length per filter tap: about 7/8 of each transform's outputs are kept."""
+MIN_FFT = 1024
+
+
+def impulse_response(
+    b: npt.ArrayLike, a: npt.ArrayLike, sample_rate: int
+) -> npt.NDArray[np.float64]:
+    """The impulse response of the filter b/a (a[0] != 0), cut where its tail is negligible;
+    ValueError when it has not died out within MAX_IMPULSE_S."""
+    numerator = np.asarray(b, dtype=np.float64)
+    denominator = np.asarray(a, dtype=np.float64)
+    numerator, denominator = numerator / denominator[0], denominator / denominator[0]
+    length = math.ceil(MAX_IMPULSE_S * sample_rate)
+    response = np.zeros(length)
+    feedback = [float(value) for value in denominator[1:]]
+    past = [0.0] * len(feedback)
+    for index in range(length):
+        value = float(numerator[index]) if index < len(numerator) else 0.0
+        value -= sum(weight * earlier for weight, earlier in zip(feedback, past, strict=True))
+        response[index] = value
+        past = [value, *past[:-1]] if past else past
+    magnitude = np.abs(response)
+    tail = np.cumsum(magnitude[::-1])[::-1]
+    negligible = np.flatnonzero(tail < TAIL_TOLERANCE * tail[0])
+    if len(negligible) == 0:
+        raise ValueError("The filter's impulse response does not die out; it cannot be truncated.")
+    return response[: max(1, int(negligible[0]))]
+
+
+class StreamingFir:
+    """Convolves (n, channels) chunks with fixed taps, carrying the history between chunks."""
+
+    def __init__(self, taps: npt.NDArray[np.float64], channels: int) -> None:
+        self._taps = len(taps)
+        self._fft = max(MIN_FFT, 1 << math.ceil(math.log2(FFT_PER_TAPS * self._taps)))
+        self._step = self._fft - self._taps + 1
+        self._spectrum = np.fft.rfft(taps, self._fft)
+        self._history = np.zeros((channels, self._taps - 1))
+
+    def filter(self, chunk: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
+        """The next (n, channels) samples filtered."""
+        rows = np.asarray(chunk, dtype=np.float64).T
+        joined = np.concatenate([self._history, rows], axis=1)
+        count = rows.shape[1]
+        out = np.empty((count, rows.shape[0]))
+        keep = self._taps - 1
+        for start in range(0, count, self._step):
+            size = min(self._step, count - start)
+            segment = joined[:, start : start + size + keep]
+            spectrum = np.fft.rfft(segment, self._fft, axis=1) * self._spectrum
+            out[start : start + size] = np.fft.irfft(spectrum, self._fft, axis=1)[
+                :, keep : keep + size
+            ].T
+        self._history = joined[:, joined.shape[1] - keep :].copy()
+        return out
