@@ -21,7 +21,9 @@ def test_matches_scipy_in_length_and_value(up: int, down: int, length: int) -> N
     assert resampled.shape == expected.shape
     assert np.abs(resampled - expected).max() < 2e-6
     wide = samples.astype(np.float64)
-    assert np.abs(resample_poly(wide, up, down) - signal.resample_poly(wide, up, down)).max() < 1e-12
+    assert (
+        np.abs(resample_poly(wide, up, down) - signal.resample_poly(wide, up, down)).max() < 1e-12
+    )
 
 
 def test_resamples_along_the_given_axis_of_stereo() -> None:
