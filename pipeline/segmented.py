@@ -139,6 +139,7 @@ def compose_segments(
                 )
             seconds[ENCODE_STAGE] = time.perf_counter() - started
             if job is not None:
+                job.pictures_done()
                 job.wait(lambda: report(sum(s.frames for s in missing) / to_draw))
         except BaseException:
             if job is not None:

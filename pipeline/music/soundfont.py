@@ -27,6 +27,7 @@ from __future__ import annotations
 import heapq
 import logging
 import math
+import mmap
 import struct
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,14 +88,18 @@ def load_soundfont(path: Path, keys: PresetKeys | None = None) -> Any:
     """
     native = _tinysoundfont()
     try:
-        data = path.read_bytes()
+        with path.open("rb") as source:
+            # Mapped, not read: cutting it down touches only the headers and the kept samples
+            # (a few MB of a file of tens).
+            mapped = mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ)
         try:
             if keys is None:
-                data = subset_soundfont(data, style_presets())
+                data = subset_soundfont(mapped, style_presets())
             else:
-                data = subset_soundfont(data, [preset for preset, _ in keys], dict(keys))
+                data = subset_soundfont(mapped, [preset for preset, _ in keys], dict(keys))
         except (BackendUnavailableError, KeyError, IndexError, struct.error) as error:
             logger.warning("Soundfont %s is loaded whole: it cannot be cut down (%s).", path, error)
+            data = mapped[:]
         return native.SoundFont(data)
     except (RuntimeError, OSError, ValueError) as error:
         raise BackendUnavailableError(

@@ -15,6 +15,7 @@ compressed blob per sample) and pdta's nine tables, each ending in a terminal re
 
 from __future__ import annotations
 
+import mmap
 import struct
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -151,7 +152,7 @@ def _referenced(gens: list[bytes], operator: int) -> set[int]:
 
 
 def subset_soundfont(
-    data: bytes | memoryview,
+    data: bytes | memoryview | mmap.mmap,
     presets: Iterable[Preset],
     keys: Mapping[Preset, Iterable[int]] | None = None,
 ) -> bytes:

@@ -92,10 +92,12 @@ class TalkingStill:
     """
 
     def __init__(self, rgb: Frame, points: Points) -> None:
-        self._still = rgb_to_yuv(rgb)
-        self._working = YuvImage(self._still.y.copy(), self._still.u.copy(), self._still.v.copy())
-        self._mouth = _mouth_region(rgb, self._still, points)
-        self._eyes = [_eye_region(rgb, self._still, points, eye) for eye in EYES]
+        still = rgb_to_yuv(rgb)
+        self._mouth = _mouth_region(rgb, still, points)
+        self._eyes = [_eye_region(rgb, still, points, eye) for eye in EYES]
+        # Every frame pastes a whole mouth and eye region over the last one, so the still
+        # itself is the working picture (no copy of a picture up to 1.5 frames tall).
+        self._working = still
 
     def frame(self, opening: float, blink: float) -> YuvImage:
         """The still with this mouth opening and eye closure (pure in its two arguments)."""
