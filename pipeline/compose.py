@@ -12,7 +12,7 @@ from __future__ import annotations
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,9 +26,8 @@ from pipeline.media.encode import (
     mux,
 )
 from pipeline.media.heap import release_free_memory
-from pipeline.picture.focus import Focus
 from pipeline.picture.opencv_threads import one_opencv_thread
-from pipeline.picture.shot_pictures import ShotPictures
+from pipeline.picture.picture_inputs import PictureInputs
 from pipeline.picture.visuals import FilmFrames
 from pipeline.sound.clips import ClipStore
 from pipeline.sound.mix import STAGE as MIX_STAGE
@@ -36,7 +35,6 @@ from pipeline.sound.mix import MixReport, SpeechTrack, mix_film_audio
 from pipeline.types import (
     FILM_SAMPLE_RATE_HZ,
     AudioArray,
-    Cue,
     ProgressCallback,
     SpokenSentence,
     Timeline,
@@ -169,45 +167,29 @@ def compose_film(
     fmt: VideoFormat,
     out_path: Path,
     *,
-    seed: int = 0,
-    burn_in: Sequence[Cue] = (),
+    inputs: PictureInputs = PictureInputs(),
     settings: EncodeSettings | None = None,
     progress: ProgressCallback = no_progress,
     work_dir: Path | None = None,
     clips: ClipStore | None = None,
-    pictures: ShotPictures | None = None,
-    focus: Mapping[Path, Focus] | None = None,
-    badge_s: float = 0.0,
     captions: AssBurnIn | None = None,
-    title: str | None = None,
 ) -> ComposeReport:
     """Mix and encode the film described by timeline into out_path (an MP4).
 
     spoken holds the narration of timeline.speech; music yields stereo chunks at 48 kHz (None
-    for none); burn_in cues are drawn onto the picture. progress("encode", f) covers sound and
-    pictures together and is only called from this thread; it may raise to cancel (nothing
-    is left at out_path then). An error in the sound (e.g. an unreadable music file) stops
-    the pictures too and is raised here. clips holds the samples of spoken clips whose audio
-    is a stand-in (see pipeline.sound.clips). pictures, when given, replaces image shots' pictures
-    (neural lip-sync and animation, see pipeline.picture.shot_pictures). focus holds each
-    picture's face, which its Ken Burns move keeps in view. badge_s > 0 shows the
-    "AI-generated" badge over the first badge_s seconds. captions, an ASS file
-    (pipeline.picture.shorts_captions), is drawn by libass as the frames are encoded.
+    for none); inputs are what the frames are drawn from (seed, burned-in cues, the pictures
+    hook, faces, badge, title, pictures prepared ahead: pipeline.picture.picture_inputs).
+    progress("encode", f) covers sound and pictures together and is only called from this
+    thread; it may raise to cancel (nothing is left at out_path then). An error in the sound
+    (e.g. an unreadable music file) stops the pictures too and is raised here. clips holds the
+    samples of spoken clips whose audio is a stand-in (see pipeline.sound.clips). captions, an
+    ASS file (pipeline.picture.shorts_captions), is drawn by libass as the frames are encoded.
     """
     with tempfile.TemporaryDirectory(prefix="compose-", dir=work_dir) as scratch:
         folder = Path(scratch)
         speech = SpeechTrack(spoken, timeline.speech, FILM_SAMPLE_RATE_HZ, clips)
         sound = SoundJob(speech, music, timeline.duration_s, folder, settings)
-        frames = FilmFrames(
-            timeline,
-            fmt,
-            seed=seed,
-            cues=burn_in,
-            pictures=pictures,
-            focus=focus,
-            badge_s=badge_s,
-            title=title,
-        )
+        frames = FilmFrames.from_inputs(timeline, fmt, inputs)
         video_path = folder / "pictures.mp4"
         seconds: dict[str, float] = {}
 

@@ -37,6 +37,8 @@ from pipeline.media.probe import MediaFacts, probe
 from pipeline.picture import shorts_captions
 from pipeline.picture.badge import AI_LABEL_SECONDS
 from pipeline.picture.focus import Focus, focus_of
+from pipeline.picture.picture_inputs import PictureInputs
+from pipeline.picture.visuals import film_pictures, prepare_image
 from pipeline.progress import OverallProgress, StageClock
 from pipeline.report import report_record, script_warnings
 from pipeline.script import scenes
@@ -155,11 +157,17 @@ def _render(
     started = time.perf_counter()
 
     focus: dict[Path, Focus] = {}
+    prepared = film_pictures(fmt)
     with clock.stage("images"):
         for number, image in enumerate(request.images):
-            found = focus_of(_decoded_image(image))
+            rgb = _decoded_image(image)
+            found = focus_of(rgb)
             if found is not None:
                 focus[image] = found
+            # Prepared now, from this one decode, and kept on disk: the pictures are not
+            # decoded again while the encoders run (less memory and CPU then).
+            prepared.add(image, prepare_image(rgb, fmt))
+            del rgb
             progress("images", (number + 1) / len(request.images))
         release_free_memory()  # the decoded pictures
         progress("images", 1.0)
@@ -215,8 +223,15 @@ def _render(
         firsts = scene_first_frames(timeline.shots, len(script.scenes), fmt.fps)
         music = MusicBed(request, timeline.duration_s, stages, cache, tally, scratch, progress)
         pictures = stages.shot_pictures(timeline, spoken, fmt, request.seed, clips)
-        burn_in = cues if request.burned_captions == "subtitles" else ()
-        badge_s = AI_LABEL_SECONDS if request.ai_label else 0.0
+        inputs = PictureInputs(
+            seed=request.seed,
+            cues=cues if request.burned_captions == "subtitles" else (),
+            pictures=pictures,
+            focus=focus,
+            badge_s=AI_LABEL_SECONDS if request.ai_label else 0.0,
+            title=request.title,
+            prepared=prepared,
+        )
         whole_reason = whole_film_reason(cache, pictures, captions)
         video_reused = [False] * len(script.scenes)
         if whole_reason is None:
@@ -233,16 +248,11 @@ def _render(
                 firsts,
                 cache,
                 tally,
-                seed=request.seed,
-                burn_in=burn_in,
+                inputs=inputs,
                 settings=settings,
                 progress=progress,
                 work_dir=scratch,
                 clips=clips,
-                pictures=pictures,
-                focus=focus,
-                badge_s=badge_s,
-                title=request.title,
             )
             video_reused = list(segmented.reused)
             report = ComposeReport(segmented.mix, segmented.frames, segmented.seconds)
@@ -255,17 +265,12 @@ def _render(
                 music_source,
                 fmt,
                 scratch / VIDEO_NAME,
-                seed=request.seed,
-                burn_in=burn_in,
+                inputs=inputs,
                 settings=settings,
                 progress=progress,
                 work_dir=scratch,
                 clips=clips,
-                pictures=pictures,
-                focus=focus,
-                badge_s=badge_s,
                 captions=captions,
-                title=request.title,
             )
     finally:
         clips.close()

@@ -10,7 +10,7 @@ segments are then joined without re-encoding and muxed with the sound, moov firs
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,8 +25,8 @@ from pipeline.media.concat import join_and_mux
 from pipeline.media.encode import STAGE as ENCODE_STAGE
 from pipeline.media.encode import AssBurnIn, EncodeSettings, encode_frames
 from pipeline.media.yuv import FrameBuffer
-from pipeline.picture.focus import Focus
 from pipeline.picture.opencv_threads import one_opencv_thread
+from pipeline.picture.picture_inputs import PictureInputs
 from pipeline.picture.shot_pictures import ShotPictures, segment_safe
 from pipeline.picture.visuals import FilmFrames
 from pipeline.segments import Segment, plan_segments
@@ -42,7 +42,6 @@ from pipeline.stage_cache import (
 from pipeline.types import (
     FILM_SAMPLE_RATE_HZ,
     AudioArray,
-    Cue,
     ProgressCallback,
     SpokenSentence,
     Timeline,
@@ -84,32 +83,18 @@ def compose_segments(
     cache: CacheStore,
     tally: CacheTally,
     *,
-    seed: int,
-    burn_in: Sequence[Cue] = (),
+    inputs: PictureInputs,
     settings: EncodeSettings,
     progress: ProgressCallback = no_progress,
     work_dir: Path,
     clips: ClipStore | None = None,
-    focus: Mapping[Path, Focus] | None = None,
-    badge_s: float = 0.0,
-    pictures: ShotPictures | None = None,
-    title: str | None = None,
 ) -> SegmentedReport:
     """Write the film to out_path from cached and newly encoded scene segments (see the module
     docstring); progress("encode", f) covers the work actually done and may raise to cancel."""
-    if not segment_safe(pictures):
+    if not segment_safe(inputs.pictures):
         raise ValueError("These shot pictures cannot be drawn one segment at a time.")
-    frames = FilmFrames(
-        timeline,
-        fmt,
-        seed=seed,
-        cues=burn_in,
-        pictures=pictures,
-        focus=focus,
-        badge_s=badge_s,
-        title=title,
-    )
-    segments = plan_segments(frames, scene_firsts, fmt, settings, seed)
+    frames = FilmFrames.from_inputs(timeline, fmt, inputs)
+    segments = plan_segments(frames, scene_firsts, fmt, settings, inputs.seed)
     folder = work_dir / SEGMENTS_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     seconds: dict[str, float] = {}

@@ -110,12 +110,12 @@ def _decode(source: Path | bytes, name: str, max_pixels: int) -> tuple[ImageInfo
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
                 image.load()
-                upright = ImageOps.exif_transpose(image)
+                ImageOps.exif_transpose(image, in_place=True)  # no copy of an upright picture
         except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as error:
             raise InputError(
                 f"Image {label} is damaged or truncated and cannot be decoded."
             ) from error
-        return info, _to_rgb_array(upright)
+        return info, _to_rgb_array(image)
 
 
 def _to_rgb_array(image: Image.Image) -> Frame:
@@ -123,7 +123,5 @@ def _to_rgb_array(image: Image.Image) -> Frame:
         rgba = image.convert("RGBA")
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         image = Image.alpha_composite(background, rgba)
-    if image.mode == "CMYK":
-        image = image.convert("RGB")
-    rgb = image.convert("RGB")
+    rgb = image if image.mode == "RGB" else image.convert("RGB")
     return np.ascontiguousarray(np.asarray(rgb, dtype=np.uint8))

@@ -33,7 +33,7 @@ class _Spilled:
 
 
 class PreparedImages:
-    """Prepared pictures by path; prepare(path) makes one when it was never made."""
+    """Prepared pictures by path; prepare(path) makes one when it was never made or added."""
 
     def __init__(self, prepare: Callable[[Path], YuvImage], keep: int) -> None:
         self._prepare = prepare
@@ -60,15 +60,23 @@ class PreparedImages:
             self._held.popitem(last=False)
         return image
 
+    def add(self, path: Path, image: YuvImage) -> None:
+        """Keep a picture prepared ahead on disk only (read back when first shown)."""
+        if path not in self._spilled and path not in self._held:
+            self._spill(path, image)
+
     def _made(self, path: Path) -> YuvImage:
         image = self._prepare(path)
+        self._spill(path, image)
+        return image
+
+    def _spill(self, path: Path, image: YuvImage) -> None:
         planes = [np.ascontiguousarray(plane) for plane in (image.y, image.u, image.v)]
         spill = self._spill_file()
         written = os.pwritev(spill.fileno(), [plane.data for plane in planes], self._end)
         if written == sum(plane.nbytes for plane in planes):
             self._spilled[path] = _Spilled(self._end, image.height, image.width)
             self._end += written
-        return image
 
     def _read(self, spilled: _Spilled) -> YuvImage:
         assert self._file is not None

@@ -36,6 +36,7 @@ from pipeline.picture.cards import FilmCards
 from pipeline.picture.focus import Focus
 from pipeline.picture.formats import frame_count
 from pipeline.picture.ken_burns import KenBurnsPlane
+from pipeline.picture.picture_inputs import PictureInputs
 from pipeline.picture.prepared_images import PreparedImages
 from pipeline.picture.shot_pictures import ShotPictures
 from pipeline.picture.shot_plan import MAX_ZOOM, ShotSpan, plan_spans
@@ -55,6 +56,12 @@ CUE_TOLERANCE_S = 1e-6
 def prepare_image(rgb: Frame, fmt: VideoFormat) -> YuvImage:
     """Scale an image to cover the frame at MAX_ZOOM (even sides) and convert it to Y/U/V."""
     return rgb_to_yuv(prepare_rgb(rgb, fmt))
+
+
+def film_pictures(fmt: VideoFormat) -> PreparedImages:
+    """An empty store of a film's prepared pictures at fmt: those not added ahead are decoded
+    and prepared when first shown; IMAGE_CACHE_SIZE of them stay in memory."""
+    return PreparedImages(lambda path: prepare_image(load_rgb(path), fmt), IMAGE_CACHE_SIZE)
 
 
 def prepare_rgb(rgb: Frame, fmt: VideoFormat) -> Frame:
@@ -160,7 +167,8 @@ class FilmFrames:
     render(index, out) draws frame `index` into a FrameBuffer. Images are decoded when their
     shot comes on screen and released when it leaves (a few are kept for reuse). A pictures
     hook (pipeline.picture.shot_pictures) may replace image shots' pictures (lip-sync, animation).
-    badge_s > 0 draws the "AI-generated" badge over the first badge_s seconds.
+    badge_s > 0 draws the "AI-generated" badge over the first badge_s seconds. prepared, when
+    given, holds the film's pictures prepared ahead (pipeline.picture.prepared_images).
     """
 
     def __init__(
@@ -173,6 +181,7 @@ class FilmFrames:
         focus: Mapping[Path, Focus] | None = None,
         badge_s: float = 0.0,
         title: str | None = None,
+        prepared: PreparedImages | None = None,
     ) -> None:
         self.fmt = fmt
         self._pictures = pictures
@@ -192,7 +201,7 @@ class FilmFrames:
             else None
         )
         self._cues = sorted(cues, key=lambda cue: cue.start_s)
-        self._images = PreparedImages(self._prepared, IMAGE_CACHE_SIZE)
+        self._images = prepared or film_pictures(fmt)
         self._cards: dict[int, YuvImage] = {}
         self._captions: dict[int, _CaptionPatch | None] = {}
         self._scratch = FrameBuffer(fmt.width, fmt.height)
@@ -203,6 +212,21 @@ class FilmFrames:
         self._badge_frames = min(self.total_frames, round(badge_s * fmt.fps))
         self._badge = (
             _patch_of(badge_overlay(fmt.width, fmt.height)) if self._badge_frames else None
+        )
+
+    @classmethod
+    def from_inputs(cls, timeline: Timeline, fmt: VideoFormat, inputs: PictureInputs) -> FilmFrames:
+        """The frames of timeline drawn from these picture inputs."""
+        return cls(
+            timeline,
+            fmt,
+            seed=inputs.seed,
+            cues=inputs.cues,
+            pictures=inputs.pictures,
+            focus=inputs.focus,
+            badge_s=inputs.badge_s,
+            title=inputs.title,
+            prepared=inputs.prepared,
         )
 
     def _source(self, span: ShotSpan) -> YuvImage:
@@ -217,9 +241,6 @@ class FilmFrames:
                 self._cards[span.index] = card
             return card
         return self._images.get(shot.image)
-
-    def _prepared(self, path: Path) -> YuvImage:
-        return prepare_image(load_rgb(path), self.fmt)
 
     def _draw_span(self, span: ShotSpan, index: int, out: FrameBuffer) -> None:
         self._draw_picture(span, index, out)

@@ -8,6 +8,7 @@ import pytest
 
 from pipeline.compose import STAGES, compose_film
 from pipeline.media.probe import measure_loudness, probe
+from pipeline.picture.picture_inputs import PictureInputs
 from pipeline.sound.mix import TARGET_LUFS
 from pipeline.types import Cue, Shot, VideoFormat
 from tests.pipeline.render_media import music_chunks, speech_timeline, write_picture
@@ -32,7 +33,7 @@ def test_short_film_meets_the_output_contract(tmp_path: Path) -> None:
         music_chunks(4.0),
         FMT,
         out,
-        burn_in=[Cue(0.5, 1.7, ("Hello",))],
+        inputs=PictureInputs(cues=[Cue(0.5, 1.7, ("Hello",))]),
         progress=lambda stage, fraction: stages.append((stage, fraction)),
         work_dir=tmp_path,
     )

@@ -41,3 +41,21 @@ def test_a_held_picture_is_the_same_object(tmp_path: Path) -> None:
     path = write_picture(tmp_path / "p.jpg", 320, 200, 1)
     store = PreparedImages(lambda source: prepare_image(load_rgb(source), FMT), keep=1)
     assert store.get(path) is store.get(path)
+
+
+def test_a_picture_added_ahead_is_read_back_not_made(tmp_path: Path) -> None:
+    paths = [write_picture(tmp_path / f"p{index}.jpg", 640, 400, index) for index in range(2)]
+    made: list[Path] = []
+
+    def prepare(path: Path) -> YuvImage:
+        made.append(path)
+        return prepare_image(load_rgb(path), FMT)
+
+    store = PreparedImages(prepare, keep=1)
+    ahead = prepare_image(load_rgb(paths[0]), FMT)
+    store.add(paths[0], ahead)
+    assert len(store) == 0, "a picture added ahead waits on disk, not in memory"
+    shown = store.get(paths[0])
+    assert np.array_equal(shown.y, ahead.y) and np.array_equal(shown.v, ahead.v)
+    store.get(paths[1])
+    assert made == [paths[1]]
