@@ -201,7 +201,7 @@ class FilmFrames:
             else None
         )
         self._cues = sorted(cues, key=lambda cue: cue.start_s)
-        self._images = prepared or film_pictures(fmt)
+        self._images = prepared if prepared is not None else film_pictures(fmt)
         self._cards: dict[int, YuvImage] = {}
         self._captions: dict[int, _CaptionPatch | None] = {}
         self._scratch = FrameBuffer(fmt.width, fmt.height)
