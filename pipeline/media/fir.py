@@ -20,6 +20,11 @@ TAIL_TOLERANCE = 1e-10
 of the whole."""
 MAX_IMPULSE_S = 0.5
 """Longest impulse response computed (a filter ringing longer is refused)."""
+QUIET_CHECK = 1024
+"""Every this many samples the recursion checks whether the response has died out."""
+QUIET_MARGIN = 1e-3
+"""The last QUIET_CHECK samples must be this far under the tail tolerance to stop early (the
+tail of a decaying response is then far below it too)."""
 FFT_PER_TAPS = 8
 """FFT length per filter tap: about 7/8 of each transform's outputs are kept."""
 MIN_FFT = 1024
@@ -33,21 +38,30 @@ def impulse_response(
     numerator = np.asarray(b, dtype=np.float64)
     denominator = np.asarray(a, dtype=np.float64)
     numerator, denominator = numerator / denominator[0], denominator / denominator[0]
-    length = math.ceil(MAX_IMPULSE_S * sample_rate)
-    response = np.zeros(length)
     feedback = [float(value) for value in denominator[1:]]
     past = [0.0] * len(feedback)
-    for index in range(length):
+    values: list[float] = []
+    total = 0.0
+    for index in range(math.ceil(MAX_IMPULSE_S * sample_rate)):
         value = float(numerator[index]) if index < len(numerator) else 0.0
         value -= sum(weight * earlier for weight, earlier in zip(feedback, past, strict=True))
-        response[index] = value
+        values.append(value)
+        total += abs(value)
         past = [value, *past[:-1]] if past else past
-    magnitude = np.abs(response)
-    tail = np.cumsum(magnitude[::-1])[::-1]
+        if index % QUIET_CHECK == QUIET_CHECK - 1 and _quiet(values, total):
+            break
+    response = np.array(values)
+    tail = np.cumsum(np.abs(response)[::-1])[::-1]
     negligible = np.flatnonzero(tail < TAIL_TOLERANCE * tail[0])
     if len(negligible) == 0:
         raise ValueError("The filter's impulse response does not die out; it cannot be truncated.")
     return response[: max(1, int(negligible[0]))]
+
+
+def _quiet(values: list[float], total: float) -> bool:
+    """Whether the last QUIET_CHECK values are so small that what follows cannot matter."""
+    recent = sum(abs(value) for value in values[-QUIET_CHECK:])
+    return recent < TAIL_TOLERANCE * total * QUIET_MARGIN
 
 
 class StreamingFir:
