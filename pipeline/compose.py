@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.media.blas_threads import one_blas_thread
 from pipeline.media.encode import STAGE as ENCODE_STAGE
 from pipeline.media.encode import (
     AssBurnIn,
@@ -196,27 +197,28 @@ def compose_film(
         def report(video_fraction: float) -> None:
             progress(REPORTED_STAGE, sound.combined(video_fraction))
 
-        sound.start()
-        try:
-            started = time.perf_counter()
-            with one_opencv_thread():
-                encode_frames(
-                    frames.render,
-                    frames.total_frames,
-                    fmt,
-                    video_path,
-                    settings=settings,
-                    progress=lambda _stage, fraction: report(fraction),
-                    faststart=False,
-                    burn_in=captions,
-                )
-            seconds[ENCODE_STAGE] = time.perf_counter() - started
-            sound.pictures_done()
-            sound.wait(lambda: report(1.0))
-        except BaseException:
-            sound.stop()
-            sound.join()
-            raise
+        with one_blas_thread():
+            sound.start()
+            try:
+                started = time.perf_counter()
+                with one_opencv_thread():
+                    encode_frames(
+                        frames.render,
+                        frames.total_frames,
+                        fmt,
+                        video_path,
+                        settings=settings,
+                        progress=lambda _stage, fraction: report(fraction),
+                        faststart=False,
+                        burn_in=captions,
+                    )
+                seconds[ENCODE_STAGE] = time.perf_counter() - started
+                sound.pictures_done()
+                sound.wait(lambda: report(1.0))
+            except BaseException:
+                sound.stop()
+                sound.join()
+                raise
         assert sound.report is not None
         seconds.update(sound.seconds)
         started = time.perf_counter()

@@ -21,6 +21,7 @@ from pipeline.compose import (
     REPORTED_STAGE,
     SoundJob,
 )
+from pipeline.media.blas_threads import one_blas_thread
 from pipeline.media.concat import join_and_mux
 from pipeline.media.encode import STAGE as ENCODE_STAGE
 from pipeline.media.encode import AssBurnIn, EncodeSettings, encode_frames
@@ -99,7 +100,7 @@ def compose_segments(
     folder.mkdir(parents=True, exist_ok=True)
     seconds: dict[str, float] = {}
     keys = [segment.key for segment in segments] + [sound.key, sound.report_key]
-    with cache.pinned(keys):
+    with one_blas_thread(), cache.pinned(keys):
         found = [cache.get(segment.key) for segment in segments]
         mix, audio = _cached_sound(cache, sound)
         job = None
