@@ -182,17 +182,35 @@ def duck_envelope(
     depth = 1.0 - 10 ** (-DUCK_DB / 20)
     amount = np.zeros(max(0, stop - start), dtype=np.float32)
     for begin, end in spans:
-        lo, hi = max(start, begin - attack), min(stop, end + release)
-        if hi <= lo:
+        if max(start, begin - attack) >= min(stop, end + release):
             continue
-        positions = np.arange(lo, hi, dtype=np.float64)
-        rising = np.clip((positions - (begin - attack)) / attack, 0.0, 1.0)
-        falling = np.clip(((end + release) - positions) / release, 0.0, 1.0)
-        shaped = (0.5 - 0.5 * np.cos(np.pi * np.minimum(rising, falling))).astype(np.float32)
-        window = amount[lo - start : hi - start]
-        np.maximum(window, shaped, out=window)
+        # A sentence's duck is a rising ramp, the sentence itself (fully down) and a falling
+        # ramp: only the ramps need the cosine.
+        _raise_to(amount, start, begin - attack, begin, begin - attack, attack)
+        lo, hi = max(start, begin), min(stop, end + 1)
+        if hi > lo:
+            amount[lo - start : hi - start] = 1.0
+        _raise_to(amount, start, end + 1, end + release, end + release, -release)
     result: FloatArray = (1.0 - depth * amount).astype(np.float32)
     return result
+
+
+def _raise_to(
+    amount: FloatArray, start: int, first: int, stop: int, origin: int, length: int
+) -> None:
+    """amount (which begins at sample start) raised to a raised-cosine ramp over samples
+    first..stop, whose progress at a sample is (sample - origin) / length, clipped to 0..1
+    (a negative length makes a falling ramp that ends at origin)."""
+    lo, hi = max(start, first), min(start + len(amount), stop)
+    if hi <= lo:
+        return
+    positions = np.arange(lo, hi, dtype=np.float64)
+    progress = np.clip(
+        (positions - origin) / length if length > 0 else (origin - positions) / -length, 0.0, 1.0
+    )
+    shaped = (0.5 - 0.5 * np.cos(np.pi * progress)).astype(np.float32)
+    window = amount[lo - start : hi - start]
+    np.maximum(window, shaped, out=window)
 
 
 def _stereo(chunk: AudioArray) -> FloatArray:
