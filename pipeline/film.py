@@ -15,6 +15,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,10 +35,12 @@ from pipeline.media.encode import AssBurnIn, EncodeSettings
 from pipeline.media.heap import limit_arenas, release_free_memory
 from pipeline.media.images import MAX_IMAGE_PIXELS, load_rgb
 from pipeline.media.probe import MediaFacts, probe
+from pipeline.media.yuv import YuvImage
 from pipeline.picture import shorts_captions
 from pipeline.picture.badge import AI_LABEL_SECONDS
 from pipeline.picture.focus import Focus, focus_of
 from pipeline.picture.picture_inputs import PictureInputs
+from pipeline.picture.prepared_images import PreparedImages
 from pipeline.picture.visuals import film_pictures, prepare_image
 from pipeline.progress import OverallProgress, StageClock
 from pipeline.report import report_record, script_warnings
@@ -89,6 +92,9 @@ STAGES = (
 )  # fmt: skip
 """The stages timed in render.json. Music is produced while the mix reads it, and music, mix
 and audio (AAC) run in a thread alongside encode (the pictures)."""
+IMAGE_THREADS = 2
+"""Images decoded and prepared at a time before the encoders start (Pillow and OpenCV release
+the interpreter while they work)."""
 LIMITER_WARNING_DB = 8.0
 """Warn when the peak limiter had to turn some sound down by more than this."""
 
@@ -156,21 +162,8 @@ def _render(
     stages = StageBackends(request.backends)
     started = time.perf_counter()
 
-    focus: dict[Path, Focus] = {}
-    prepared = film_pictures(fmt)
     with clock.stage("images"):
-        for number, image in enumerate(request.images):
-            rgb = _decoded_image(image)
-            found = focus_of(rgb)
-            if found is not None:
-                focus[image] = found
-            # Prepared now, from this one decode, and kept on disk: the pictures are not
-            # decoded again while the encoders run (less memory and CPU then).
-            prepared.add(image, prepare_image(rgb, fmt))
-            del rgb
-            progress("images", (number + 1) / len(request.images))
-        release_free_memory()  # the decoded pictures
-        progress("images", 1.0)
+        focus, prepared = _look_at_images(request.images, fmt, progress)
 
     with clock.stage("script"):
         language = get_language(request.language).code
@@ -388,6 +381,32 @@ def _speak(
         spoken.extend(clips.add(clip) for clip in made)
     progress("tts", 1.0)
     return spoken, keys, reused
+
+
+def _look_at_images(
+    images: Sequence[Path], fmt: VideoFormat, progress: OverallProgress
+) -> tuple[dict[Path, Focus], PreparedImages]:
+    """Each image decoded once (IMAGE_THREADS at a time): its face found, and its picture
+    prepared and kept on disk, so no picture is decoded again while the encoders run (less
+    memory and CPU then). InputError names the first image that cannot be used."""
+    focus: dict[Path, Focus] = {}
+    prepared = film_pictures(fmt)
+
+    def look(image: Path) -> tuple[Focus | None, YuvImage]:
+        rgb = _decoded_image(image)
+        return focus_of(rgb), prepare_image(rgb, fmt)
+
+    with ThreadPoolExecutor(IMAGE_THREADS, thread_name_prefix="film-image") as pool:
+        for number, (image, (found, picture)) in enumerate(
+            zip(images, pool.map(look, images), strict=True)
+        ):
+            if found is not None:
+                focus[image] = found
+            prepared.add(image, picture)
+            progress("images", (number + 1) / len(images))
+    release_free_memory()  # the decoded pictures
+    progress("images", 1.0)
+    return focus, prepared
 
 
 def _decoded_image(path: Path) -> Frame:
