@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -16,14 +17,20 @@ from tests.pipeline.render_media import write_picture
 FMT = video_format("16:9", "720p")
 
 
-def test_each_picture_is_prepared_once_and_read_back_unchanged(tmp_path: Path) -> None:
-    paths = [write_picture(tmp_path / f"p{index}.jpg", 640, 400, index) for index in range(4)]
+def _counting_prepare() -> tuple[list[Path], Callable[[Path], YuvImage]]:
+    """A prepare function for 720p and the list of the paths it was called for."""
     made: list[Path] = []
 
     def prepare(path: Path) -> YuvImage:
         made.append(path)
         return prepare_image(load_rgb(path), FMT)
 
+    return made, prepare
+
+
+def test_each_picture_is_prepared_once_and_read_back_unchanged(tmp_path: Path) -> None:
+    paths = [write_picture(tmp_path / f"p{index}.jpg", 640, 400, index) for index in range(4)]
+    made, prepare = _counting_prepare()
     store = PreparedImages(prepare, keep=2)
     first = {path: store.get(path) for path in paths}
     assert len(store) == 2, "only `keep` pictures stay in memory"
@@ -45,12 +52,7 @@ def test_a_held_picture_is_the_same_object(tmp_path: Path) -> None:
 
 def test_a_picture_added_ahead_is_read_back_not_made(tmp_path: Path) -> None:
     paths = [write_picture(tmp_path / f"p{index}.jpg", 640, 400, index) for index in range(2)]
-    made: list[Path] = []
-
-    def prepare(path: Path) -> YuvImage:
-        made.append(path)
-        return prepare_image(load_rgb(path), FMT)
-
+    made, prepare = _counting_prepare()
     store = PreparedImages(prepare, keep=1)
     ahead = prepare_image(load_rgb(paths[0]), FMT)
     store.add(paths[0], ahead)
