@@ -185,17 +185,13 @@ def encode_audio(
     out_path: Path,
     settings: EncodeSettings | None = None,
     sample_rate: int = FILM_SAMPLE_RATE_HZ,
-    niceness: int = 0,
 ) -> None:
-    """Encode raw float32 stereo samples to AAC-LC in an MP4 (.m4a) file.
-
-    niceness > 0 runs ffmpeg at a lower CPU priority (for work done alongside x264).
-    """
+    """Encode raw float32 stereo samples to AAC-LC in an MP4 (.m4a) file."""
     settings = settings or EncodeSettings()
     command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
     command += ["-f", "f32le", "-ar", str(sample_rate), "-ac", "2", "-i", str(raw_path)]
     command += [*_aac_options(settings), "-f", "mp4", str(out_path)]
-    run_ffmpeg(command, out_path, niceness)
+    run_ffmpeg(command, out_path)
 
 
 def mux(video_path: Path, audio_path: Path, out_path: Path) -> None:
@@ -206,15 +202,13 @@ def mux(video_path: Path, audio_path: Path, out_path: Path) -> None:
     run_ffmpeg(command, out_path)
 
 
-def run_ffmpeg(command: list[str], out_path: Path, niceness: int = 0) -> None:
+def run_ffmpeg(command: list[str], out_path: Path) -> None:
     """Run an ffmpeg command that writes out_path; EncodeError with its message on failure
     (out_path is removed then, and when the wait is interrupted)."""
     with tempfile.TemporaryFile() as errors:
         process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors
         )
-        if niceness > 0:
-            lower_priority(process.pid, niceness)
         try:
             code = process.wait()
         except BaseException:
