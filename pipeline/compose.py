@@ -1,9 +1,10 @@
 """Compose the film: its sound and its pictures made side by side, then put in one MP4.
 
-This is the last pipeline stage. A worker thread mixes narration (at the Timeline's speech
-positions) and music in chunks (pipeline.sound.mix) while the calling thread draws the frames
-(pipeline.picture.visuals) and streams them to x264 (pipeline.media.encode); the mix fills the
-CPU time x264 leaves idle. When x264 is done the mix is encoded to AAC, and the two tracks are
+This is the last pipeline stage. The music is first written to a stem file, so its
+synthesiser or decoder is gone before the encoders start. Then a worker thread mixes
+narration (at the Timeline's speech positions) and the music in chunks (pipeline.sound.mix)
+while the calling thread draws the frames (pipeline.picture.visuals) and streams them to x264
+(pipeline.media.encode); the mix fills the CPU time x264 leaves idle. When x264 is done the mix is encoded to AAC, and the two tracks are
 muxed without re-encoding, moov atom first. Nothing holds the whole film.
 """
 
@@ -33,6 +34,7 @@ from pipeline.picture.visuals import FilmFrames
 from pipeline.sound.clips import ClipStore
 from pipeline.sound.mix import STAGE as MIX_STAGE
 from pipeline.sound.mix import MixReport, SpeechTrack, mix_film_audio
+from pipeline.sound.stems import write_music_stem
 from pipeline.types import (
     FILM_SAMPLE_RATE_HZ,
     AudioArray,
@@ -53,6 +55,10 @@ REPORTED_STAGE = ENCODE_STAGE
 SOUND_SHARE = 0.08
 """Share of compose progress given to the sound (it is small next to x264)."""
 WAIT_POLL_S = 0.1
+MUSIC_STEM_NAME = "music-stem.f32"
+MusicInput = Iterable[AudioArray] | Path | None
+"""A film's music: stereo chunks at 48 kHz, a stem file already written (write_music_stem),
+or None for none."""
 SOUND_NICENESS = 5
 """How much lower the sound thread (and its AAC encoder) runs than the pictures."""
 
@@ -68,7 +74,8 @@ class ComposeReport:
 
 class SoundJob(threading.Thread):
     """Mixes the film's sound alongside the pictures, then encodes it to AAC once the
-    pictures are done (pictures_done()), in its own thread; stoppable.
+    pictures are done (pictures_done()), in its own thread; stoppable. The music stem it is
+    given (write_music_stem) is removed once mixed.
 
     The AAC encoder is an ffmpeg process of its own (about 30 MB): waiting for x264 to finish
     keeps the two encoders from adding up in the render's peak memory, for about half a
@@ -78,14 +85,14 @@ class SoundJob(threading.Thread):
     def __init__(
         self,
         speech: SpeechTrack,
-        music: Iterable[AudioArray] | None,
+        music_stem: Path | None,
         duration_s: float,
         folder: Path,
         settings: EncodeSettings | None,
     ) -> None:
         super().__init__(name="film-sound", daemon=True)
         self.speech = speech
-        self.music = music
+        self.music_stem = music_stem
         self.duration_s = duration_s
         self.folder = folder
         self.settings = settings
@@ -126,6 +133,27 @@ class SoundJob(threading.Thread):
         if self.error is not None:
             raise self.error
 
+    @classmethod
+    def with_music(
+        cls,
+        speech: SpeechTrack,
+        music: MusicInput,
+        duration_s: float,
+        folder: Path,
+        settings: EncodeSettings | None,
+        progress: ProgressCallback,
+    ) -> SoundJob:
+        """The job for this speech and music: a stem already written, or chunks written to a
+        stem under folder first (progress("music", f) per chunk; it may raise to cancel).
+
+        Written before the encoders start, the music's synthesiser or decoder (a soundfont's
+        samples: about 55 MB) is gone before x264 and the pictures reach their peak memory.
+        """
+        if isinstance(music, Path):
+            return cls(speech, music, duration_s, folder, settings)
+        stem = write_music_stem(music, duration_s, folder / MUSIC_STEM_NAME, progress)
+        return cls(speech, stem, duration_s, folder, settings)
+
     def run(self) -> None:
         # x264 and the frame drawing are the critical path: the sound takes the CPU they leave.
         lower_priority(threading.get_native_id(), SOUND_NICENESS)
@@ -134,13 +162,14 @@ class SoundJob(threading.Thread):
             started = time.perf_counter()
             self.report = mix_film_audio(
                 self.speech,
-                self.music,
+                self.music_stem,
                 self.duration_s,
                 raw,
-                self.folder,
                 self._progress,
                 FILM_SAMPLE_RATE_HZ,
             )
+            if self.music_stem is not None:
+                self.music_stem.unlink(missing_ok=True)
             self.seconds[MIX_STAGE] = time.perf_counter() - started
             release_free_memory()  # the mix's buffers
             self._pictures_done.wait()
@@ -164,7 +193,7 @@ class _Stopped(Exception):
 def compose_film(
     timeline: Timeline,
     spoken: Sequence[SpokenSentence],
-    music: Iterable[AudioArray] | None,
+    music: MusicInput,
     fmt: VideoFormat,
     out_path: Path,
     *,
@@ -177,11 +206,11 @@ def compose_film(
 ) -> ComposeReport:
     """Mix and encode the film described by timeline into out_path (an MP4).
 
-    spoken holds the narration of timeline.speech; music yields stereo chunks at 48 kHz (None
-    for none); inputs are what the frames are drawn from (seed, burned-in cues, the pictures
+    spoken holds the narration of timeline.speech; music is a MusicInput (a stem given is
+    removed once mixed); inputs are what the frames are drawn from (seed, burned-in cues, the pictures
     hook, faces, badge, title, pictures prepared ahead: pipeline.picture.picture_inputs).
-    progress("encode", f) covers sound and pictures together and is only called from this
-    thread; it may raise to cancel (nothing is left at out_path then). An error in the sound
+    progress("music", f) covers writing the music stem, then progress("encode", f) covers
+    sound and pictures together; both are only called from this thread; it may raise to cancel (nothing is left at out_path then). An error in the sound
     (e.g. an unreadable music file) stops the pictures too and is raised here. clips holds the
     samples of spoken clips whose audio is a stand-in (see pipeline.sound.clips). captions, an
     ASS file (pipeline.picture.shorts_captions), is drawn by libass as the frames are encoded.
@@ -189,7 +218,14 @@ def compose_film(
     with tempfile.TemporaryDirectory(prefix="compose-", dir=work_dir) as scratch:
         folder = Path(scratch)
         speech = SpeechTrack(spoken, timeline.speech, FILM_SAMPLE_RATE_HZ, clips)
-        sound = SoundJob(speech, music, timeline.duration_s, folder, settings)
+        sound = SoundJob.with_music(
+            speech,
+            music,
+            timeline.duration_s,
+            folder,
+            settings,
+            progress,
+        )
         frames = FilmFrames.from_inputs(timeline, fmt, inputs)
         video_path = folder / "pictures.mp4"
         seconds: dict[str, float] = {}

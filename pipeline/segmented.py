@@ -10,7 +10,7 @@ segments are then joined without re-encoding and muxed with the sound, moov firs
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from pipeline.compose import (
     AUDIO_STAGE,
     MUX_STAGE,
     REPORTED_STAGE,
+    MusicInput,
     SoundJob,
 )
 from pipeline.media.blas_threads import one_blas_thread
@@ -42,7 +43,6 @@ from pipeline.stage_cache import (
 )
 from pipeline.types import (
     FILM_SAMPLE_RATE_HZ,
-    AudioArray,
     ProgressCallback,
     SpokenSentence,
     Timeline,
@@ -71,7 +71,7 @@ class SoundPlan:
 
     key: str
     report_key: str
-    music: Callable[[], Iterable[AudioArray] | None]
+    music: Callable[[], MusicInput]
 
 
 def compose_segments(
@@ -91,7 +91,8 @@ def compose_segments(
     clips: ClipStore | None = None,
 ) -> SegmentedReport:
     """Write the film to out_path from cached and newly encoded scene segments (see the module
-    docstring); progress("encode", f) covers the work actually done and may raise to cancel."""
+    docstring); progress("music", f) covers writing the music stem (when the sound is mixed) and
+    progress("encode", f) the work actually done; either may raise to cancel."""
     if not segment_safe(inputs.pictures):
         raise ValueError("These shot pictures cannot be drawn one segment at a time.")
     frames = FilmFrames.from_inputs(timeline, fmt, inputs)
@@ -106,7 +107,14 @@ def compose_segments(
         job = None
         if mix is None:
             speech = SpeechTrack(spoken, timeline.speech, FILM_SAMPLE_RATE_HZ, clips)
-            job = SoundJob(speech, sound.music(), timeline.duration_s, folder, settings)
+            job = SoundJob.with_music(
+                speech,
+                sound.music(),
+                timeline.duration_s,
+                folder,
+                settings,
+                progress,
+            )
         tally.count(SOUND_STAGE, job is None)
         missing = [segment for segment, path in zip(segments, found, strict=True) if path is None]
         to_draw = max(1, sum(segment.frames for segment in missing))

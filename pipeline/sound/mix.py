@@ -1,10 +1,12 @@
 """The film's sound: narration over music, ducked, loudness-normalised and peak-limited.
 
-Works in chunks so memory is flat in film length. Pass 1 streams the music once to a
-temporary stem file and measures the speech and the (ducked) music with BS.1770 meters;
-from those it sets the music bed under the voice and the master gain that brings the mix to
-about -14 LUFS. Pass 2 mixes each chunk (with a little context on each side, read back from
-the stem, so the look-ahead limiter needs no state), limits true peaks and writes raw
+Works in chunks so memory is flat in film length. The music comes as a stem file
+(pipeline.sound.stems.write_music_stem), written before the mix and the encoders run. Pass 1
+places the narration (each clip evened out by the compressor at its own rate, then
+resampled) into a stem of its own, and measures it and the (ducked) music with BS.1770
+meters; from those it sets the music bed under the voice and the master gain that brings the
+mix to about -14 LUFS. Pass 2 mixes each chunk from the two stems (with a little context on
+each side, so the look-ahead limiter needs no state), limits true peaks and writes raw
 float32 stereo that the encoder reads.
 """
 
@@ -13,16 +15,15 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-import os
+import tempfile
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from pipeline.media.heap import release_free_memory
 from pipeline.media.loudness import (
     LoudnessMeter,
     SubblockEnergy,
@@ -32,9 +33,9 @@ from pipeline.media.loudness import (
 from pipeline.media.resample import resample_poly
 from pipeline.sound.clips import ClipStore
 from pipeline.sound.dynamics import compress_speech, limit
+from pipeline.sound.stems import CHANNELS, StemFile
 from pipeline.types import (
     FILM_SAMPLE_RATE_HZ,
-    AudioArray,
     ProgressCallback,
     SpeechSpan,
     SpokenSentence,
@@ -68,7 +69,6 @@ goes into peaks the limiter then removes."""
 MAX_CORRECTION_DB = 4.0
 LIMITED_GAIN = 10 ** (-0.1 / 20)
 """A sample counts as limited when the limiter turned it down by more than 0.1 dB."""
-CHANNELS = 2
 DUAL_MONO = 2.0
 """Energy factor of a mono signal played in both channels."""
 SAFE_TRUE_PEAK_MARGIN = 10 ** (-4 / 20)
@@ -138,12 +138,14 @@ class SpeechTrack:
             audio = np.asarray(item.audio, dtype=np.float32)
         if audio.ndim > 1:
             audio = audio.mean(axis=1)
+        # Evened out at the voice's own rate: the gain is smooth, so it is the same after
+        # resampling, for half the work and memory of a 48 kHz clip.
+        audio = compress_speech(audio, item.sample_rate)
         if item.sample_rate != self.sample_rate:
             divisor = math.gcd(self.sample_rate, item.sample_rate)
             audio = resample_poly(
                 audio, self.sample_rate // divisor, item.sample_rate // divisor
             ).astype(np.float32)
-        audio = compress_speech(audio, self.sample_rate)
         self._cache[position] = audio
         while len(self._cache) > _SPEECH_CACHE:
             self._cache.popitem(last=False)
@@ -213,47 +215,55 @@ def _raise_to(
     np.maximum(window, shaped, out=window)
 
 
-def _stereo(chunk: AudioArray) -> FloatArray:
-    data = np.asarray(chunk, dtype=np.float32)
-    if data.ndim == 1:
-        data = data[:, None]
-    if data.shape[1] == 1:
-        data = np.repeat(data, CHANNELS, axis=1)
-    return np.ascontiguousarray(data[:, :CHANNELS])
-
-
 def _db(gain: float) -> float:
     return 20 * math.log10(gain) if gain > 0 else -math.inf
 
 
 def mix_film_audio(
     speech: SpeechTrack,
-    music: Iterable[AudioArray] | None,
+    music: Path | None,
     duration_s: float,
     out_path: Path,
-    work_dir: Path,
     progress: ProgressCallback = no_progress,
     sample_rate: int = FILM_SAMPLE_RATE_HZ,
 ) -> MixReport:
     """Mix narration and music for a film of duration_s into raw float32 stereo at out_path.
 
-    music yields stereo (or mono) chunks in order (None: no music); it is read once and kept
-    in a stem file under work_dir. progress(STAGE, fraction) is called as work advances.
+    music is the film's music stem (write_music_stem; None: no music), read but not removed.
+    progress(STAGE, fraction) is called as work advances.
     """
     total = round(duration_s * sample_rate)
+    music_stem = StemFile(music, total) if music is not None else None
+    # The placed narration, kept for pass 2 in a file without a name (gone when closed).
+    scratch = tempfile.TemporaryFile(dir=out_path.parent, buffering=0)  # noqa: SIM115
+    narration = StemFile(scratch, total, channels=1)
+    try:
+        return _mix(speech, narration, music_stem, out_path, progress, sample_rate)
+    finally:
+        narration.close()
+        if music_stem is not None:
+            music_stem.close()
+
+
+def _mix(
+    speech: SpeechTrack,
+    narration: StemFile,
+    music_stem: StemFile | None,
+    out_path: Path,
+    progress: ProgressCallback,
+    sample_rate: int,
+) -> MixReport:
+    total = narration.samples
     chunk = round(CHUNK_S * sample_rate)
     spans = speech.spans
-    stem_path = work_dir / "music-stem.f32"
-
     speech_meter = LoudnessMeter(sample_rate, 1)
     music_meter = LoudnessMeter(sample_rate, CHANNELS)
     ducked_energy = SubblockEnergy(sample_rate)
-    has_music = _write_music_stem(music, total, stem_path)
-    release_free_memory()  # the music's synthesiser or decoder, done with
-    music_stem = StemFile(stem_path, total) if has_music else None
     for start in range(0, total, chunk):
         stop = min(total, start + chunk)
-        speech_meter.add(speech.render(start, stop))
+        spoken = speech.render(start, stop)
+        narration.append(spoken)
+        speech_meter.add(spoken)
         if music_stem is not None:
             power = music_meter.weigh(music_stem.read(start, stop))
             music_meter.energy.add(power)
@@ -275,7 +285,7 @@ def mix_film_audio(
     mix_lufs = gated_loudness(predicted)
     master = 10 ** ((TARGET_LUFS - mix_lufs) / 20) if math.isfinite(mix_lufs) else 1.0
 
-    mixer = _FinalMix(speech, music_stem, music_gain, total, sample_rate)
+    mixer = _FinalMix(narration, spans, music_stem, music_gain, total, sample_rate)
     result = mixer.write(out_path, master, lambda fraction: progress(STAGE, 0.5 + 0.5 * fraction))
     for _attempt in range(1, MAX_MIX_PASSES):
         shortfall = TARGET_LUFS - result.integrated_lufs
@@ -286,9 +296,6 @@ def mix_film_audio(
         )
         master *= 10 ** (correction / 20)
         result = mixer.write(out_path, master, lambda _fraction: None)
-    if music_stem is not None:
-        music_stem.close()
-    stem_path.unlink(missing_ok=True)
     return MixReport(
         integrated_lufs=result.integrated_lufs,
         true_peak_dbtp=result.true_peak_dbtp,
@@ -315,21 +322,22 @@ class _FinalMix:
 
     def __init__(
         self,
-        speech: SpeechTrack,
+        narration: StemFile,
+        spans: list[tuple[int, int]],
         music_stem: StemFile | None,
         music_gain: float,
         total: int,
         sample_rate: int,
     ) -> None:
-        self.speech = speech
+        self.narration = narration
         self.music_stem = music_stem
         self.music_gain = music_gain
         self.total = total
         self.sample_rate = sample_rate
-        self.spans = speech.spans
+        self.spans = spans
 
     def _mixed(self, lo: int, hi: int, master: float) -> FloatArray:
-        mixed = np.repeat(self.speech.render(lo, hi)[:, None], CHANNELS, axis=1)
+        mixed = np.repeat(self.narration.read(lo, hi), CHANNELS, axis=1)
         if self.music_stem is not None:
             duck = duck_envelope(self.spans, lo, hi, self.sample_rate)
             mixed += self.music_gain * (self.music_stem.read(lo, hi) * duck[:, None])
@@ -370,57 +378,3 @@ class _FinalMix:
             limited_fraction=limited / self.total if self.total else 0.0,
             max_reduction_db=-_db(max(lowest_gain, 1e-6)),
         )
-
-
-class StemFile:
-    """A raw float32 stereo file read back by sample range.
-
-    Plain reads rather than a memory map: mapped pages would stay resident and make the
-    process's memory grow with the film's length.
-    """
-
-    def __init__(self, path: Path, samples: int) -> None:
-        self.samples = samples
-        self._file = path.open("rb", buffering=0)
-
-    def read(self, start: int, stop: int) -> FloatArray:
-        """Samples start..stop as an (n, 2) array (zeros past the end)."""
-        stop = min(stop, self.samples)
-        out = np.zeros((max(0, stop - start), CHANNELS), dtype=np.float32)
-        if len(out):
-            frame = CHANNELS * out.itemsize
-            # A short read (the end of the file) leaves the rest of out at zero.
-            os.preadv(self._file.fileno(), [out.data.cast("B")], start * frame)
-        return out
-
-    def close(self) -> None:
-        """Close the file."""
-        self._file.close()
-
-
-def _write_music_stem(music: Iterable[AudioArray] | None, total: int, path: Path) -> bool:
-    """Stream music chunks to a raw float32 stereo file of exactly total samples.
-
-    Returns False (and writes nothing) when there is no music at all.
-    """
-    if music is None:
-        return False
-    written = 0
-    heard = False
-    with path.open("wb") as sink:
-        for piece in music:
-            if written >= total:
-                break
-            data = _stereo(piece)[: total - written]
-            heard = heard or bool(np.any(data))
-            sink.write(data.tobytes())
-            written += len(data)
-        if written < total:
-            silence = np.zeros((min(total - written, 1 << 16), CHANNELS), dtype=np.float32)
-            while written < total:
-                part = silence[: total - written]
-                sink.write(part.tobytes())
-                written += len(part)
-    if not heard:
-        path.unlink(missing_ok=True)
-    return heard

@@ -39,9 +39,12 @@ def test_short_film_meets_the_output_contract(tmp_path: Path) -> None:
     )
     assert report.frames == 120
     assert set(report.seconds) == set(STAGES)
-    assert {name for name, _ in stages} == {"encode"}
-    fractions = [fraction for _, fraction in stages]
-    assert fractions == sorted(fractions)
+    names = [name for name, _ in stages]
+    assert names == sorted(names, key=["music", "encode"].index), "the music stem comes first"
+    assert ("music", 1.0) in stages
+    for stage in ("music", "encode"):
+        fractions = [fraction for name, fraction in stages if name == stage]
+        assert fractions == sorted(fractions)
     assert stages[-1] == ("encode", 1.0)
 
     facts = probe(out)

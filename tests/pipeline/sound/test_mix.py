@@ -17,6 +17,7 @@ from pipeline.sound.mix import (
     duck_envelope,
     mix_film_audio,
 )
+from pipeline.sound.stems import write_music_stem
 from pipeline.types import FILM_SAMPLE_RATE_HZ, Sentence, SpeechSpan, SpokenSentence
 from tests.pipeline.render_media import SPEECH_RATE_HZ, music_chunks, speech_clip, speech_timeline
 
@@ -57,9 +58,8 @@ def test_duck_envelope_dips_smoothly_under_speech() -> None:
 def test_mix_hits_the_loudness_target_and_peak_ceiling(tmp_path: Path) -> None:
     timeline, spoken = speech_timeline(8.0, ())
     out = tmp_path / "mix.f32"
-    report = mix_film_audio(
-        SpeechTrack(spoken, timeline.speech, RATE), music_chunks(8.0), 8.0, out, tmp_path
-    )
+    stem = write_music_stem(music_chunks(8.0), 8.0, tmp_path / "stem.f32")
+    report = mix_film_audio(SpeechTrack(spoken, timeline.speech, RATE), stem, 8.0, out)
     audio = _read(out)
     assert len(audio) == 8 * RATE
     loudness, peak = measure(audio, RATE)
@@ -68,16 +68,15 @@ def test_mix_hits_the_loudness_target_and_peak_ceiling(tmp_path: Path) -> None:
     assert report.integrated_lufs == pytest.approx(loudness, abs=0.01)
     assert report.true_peak_dbtp == pytest.approx(peak, abs=0.2)
     assert report.music_gain_db < 0
-    assert not (tmp_path / "music-stem.f32").exists(), "the stem is removed"
+    assert stem is not None and stem.stat().st_size == 8 * RATE * 2 * 4, "the stem is kept"
 
 
 def test_music_is_ducked_under_speech_and_rises_between_sentences(tmp_path: Path) -> None:
     timeline, spoken = speech_timeline(8.0, (), sentence_s=1.5, gap_s=2.5)
     out = tmp_path / "mix.f32"
     silent = [SpokenSentence(s.sentence, np.zeros_like(s.audio), s.sample_rate) for s in spoken]
-    mix_film_audio(
-        SpeechTrack(silent, timeline.speech, RATE), music_chunks(8.0), 8.0, out, tmp_path
-    )
+    stem = write_music_stem(music_chunks(8.0), 8.0, tmp_path / "stem.f32")
+    mix_film_audio(SpeechTrack(silent, timeline.speech, RATE), stem, 8.0, out)
     music_only = _read(out)
     first = timeline.speech[0]
 
@@ -93,7 +92,7 @@ def test_music_is_ducked_under_speech_and_rises_between_sentences(tmp_path: Path
 def test_speech_alone_and_no_music(tmp_path: Path) -> None:
     timeline, spoken = speech_timeline(6.0, ())
     out = tmp_path / "mix.f32"
-    report = mix_film_audio(SpeechTrack(spoken, timeline.speech, RATE), None, 6.0, out, tmp_path)
+    report = mix_film_audio(SpeechTrack(spoken, timeline.speech, RATE), None, 6.0, out)
     assert report.integrated_lufs == pytest.approx(TARGET_LUFS, abs=0.5)
     assert math.isinf(report.music_lufs)
     meter = LoudnessMeter(RATE, 2)
@@ -104,12 +103,12 @@ def test_speech_alone_and_no_music(tmp_path: Path) -> None:
 def test_progress_covers_the_mix_and_can_cancel(tmp_path: Path) -> None:
     timeline, spoken = speech_timeline(6.0, ())
     seen: list[float] = []
+    stem = write_music_stem(music_chunks(6.0), 6.0, tmp_path / "stem.f32")
     mix_film_audio(
         SpeechTrack(spoken, timeline.speech, RATE),
-        music_chunks(6.0),
+        stem,
         6.0,
         tmp_path / "a.f32",
-        tmp_path,
         lambda _stage, fraction: seen.append(fraction),
     )
     assert seen == sorted(seen)
@@ -121,12 +120,7 @@ def test_progress_covers_the_mix_and_can_cancel(tmp_path: Path) -> None:
 
     with pytest.raises(KeyboardInterrupt):
         mix_film_audio(
-            SpeechTrack(spoken, timeline.speech, RATE),
-            music_chunks(6.0),
-            6.0,
-            tmp_path / "b.f32",
-            tmp_path,
-            cancel,
+            SpeechTrack(spoken, timeline.speech, RATE), stem, 6.0, tmp_path / "b.f32", cancel
         )
 
 
@@ -139,6 +133,34 @@ def test_clip_levels_do_not_matter(tmp_path: Path) -> None:
         None,
         4.0,
         tmp_path / "q.f32",
-        tmp_path,
     )
     assert report.integrated_lufs == pytest.approx(TARGET_LUFS, abs=0.5)
+
+
+def test_music_stem_is_cut_or_padded_to_the_film(tmp_path: Path) -> None:
+    seen: list[tuple[str, float]] = []
+    long_stem = write_music_stem(music_chunks(6.0), 4.0, tmp_path / "long.f32")
+    short_stem = write_music_stem(
+        music_chunks(2.0), 4.0, tmp_path / "short.f32", lambda *step: seen.append(step)
+    )
+    assert long_stem is not None and short_stem is not None
+    long_audio, short_audio = _read(long_stem), _read(short_stem)
+    assert len(long_audio) == len(short_audio) == 4 * RATE
+    assert np.allclose(long_audio, np.concatenate(list(music_chunks(6.0)))[: 4 * RATE])
+    assert np.abs(short_audio[: 2 * RATE]).max() > 0.01
+    assert not short_audio[2 * RATE :].any(), "padded with silence"
+    assert seen[-1] == ("music", 0.5) and [f for _s, f in seen] == sorted(f for _s, f in seen)
+
+
+def test_silent_or_cancelled_music_leaves_no_stem(tmp_path: Path) -> None:
+    silent = [np.zeros((RATE, 2), np.float32)] * 3
+    assert write_music_stem(silent, 3.0, tmp_path / "silent.f32") is None
+    assert write_music_stem(None, 3.0, tmp_path / "none.f32") is None
+
+    def cancel(_stage: str, fraction: float) -> None:
+        if fraction > 0.3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_music_stem(music_chunks(6.0), 6.0, tmp_path / "cancelled.f32", cancel)
+    assert list(tmp_path.iterdir()) == []
