@@ -1,7 +1,7 @@
 """Render a whole film: script, images, voice, length and music in; MP4, subtitles, report out.
 
 render_film runs the stages in order (images -> scenes -> fit -> tts -> layout -> subtitles
--> music + mix -> visuals + encode), reports one monotonic progress fraction for the whole
+-> mix + visuals + encode; the music is made alongside the first stages), reports one monotonic progress fraction for the whole
 render, and writes film.mp4, film.srt, film.vtt and render.json into the output folder
 atomically: everything is built in a hidden scratch folder beside them and moved in place at
 the end, so a failed or cancelled render leaves no partial output.
@@ -26,9 +26,9 @@ from pipeline import subtitles, timing
 from pipeline.absorb import fit_layout
 from pipeline.backends import StageBackends, cache_inputs
 from pipeline.cache.store import CacheStore
-from pipeline.compose import ComposeReport, compose_film
+from pipeline.compose import ComposeReport, MusicInput, compose_film
 from pipeline.errors import InputError
-from pipeline.film_music import MusicBed
+from pipeline.film_music import EarlyMusic, MusicBed
 from pipeline.film_request import FilmRequest, check_request
 from pipeline.languages import get_language
 from pipeline.media.encode import AssBurnIn, EncodeSettings
@@ -83,15 +83,14 @@ STAGE_WEIGHTS: dict[str, float] = {
     "report": 1.0,
 }
 """Rough share of a render's time in each reported stage, for one overall progress fraction
-(compose reports sound and pictures together as "encode"). A neural music backend reports
-"music" while it generates, which starts as the sound is mixed alongside the pictures: its
-share comes before encode's, so it shows until the pictures' progress passes it."""
+(compose reports the music stem as "music", then sound and pictures together as "encode")."""
 STAGES = (
     "images", "script", "tts", "layout", "subtitles",
     "music", "mix", "audio", "encode", "mux", "report",
 )  # fmt: skip
-"""The stages timed in render.json. Music is produced while the mix reads it, and music, mix
-and audio (AAC) run in a thread alongside encode (the pictures)."""
+"""The stages timed in render.json. Music is produced alongside images, script and tts (when it
+must be made) or just before the encoders start; mix and audio (AAC) run in a thread
+alongside encode (the pictures)."""
 IMAGE_THREADS = 2
 """Images decoded and prepared at a time before the encoders start (Pillow and OpenCV release
 the interpreter while they work)."""
@@ -162,30 +161,34 @@ def _render(
     stages = StageBackends(request.backends)
     started = time.perf_counter()
 
-    with clock.stage("images"):
-        focus, prepared = _look_at_images(request.images, fmt, progress)
-
-    with clock.stage("script"):
-        language = get_language(request.language).code
-        script = scenes.parse_script(request.script, list(request.images), language)
-        plan = timing.check_fit(request.script, request.duration_s, language, request.voice)
-        if request.previous is not None:
-            plan = timing.keep_pace(
-                plan,
-                request.script,
-                language,
-                request.voice,
-                request.previous.words_per_minute,
-            )
-        progress("script", 1.0)
-    warnings.extend(script_warnings(request, script.characters, script.sentences))
-
+    # The music needs only the film's length (the timeline's, exactly): it is made alongside
+    # the images and the narration, and is ready before the encoders start.
+    music = MusicBed(request, film_length_s(request, fmt), stages, cache, tally, scratch, progress)
+    early = music.start_early()
     clips = ClipStore(scratch / "speech.f32")
-    speech_cache = None
-    if cache is not None:
-        backend = cache_inputs(request.backends, "tts")
-        speech_cache = SceneSpeechCache(cache, tally, language, backend, stages.log, scratch)
     try:
+        with clock.stage("images"):
+            focus, prepared = _look_at_images(request.images, fmt, progress)
+
+        with clock.stage("script"):
+            language = get_language(request.language).code
+            script = scenes.parse_script(request.script, list(request.images), language)
+            plan = timing.check_fit(request.script, request.duration_s, language, request.voice)
+            if request.previous is not None:
+                plan = timing.keep_pace(
+                    plan,
+                    request.script,
+                    language,
+                    request.voice,
+                    request.previous.words_per_minute,
+                )
+            progress("script", 1.0)
+        warnings.extend(script_warnings(request, script.characters, script.sentences))
+
+        speech_cache = None
+        if cache is not None:
+            backend = cache_inputs(request.backends, "tts")
+            speech_cache = SceneSpeechCache(cache, tally, language, backend, stages.log, scratch)
         with clock.stage("tts"):
             spoken, speech_keys, speech_reused = _speak(
                 script.scenes,
@@ -214,7 +217,8 @@ def _render(
 
         settings = EncodeSettings(preset=request.preset, crf=request.crf)
         firsts = scene_first_frames(timeline.shots, len(script.scenes), fmt.fps)
-        music = MusicBed(request, timeline.duration_s, stages, cache, tally, scratch, progress)
+        if timeline.duration_s != music.duration_s:
+            raise RuntimeError("The film's length differs from the one its music was made for.")
         pictures = stages.shot_pictures(timeline, spoken, fmt, request.seed, clips)
         inputs = PictureInputs(
             seed=request.seed,
@@ -235,7 +239,7 @@ def _render(
             segmented = compose_segments(
                 timeline,
                 spoken,
-                SoundPlan(sound_key, report_key, music.source),
+                SoundPlan(sound_key, report_key, lambda: _music(music, early, progress)),
                 fmt,
                 scratch / VIDEO_NAME,
                 firsts,
@@ -250,12 +254,10 @@ def _render(
             video_reused = list(segmented.reused)
             report = ComposeReport(segmented.mix, segmented.frames, segmented.seconds)
         else:
-            with clock.stage("music"):  # loading a soundfont or model happens here
-                music_source = music.source()
             report = compose_film(
                 timeline,
                 spoken,
-                music_source,
+                _music(music, early, progress),
                 fmt,
                 scratch / VIDEO_NAME,
                 inputs=inputs,
@@ -267,10 +269,11 @@ def _render(
             )
     finally:
         clips.close()
+        if early is not None:
+            early.stop()
     clock.seconds.update(report.seconds)
-    # Music is synthesised (or decoded) while the mix reads it: count it as its own stage.
-    clock.seconds["music"] = clock.seconds.get("music", 0.0) + music.seconds
-    clock.seconds["mix"] = max(0.0, clock.seconds.get("mix", 0.0) - music.seconds)
+    # Music is synthesised (or decoded) alongside other stages: its own time is its stage's.
+    clock.seconds["music"] = music.seconds
     if report.mix.max_reduction_db > LIMITER_WARNING_DB:
         warnings.append(
             f"The peak limiter turned loud moments down by up to {report.mix.max_reduction_db:.0f} dB "
@@ -328,6 +331,16 @@ def _partial(video_reused: Sequence[bool], reason: str | None) -> dict[str, Any]
     if full and reason is None:
         reason = "No scene's video was in the cache (a first render, or every scene changed)."
     return {"full": full, "reason": reason}
+
+
+def film_length_s(request: FilmRequest, fmt: VideoFormat) -> float:
+    """The length of the film rendered for request: whole frames, as its timeline's."""
+    return round(request.duration_s * fmt.fps) / fmt.fps
+
+
+def _music(music: MusicBed, early: EarlyMusic | None, progress: ProgressCallback) -> MusicInput:
+    """The film's music for compose: the stem made early, or the bed's chunks."""
+    return early.result(progress) if early is not None else music.source()
 
 
 def _shorts_captions(

@@ -51,6 +51,14 @@ class ObjectCacheStore:
         """The object store key of a cache entry."""
         return CACHE_PREFIX + key
 
+    def holds(self, key: str) -> bool:
+        """Whether the index records an entry under key (get checks its bytes)."""
+        with self.engine.connect() as connection:
+            found = connection.execute(
+                select(StageCacheEntry.key).where(StageCacheEntry.key == key)
+            ).first()
+        return found is not None
+
     def get(self, key: str) -> Path | None:
         """A local copy of the entry when it is stored and intact, else None."""
         with self.engine.begin() as connection:

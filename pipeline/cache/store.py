@@ -45,6 +45,10 @@ class CacheStore(Protocol):
         """A local file holding the entry when it is present and intact, else None."""
         ...
 
+    def holds(self, key: str) -> bool:
+        """Whether an entry is recorded under key (a quick look: get checks its bytes)."""
+        ...
+
     def put(self, key: str, source: Path) -> Path:
         """Store a copy of source under key atomically; a local file holding the entry."""
         ...
@@ -88,6 +92,10 @@ class LocalCacheStore:
         return self._data(key).with_suffix(PINS_SUFFIX)
 
     # --- reading and writing ------------------------------------------------------------
+
+    def holds(self, key: str) -> bool:
+        """Whether an entry is recorded under key (a quick look: get checks its bytes)."""
+        return self._record(key).is_file() and self._data(key).is_file()
 
     def get(self, key: str) -> Path | None:
         """The entry's file when it is present and intact (its use time refreshed), else None;

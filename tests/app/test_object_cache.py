@@ -71,6 +71,7 @@ def test_an_entry_goes_through_s3_and_a_fresh_worker_reads_it(
     writer.put(_key("a"), source)
     assert _storage(s3_endpoint).exists("cache/" + _key("a"))
     reader = _store(s3_endpoint, engine, tmp_path / "r", 10 * ENTRY_BYTES)
+    assert reader.holds(_key("a")) and not reader.holds(_key("missing"))
     found = reader.get(_key("a"))
     assert found is not None and found.read_bytes() == source.read_bytes()
     assert reader.get(_key("missing")) is None

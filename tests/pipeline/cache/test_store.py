@@ -25,8 +25,9 @@ def _source(folder: Path, name: str, fill: bytes) -> Path:
 def test_a_stored_entry_reads_back_identical(tmp_path: Path) -> None:
     store = LocalCacheStore(tmp_path / "cache")
     key = cache_key("speech", "1", text="hello")
-    assert store.get(key) is None
+    assert store.get(key) is None and not store.holds(key)
     stored = store.put(key, _source(tmp_path, "clip.wav", b"a"))
+    assert store.holds(key)
     assert store.get(key) == stored
     assert stored.read_bytes() == b"a" * ENTRY_BYTES
 
