@@ -26,8 +26,10 @@ QUIET_MARGIN = 1e-3
 """The last QUIET_CHECK samples must be this far under the tail tolerance to stop early (the
 tail of a decaying response is then far below it too)."""
 FFT_PER_TAPS = 8
-"""FFT length per filter tap: about 7/8 of each transform's outputs are kept."""
+"""Longest FFT per filter tap: about 7/8 of each full transform's outputs are kept."""
 MIN_FFT = 1024
+"""Shortest FFT; a short chunk (or a chunk's last part) is convolved with the shortest power
+of two that holds it and the taps, not with the longest transform."""
 
 
 def impulse_response(
@@ -69,24 +71,38 @@ class StreamingFir:
 
     def __init__(self, taps: npt.NDArray[np.float64], channels: int) -> None:
         self._taps = len(taps)
-        self._fft = max(MIN_FFT, 1 << math.ceil(math.log2(FFT_PER_TAPS * self._taps)))
+        self._coefficients = np.asarray(taps, dtype=np.float64)
+        self._fft = _fft_length(FFT_PER_TAPS * self._taps)
         self._step = self._fft - self._taps + 1
-        self._spectrum = np.fft.rfft(taps, self._fft)
+        self._spectra: dict[int, npt.NDArray[np.complex128]] = {}
         self._history = np.zeros((channels, self._taps - 1))
 
+    def _spectrum(self, size: int) -> npt.NDArray[np.complex128]:
+        spectrum = self._spectra.get(size)
+        if spectrum is None:
+            spectrum = self._spectra[size] = np.fft.rfft(self._coefficients, size)
+        return spectrum
+
     def filter(self, chunk: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
-        """The next (n, channels) samples filtered."""
-        rows = np.asarray(chunk, dtype=np.float64).T
-        joined = np.concatenate([self._history, rows], axis=1)
-        count = rows.shape[1]
-        out = np.empty((count, rows.shape[0]))
+        """The next (n, channels) samples filtered (one channel at a time, to keep the
+        temporary memory small)."""
+        samples = np.asarray(chunk)
+        count = samples.shape[0]
+        out = np.empty((count, samples.shape[1]))
         keep = self._taps - 1
-        for start in range(0, count, self._step):
-            size = min(self._step, count - start)
-            segment = joined[:, start : start + size + keep]
-            spectrum = np.fft.rfft(segment, self._fft, axis=1) * self._spectrum
-            out[start : start + size] = np.fft.irfft(spectrum, self._fft, axis=1)[
-                :, keep : keep + size
-            ].T
-        self._history = joined[:, joined.shape[1] - keep :].copy()
+        for channel in range(samples.shape[1]):
+            joined = np.concatenate([self._history[channel], samples[:, channel]])
+            for start in range(0, count, self._step):
+                size = min(self._step, count - start)
+                segment = joined[start : start + size + keep]
+                fft = min(self._fft, _fft_length(size + keep))
+                spectrum = np.fft.rfft(segment, fft)
+                spectrum *= self._spectrum(fft)
+                out[start : start + size, channel] = np.fft.irfft(spectrum, fft)[keep : keep + size]
+            self._history[channel] = joined[len(joined) - keep :]
         return out
+
+
+def _fft_length(samples: int) -> int:
+    """The shortest power of two, at least MIN_FFT, that holds samples."""
+    return max(MIN_FFT, 1 << math.ceil(math.log2(max(1, samples))))

@@ -52,6 +52,8 @@ MAX_GAIN_DB = 30.0
 """Largest boost or cut the level match applies."""
 RENDER_BLOCK = 4096
 """Samples per synthesiser call at most; blocks are counted from the film's start."""
+LEVEL_METER_BLOCK = 1 << 16
+"""Samples of the level preview metered at a time (rendered blocks are joined up to this)."""
 MAX_VOICES = 128
 """Voices the synthesiser may sound at once (older ones are cut beyond that)."""
 DRUM_BANK = 128
@@ -188,8 +190,16 @@ def _level_gain(loaded: Any, arrangement: Arrangement, total: int, sample_rate: 
     preview = min(total, round(LEVEL_PREVIEW_S * sample_rate))
     synth = _synth(loaded, arrangement, sample_rate)
     meter = LoudnessMeter(sample_rate, _CHANNELS)
+    held: list[npt.NDArray[np.float32]] = []
+    held_samples = 0
     for block in _stream(synth, arrangement, preview, sample_rate):
-        meter.add(block)
+        held.append(block)
+        held_samples += len(block)
+        if held_samples >= LEVEL_METER_BLOCK:  # the meter's FFT works best on long blocks
+            meter.add(np.concatenate(held))
+            held, held_samples = [], 0
+    if held:
+        meter.add(np.concatenate(held))
     loudness = meter.integrated_lufs()
     if not math.isfinite(loudness):
         return 1.0
