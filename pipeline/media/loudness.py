@@ -225,16 +225,19 @@ def _interpolated_peak(samples: npt.NDArray[np.float32], factor: int, context: i
 
 def true_peak_per_sample(samples: Samples, factor: int = 4) -> npt.NDArray[np.float32]:
     """For each input sample, the largest absolute value of it and the oversampled points just
-    after it, across channels (edges are approximate; callers pad with context)."""
-    data = _as_2d(samples).astype(np.float32)
-    upsampled = _abs_max_per_row(resample_poly(data, factor, 1, axis=0))
-    grouped = upsampled[: len(data) * factor].reshape(len(data), factor)
-    per_sample = grouped[:, 0].copy()
-    for phase in range(1, factor):
-        np.maximum(per_sample, grouped[:, phase], out=per_sample)
-    result: npt.NDArray[np.float32] = np.maximum(per_sample, _abs_max_per_row(data)).astype(
-        np.float32
-    )
+    after it, across channels (edges are approximate; callers pad with context). One channel
+    is oversampled at a time, in float32, to keep the temporary memory small."""
+    data = np.asarray(samples, dtype=np.float32)
+    if data.ndim == 1:
+        data = data[:, None]
+    count = len(data)
+    result: npt.NDArray[np.float32] = _abs_max_per_row(data)
+    for channel in range(data.shape[1]):
+        upsampled = resample_poly(np.ascontiguousarray(data[:, channel]), factor, 1)
+        np.abs(upsampled, out=upsampled)
+        phases = upsampled[: count * factor].reshape(count, factor)
+        for phase in range(factor):
+            np.maximum(result, phases[:, phase], out=result)
     return result
 
 

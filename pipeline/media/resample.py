@@ -66,7 +66,8 @@ def resample_poly(samples: npt.ArrayLike, up: int, down: int, axis: int = 0) -> 
         return data.astype(dtype, copy=True)
     moved = np.moveaxis(data, axis, -1)
     flat: FloatArray = moved.reshape(-1, moved.shape[-1]).astype(dtype, copy=False)
-    out = np.stack([_resample_row(row, up, down) for row in flat])
+    rows = [_resample_row(row, up, down) for row in flat]
+    out = rows[0][None, :] if len(rows) == 1 else np.stack(rows)
     out = out.reshape(*moved.shape[:-1], out.shape[-1])
     return np.moveaxis(out, -1, axis)
 
