@@ -227,6 +227,7 @@ def compose_film(
             progress,
         )
         frames = FilmFrames.from_inputs(timeline, fmt, inputs)
+        frames.prepare_pictures([(0, frames.total_frames)])
         video_path = folder / "pictures.mp4"
         seconds: dict[str, float] = {}
 

@@ -36,6 +36,7 @@ from pipeline.media.heap import limit_arenas, release_free_memory
 from pipeline.media.images import MAX_IMAGE_PIXELS, load_rgb
 from pipeline.media.probe import MediaFacts, probe
 from pipeline.media.yuv import YuvImage
+from pipeline.neural.face_detector import release_face_detector
 from pipeline.picture import shorts_captions
 from pipeline.picture.badge import AI_LABEL_SECONDS
 from pipeline.picture.focus import Focus, focus_of
@@ -417,7 +418,8 @@ def _look_at_images(
                 focus[image] = found
             prepared.add(image, picture)
             progress("images", (number + 1) / len(images))
-    release_free_memory()  # the decoded pictures
+    release_face_detector()  # loaded again if talking stills need it, before the encoders
+    release_free_memory()  # the decoded pictures and the detector
     progress("images", 1.0)
     return focus, prepared
 

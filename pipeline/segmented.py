@@ -117,6 +117,7 @@ def compose_segments(
             )
         tally.count(SOUND_STAGE, job is None)
         missing = [segment for segment, path in zip(segments, found, strict=True) if path is None]
+        frames.prepare_pictures([(s.first, s.first + s.frames) for s in missing])
         to_draw = max(1, sum(segment.frames for segment in missing))
 
         def report(video_fraction: float) -> None:

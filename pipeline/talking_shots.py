@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.media.heap import release_free_memory
 from pipeline.media.images import load_rgb
-from pipeline.neural.face_landmarks import find_mesh
+from pipeline.neural.face_landmarks import find_mesh, release_face_models
 from pipeline.picture.blinks import blink_amount, blink_key
 from pipeline.picture.shot_pictures import ShotPicture, ShotPictures
 from pipeline.picture.shot_plan import ShotSpan
@@ -118,13 +119,29 @@ class TalkingShots:
         blink = blink_amount(offset / self._fmt.fps, talking.key)
         return ShotPicture(talking.still.frame(float(talking.opening[offset]), blink), moves=True)
 
-    def _start(self, span: ShotSpan, image: Path) -> _Talking | None:
+    def prepare(self, spans: Sequence[ShotSpan]) -> None:
+        """Build the talking stills of these spans' speakers now, then drop the face models:
+        called before the encoders start, so neither the pictures' decoding nor the models
+        are in memory while x264 runs. (With a neural hook inside, stills stay lazy: they are
+        only its fallback.)"""
+        if self._inner is not None:
+            return
+        for span in spans:
+            if span.shot.speaker is not None and span.shot.image is not None:
+                self._still(span.shot.image)
+        release_face_models()
+        release_free_memory()
+
+    def _still(self, image: Path) -> TalkingStill | None:
         if image not in self._stills:
             rgb = prepare_rgb(load_rgb(image, image.name), self._fmt)
             mesh = find_mesh(rgb)
             usable = mesh is not None and mesh.box.height >= MIN_FACE_PX
             self._stills[image] = TalkingStill(rgb, mesh.points) if mesh and usable else None
-        still = self._stills[image]
+        return self._stills[image]
+
+    def _start(self, span: ShotSpan, image: Path) -> _Talking | None:
+        still = self._still(image)
         if still is None:
             return None
         fps = self._fmt.fps

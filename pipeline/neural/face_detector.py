@@ -169,6 +169,12 @@ def _to_box(corners: npt.NDArray[np.float32], width: int, height: int) -> FaceBo
     )
 
 
+def release_face_detector() -> None:
+    """Drop the loaded face detector (it loads again when next used)."""
+    _blazeface.cache_clear()
+    _cascade.cache_clear()
+
+
 @cache
 def _blazeface() -> BlazeFace | None:
     path = model_path(FACE_DETECTION, packaged_models_dir())

@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from pipeline.neural.face_detector import FaceBox, detect_face
+from pipeline.neural.face_detector import FaceBox, detect_face, release_face_detector
 from pipeline.neural.model_spec import packaged_models_dir
 from pipeline.neural.registry import FACE_LANDMARKS, model_path
 from pipeline.types import Frame
@@ -102,6 +102,12 @@ def find_mesh(frame: Frame) -> FaceMesh | None:
         return None
     box = detect_face(frame)
     return model.mesh(frame, box) if box is not None else None
+
+
+def release_face_models() -> None:
+    """Drop the loaded face detector and landmark model (they load again when next used)."""
+    _landmarker.cache_clear()
+    release_face_detector()
 
 
 @cache

@@ -14,6 +14,7 @@ The hook is called from the frame-drawing thread, in frame order during a render
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -52,6 +53,16 @@ class SegmentPictures(ShotPictures, Protocol):
     def span_inputs(self, span: ShotSpan) -> Any:
         """Everything besides the span itself that this hook's pictures of it depend on (JSON-
         like, for a cache key), or None when the hook leaves the span's shot plain."""
+        ...
+
+
+@runtime_checkable
+class PreparingPictures(ShotPictures, Protocol):
+    """A hook that can build what some spans' frames need before the encoders start (so the
+    tools it builds them with are gone before the encoders reach their peak memory)."""
+
+    def prepare(self, spans: Sequence[ShotSpan]) -> None:
+        """Build ahead what these spans' frames need (called once, before drawing them)."""
         ...
 
 

@@ -38,7 +38,7 @@ from pipeline.picture.formats import frame_count
 from pipeline.picture.ken_burns import KenBurnsPlane
 from pipeline.picture.picture_inputs import PictureInputs
 from pipeline.picture.prepared_images import PreparedImages
-from pipeline.picture.shot_pictures import ShotPictures
+from pipeline.picture.shot_pictures import PreparingPictures, ShotPictures
 from pipeline.picture.shot_plan import MAX_ZOOM, ShotSpan, plan_spans
 from pipeline.picture.titles import Overlay, caption_overlay, title_card
 from pipeline.picture.transitions import choose_transitions, dip_gain
@@ -228,6 +228,18 @@ class FilmFrames:
             title=inputs.title,
             prepared=inputs.prepared,
         )
+
+    def prepare_pictures(self, ranges: Sequence[tuple[int, int]]) -> None:
+        """Let the shot pictures hook build ahead what the frames in these [first, end)
+        ranges need (call it once, before the encoders start)."""
+        if isinstance(self._pictures, PreparingPictures):
+            self._pictures.prepare(
+                [
+                    span
+                    for span in self.spans
+                    if any(span.end > a and span.first < b for a, b in ranges)
+                ]
+            )
 
     def _source(self, span: ShotSpan) -> YuvImage:
         shot = span.shot

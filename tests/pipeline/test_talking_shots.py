@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from pipeline.media.yuv import FrameBuffer
-from pipeline.neural.face_landmarks import find_mesh, landmarks_available
+from pipeline.neural.face_landmarks import _landmarker, find_mesh, landmarks_available
 from pipeline.picture.talking_still import CHIN, MOUTH_CORNERS
 from pipeline.picture.visuals import FilmFrames
 from pipeline.talking_shots import TalkingShots
@@ -79,3 +79,34 @@ def test_the_mouth_in_the_film_follows_the_speech_energy(tmp_path: Path) -> None
     alone.render(40, reference)
     frames.render(40, buffer)
     assert np.array_equal(buffer.y, reference.y), "a frame draws the same on its own"
+
+
+@needs_model
+def test_stills_built_before_the_encoders_leave_no_face_model_loaded(tmp_path: Path) -> None:
+    face = tmp_path / "anna.png"
+    Image.fromarray(draw_face(640, 360, 320, 150, 110)).save(face)
+    sentence = Sentence(0, 0, "La la la la.", "ANNA")
+    spoken = [SpokenSentence(sentence, _speech(2.0), RATE)]
+    timeline = Timeline(
+        6.0,
+        (SpeechSpan(sentence, 3.5, 5.5),),
+        (Shot(0.0, 3.0, 0, None, title="Chapter one"), Shot(3.0, 6.0, 0, face, speaker="ANNA")),
+    )
+    prepared = FilmFrames(
+        timeline, FORMAT, pictures=TalkingShots(timeline, spoken, None, FORMAT, 1)
+    )
+    prepared.prepare_pictures([(0, 10)])  # the title card alone: nothing to build
+    assert _landmarker.cache_info().currsize == 0
+    prepared.prepare_pictures([(100, 180)])
+    assert _landmarker.cache_info().currsize == 0, "the face models are dropped once built"
+    lazy = FilmFrames(timeline, FORMAT, pictures=TalkingShots(timeline, spoken, None, FORMAT, 1))
+    drawn = []
+    for index in (100, 140):
+        buffer = FrameBuffer(640, 360)
+        prepared.render(index, buffer)
+        drawn.append(buffer.y.copy())
+    assert _landmarker.cache_info().currsize == 0, "drawing needs no face model"
+    reference = FrameBuffer(640, 360)
+    for index, y in zip((100, 140), drawn, strict=True):
+        lazy.render(index, reference)
+        assert np.array_equal(y, reference.y)
