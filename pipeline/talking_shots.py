@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,9 @@ from pipeline.types import FILM_SAMPLE_RATE_HZ, SpokenSentence, Timeline, VideoF
 
 VERSION = "1"
 """Bump when a talking still's frames change for the same inputs (segment cache keys)."""
+PREPARE_THREADS = 2
+"""Talking stills built at a time before the encoders start (OpenCV and numpy release the
+interpreter while they work)."""
 MIN_FACE_PX = 48
 """A face smaller than this (box height in the prepared still) keeps the plain move: its
 mouth would move by a pixel or two, too little to read and enough to shimmer."""
@@ -126,19 +130,23 @@ class TalkingShots:
         only its fallback.)"""
         if self._inner is not None:
             return
-        for span in spans:
-            if span.shot.speaker is not None and span.shot.image is not None:
-                self._still(span.shot.image)
+        images = {s.shot.image for s in spans if s.shot.speaker is not None and s.shot.image}
+        missing = sorted(image for image in images if image not in self._stills)
+        with ThreadPoolExecutor(PREPARE_THREADS, thread_name_prefix="talking-still") as pool:
+            self._stills.update(zip(missing, pool.map(self._made_still, missing), strict=True))
         release_face_models()
         release_free_memory()
 
     def _still(self, image: Path) -> TalkingStill | None:
         if image not in self._stills:
-            rgb = prepare_rgb(load_rgb(image, image.name), self._fmt)
-            mesh = find_mesh(rgb)
-            usable = mesh is not None and mesh.box.height >= MIN_FACE_PX
-            self._stills[image] = TalkingStill(rgb, mesh.points) if mesh and usable else None
+            self._stills[image] = self._made_still(image)
         return self._stills[image]
+
+    def _made_still(self, image: Path) -> TalkingStill | None:
+        rgb = prepare_rgb(load_rgb(image, image.name), self._fmt)
+        mesh = find_mesh(rgb)
+        usable = mesh is not None and mesh.box.height >= MIN_FACE_PX
+        return TalkingStill(rgb, mesh.points) if mesh and usable else None
 
     def _start(self, span: ShotSpan, image: Path) -> _Talking | None:
         still = self._still(image)
