@@ -14,14 +14,17 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from pipeline.media.blas_threads import one_blas_thread
 from pipeline.media.encode import STAGE as ENCODE_STAGE
 from pipeline.media.encode import (
     AssBurnIn,
     EncodeSettings,
+    aac_stream,
     encode_audio,
     encode_frames,
     lower_priority,
@@ -73,13 +76,15 @@ class ComposeReport:
 
 
 class SoundJob(threading.Thread):
-    """Mixes the film's sound alongside the pictures, then encodes it to AAC once the
-    pictures are done (pictures_done()), in its own thread; stoppable. The music stem it is
-    given (write_music_stem) is removed once mixed.
+    """Mixes the film's sound alongside the pictures and encodes it to AAC, in its own
+    thread; stoppable. The music stem it is given (write_music_stem) is removed once mixed.
 
-    The AAC encoder is an ffmpeg process of its own (about 30 MB): waiting for x264 to finish
-    keeps the two encoders from adding up in the render's peak memory, for about half a
-    second of one core per film minute at the end of the render.
+    The AAC encoder is an ffmpeg process of its own (about 30 MB). In a full render it waits
+    for x264 to finish (pictures_done()), which keeps the two encoders from adding up in the
+    render's peak memory, for about half a second of one core per film minute at the end of
+    the render. When x264 is already done as the mix's last pass starts, or with stream_aac
+    (a partial render, whose x264 redraws a few scenes), that pass is written straight into
+    the AAC encoder instead, which then runs alongside the mix.
     """
 
     def __init__(
@@ -89,8 +94,10 @@ class SoundJob(threading.Thread):
         duration_s: float,
         folder: Path,
         settings: EncodeSettings | None,
+        stream_aac: bool = False,
     ) -> None:
         super().__init__(name="film-sound", daemon=True)
+        self.stream_aac = stream_aac
         self.speech = speech
         self.music_stem = music_stem
         self.duration_s = duration_s
@@ -142,6 +149,7 @@ class SoundJob(threading.Thread):
         folder: Path,
         settings: EncodeSettings | None,
         progress: ProgressCallback,
+        stream_aac: bool = False,
     ) -> SoundJob:
         """The job for this speech and music: a stem already written, or chunks written to a
         stem under folder first (progress("music", f) per chunk; it may raise to cancel).
@@ -149,16 +157,22 @@ class SoundJob(threading.Thread):
         Written before the encoders start, the music's synthesiser or decoder (a soundfont's
         samples: about 55 MB) is gone before x264 and the pictures reach their peak memory.
         """
-        if isinstance(music, Path):
-            return cls(speech, music, duration_s, folder, settings)
-        stem = write_music_stem(music, duration_s, folder / MUSIC_STEM_NAME, progress)
-        return cls(speech, stem, duration_s, folder, settings)
+        if not isinstance(music, Path):
+            music = write_music_stem(music, duration_s, folder / MUSIC_STEM_NAME, progress)
+        return cls(speech, music, duration_s, folder, settings, stream_aac)
 
     def run(self) -> None:
         # x264 and the frame drawing are the critical path: the sound takes the CPU they leave.
         lower_priority(threading.get_native_id(), SOUND_NICENESS)
         try:
             raw = self.folder / "mix.f32"
+            streamed = False
+
+            def sink() -> AbstractContextManager[IO[bytes]]:
+                nonlocal streamed
+                streamed = self.stream_aac or self._pictures_done.is_set()
+                return aac_stream(self.output, self.settings) if streamed else raw.open("wb")
+
             started = time.perf_counter()
             self.report = mix_film_audio(
                 self.speech,
@@ -167,18 +181,21 @@ class SoundJob(threading.Thread):
                 raw,
                 self._progress,
                 FILM_SAMPLE_RATE_HZ,
+                sink,
             )
             if self.music_stem is not None:
                 self.music_stem.unlink(missing_ok=True)
             self.seconds[MIX_STAGE] = time.perf_counter() - started
+            self.seconds[AUDIO_STAGE] = 0.0  # encoded as the mix's last pass was written
             release_free_memory()  # the mix's buffers
-            self._pictures_done.wait()
-            if self._stop_requested.is_set():
-                raise _Stopped
-            started = time.perf_counter()
-            encode_audio(raw, self.output, self.settings)
-            raw.unlink(missing_ok=True)
-            self.seconds[AUDIO_STAGE] = time.perf_counter() - started
+            if not streamed:
+                self._pictures_done.wait()
+                if self._stop_requested.is_set():
+                    raise _Stopped
+                started = time.perf_counter()
+                encode_audio(raw, self.output, self.settings)
+                raw.unlink(missing_ok=True)
+                self.seconds[AUDIO_STAGE] = time.perf_counter() - started
             self.fraction = 1.0
         except _Stopped:
             pass

@@ -114,6 +114,7 @@ def compose_segments(
                 folder,
                 settings,
                 progress,
+                stream_aac=any(path is not None for path in found),  # x264 redraws a part
             )
         tally.count(SOUND_STAGE, job is None)
         missing = [segment for segment, path in zip(segments, found, strict=True) if path is None]

@@ -19,10 +19,11 @@ import queue
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import IO
 
 import imageio_ffmpeg
 
@@ -187,11 +188,49 @@ def encode_audio(
     sample_rate: int = FILM_SAMPLE_RATE_HZ,
 ) -> None:
     """Encode raw float32 stereo samples to AAC-LC in an MP4 (.m4a) file."""
-    settings = settings or EncodeSettings()
+    run_ffmpeg(_aac_command(str(raw_path), out_path, settings, sample_rate), out_path)
+
+
+@contextlib.contextmanager
+def aac_stream(
+    out_path: Path,
+    settings: EncodeSettings | None = None,
+    sample_rate: int = FILM_SAMPLE_RATE_HZ,
+) -> Iterator[IO[bytes]]:
+    """A pipe to an AAC-LC encoder writing out_path (.m4a): write raw float32 stereo samples
+    to it in the block; the file is complete when the block ends. EncodeError with ffmpeg's
+    message when it fails; an error in the block stops it (nothing is left at out_path)."""
+    command = _aac_command("pipe:0", out_path, settings, sample_rate)
+    command.remove("-nostdin")
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors
+        )
+        assert process.stdin is not None
+        try:
+            yield process.stdin
+            process.stdin.close()
+        except BrokenPipeError:  # ffmpeg stopped early: its exit code and message say why
+            with contextlib.suppress(OSError):
+                process.stdin.close()
+        except BaseException:
+            _stop(process)
+            out_path.unlink(missing_ok=True)
+            raise
+        code = process.wait()
+        if code != 0:
+            out_path.unlink(missing_ok=True)
+            errors.seek(0)
+            tail = errors.read().decode(errors="replace")[-_STDERR_TAIL_CHARS:].strip()
+            raise EncodeError(f"ffmpeg failed with exit code {code}: {tail or 'no message'}")
+
+
+def _aac_command(
+    source: str, out_path: Path, settings: EncodeSettings | None, sample_rate: int
+) -> list[str]:
     command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
-    command += ["-f", "f32le", "-ar", str(sample_rate), "-ac", "2", "-i", str(raw_path)]
-    command += [*_aac_options(settings), "-f", "mp4", str(out_path)]
-    run_ffmpeg(command, out_path)
+    command += ["-f", "f32le", "-ar", str(sample_rate), "-ac", "2", "-i", source]
+    return [*command, *_aac_options(settings or EncodeSettings()), "-f", "mp4", str(out_path)]
 
 
 def mux(video_path: Path, audio_path: Path, out_path: Path) -> None:

@@ -18,8 +18,10 @@ import math
 import tempfile
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import numpy.typing as npt
@@ -77,6 +79,8 @@ one; only louder blocks are oversampled for the report."""
 _SPEECH_CACHE = 4
 
 FloatArray = npt.NDArray[np.float32]
+SinkOpener = Callable[[], AbstractContextManager[IO[bytes]]]
+"""Opens where a final mix pass writes its raw float32 stereo samples."""
 
 
 @dataclass(frozen=True)
@@ -226,11 +230,14 @@ def mix_film_audio(
     out_path: Path,
     progress: ProgressCallback = no_progress,
     sample_rate: int = FILM_SAMPLE_RATE_HZ,
+    sink: SinkOpener | None = None,
 ) -> MixReport:
     """Mix narration and music for a film of duration_s into raw float32 stereo at out_path.
 
     music is the film's music stem (write_music_stem; None: no music), read but not removed.
-    progress(STAGE, fraction) is called as work advances.
+    progress(STAGE, fraction) is called as work advances. sink, when given, opens where each
+    final pass writes instead of out_path (e.g. an AAC encoder's pipe: aac_stream); the last
+    pass opened is the mix.
     """
     total = round(duration_s * sample_rate)
     music_stem = StemFile(music, total) if music is not None else None
@@ -238,7 +245,8 @@ def mix_film_audio(
     scratch = tempfile.TemporaryFile(dir=out_path.parent, buffering=0)  # noqa: SIM115
     narration = StemFile(scratch, total, channels=1)
     try:
-        return _mix(speech, narration, music_stem, out_path, progress, sample_rate)
+        opener = sink or (lambda: out_path.open("wb"))
+        return _mix(speech, narration, music_stem, opener, progress, sample_rate)
     finally:
         narration.close()
         if music_stem is not None:
@@ -249,7 +257,7 @@ def _mix(
     speech: SpeechTrack,
     narration: StemFile,
     music_stem: StemFile | None,
-    out_path: Path,
+    sink: SinkOpener,
     progress: ProgressCallback,
     sample_rate: int,
 ) -> MixReport:
@@ -286,7 +294,7 @@ def _mix(
     master = 10 ** ((TARGET_LUFS - mix_lufs) / 20) if math.isfinite(mix_lufs) else 1.0
 
     mixer = _FinalMix(narration, spans, music_stem, music_gain, total, sample_rate)
-    result = mixer.write(out_path, master, lambda fraction: progress(STAGE, 0.5 + 0.5 * fraction))
+    result = mixer.write(sink, master, lambda fraction: progress(STAGE, 0.5 + 0.5 * fraction))
     for _attempt in range(1, MAX_MIX_PASSES):
         shortfall = TARGET_LUFS - result.integrated_lufs
         if not math.isfinite(shortfall) or abs(shortfall) <= LOUDNESS_TOLERANCE_LU:
@@ -295,7 +303,7 @@ def _mix(
             -MAX_CORRECTION_DB, min(MAX_CORRECTION_DB, LIMITER_LOSS_FACTOR * shortfall)
         )
         master *= 10 ** (correction / 20)
-        result = mixer.write(out_path, master, lambda _fraction: None)
+        result = mixer.write(sink, master, lambda _fraction: None)
     return MixReport(
         integrated_lufs=result.integrated_lufs,
         true_peak_dbtp=result.true_peak_dbtp,
@@ -344,7 +352,9 @@ class _FinalMix:
         mixed *= master
         return mixed
 
-    def write(self, out_path: Path, master: float, report: Callable[[float], None]) -> _PassResult:
+    def write(
+        self, sink: SinkOpener, master: float, report: Callable[[float], None]
+    ) -> _PassResult:
         ceiling = 10 ** (PEAK_CEILING_DBTP / 20)
         hold = max(1, round(LIMITER_HOLD_S * self.sample_rate))
         margin = 2 * hold + 64
@@ -353,7 +363,7 @@ class _FinalMix:
         true_peak = 0.0
         limited = 0
         lowest_gain = 1.0
-        with out_path.open("wb") as sink:
+        with sink() as out:
             for start in range(0, self.total, chunk):
                 stop = min(self.total, start + chunk)
                 lo, hi = max(0, start - margin), min(self.total, stop + margin)
@@ -370,7 +380,7 @@ class _FinalMix:
                     peaks = true_peak_per_sample(mixed)[inner]
                     true_peak = max(true_peak, float(peaks.max(initial=0.0)))
                 out_meter.add(final)
-                sink.write(final.tobytes())
+                out.write(final.tobytes())
                 report(stop / self.total)
         return _PassResult(
             integrated_lufs=out_meter.integrated_lufs(),

@@ -18,7 +18,7 @@ from pipeline.cache.store import LocalCacheStore
 from pipeline.film import FilmResult, render_film
 from pipeline.film_request import FilmRequest
 from pipeline.media.encode import ffmpeg_exe
-from pipeline.media.probe import probe
+from pipeline.media.probe import measure_loudness, probe
 from pipeline.music.choice import MusicChoice
 from pipeline.storyboard import previous_layout
 from tests.pipeline.render_media import write_picture
@@ -154,6 +154,11 @@ def test_an_edit_redraws_only_its_scene_and_leaves_other_frames_bit_identical(
     assert differing, "the edited scene's subtitles must show the new text"
     assert all(n in inside for n in differing)
     assert probe(edited.video).faststart is True
+    # The edit's sound went straight from the mix's last pass into the AAC encoder.
+    assert after["stage_seconds"]["audio"] == 0.0 < record["stage_seconds"]["audio"]
+    loudness = measure_loudness(edited.video)
+    assert loudness.integrated_lufs == pytest.approx(-14.0, abs=1.0)
+    assert loudness.true_peak_dbtp <= -1.0
 
 
 def test_nothing_changed_reuses_everything(

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from pipeline.errors import EncodeError
-from pipeline.media.encode import EncodeSettings, encode_frames, ffmpeg_command
+from pipeline.media.encode import EncodeSettings, aac_stream, encode_frames, ffmpeg_command
 from pipeline.media.probe import probe
 from pipeline.media.yuv import FrameBuffer
 from pipeline.types import VideoFormat
@@ -109,3 +109,29 @@ def test_command_asks_for_the_film_contract(tmp_path: Path) -> None:
         "+faststart",
     ):
         assert part in command
+
+
+def test_an_aac_stream_writes_a_contract_track_and_cleans_up_on_failure(tmp_path: Path) -> None:
+    out = tmp_path / "sound.m4a"
+    tone = 0.2 * np.sin(2 * np.pi * 440 * np.arange(96_000) / 48_000)
+    with aac_stream(out) as pipe:
+        for part in np.array_split(np.repeat(tone[:, None], 2, axis=1).astype(np.float32), 4):
+            pipe.write(part.tobytes())
+    facts = probe(out)
+    assert facts.audio is not None and facts.video is None
+    assert (facts.audio.codec, facts.audio.profile) == ("aac", "LC")
+    assert (facts.audio.sample_rate, facts.audio.channels) == (48_000, 2)
+    assert facts.audio.duration_s == pytest.approx(2.0, abs=0.05)
+
+    def write_silence(settings: EncodeSettings, then_fail: bool) -> None:
+        with aac_stream(out, settings) as pipe:
+            pipe.write(np.zeros(48_000 * 2, np.float32).tobytes())
+            if then_fail:
+                raise KeyboardInterrupt
+
+    with pytest.raises(EncodeError, match="ffmpeg failed"):
+        write_silence(EncodeSettings(audio_bitrate="lots"), then_fail=False)
+    assert not out.exists()
+    with pytest.raises(KeyboardInterrupt):
+        write_silence(EncodeSettings(), then_fail=True)
+    assert not out.exists()
