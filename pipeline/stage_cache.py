@@ -28,6 +28,7 @@ from pipeline.cache.store import CacheStore
 from pipeline.media.encode import EncodeSettings
 from pipeline.neural.fallback import BackendLog
 from pipeline.sound.mix import MixReport
+from pipeline.sound.stems import stereo
 from pipeline.speech.select import STAGE as TTS_LOG_STAGE
 from pipeline.speech.timed_words import WORDS_STAGE
 from pipeline.types import AudioArray, Sentence, SpeechSpan, SpokenSentence
@@ -155,15 +156,6 @@ def music_key(
     )
 
 
-def _stereo(chunk: AudioArray) -> np.ndarray:
-    data = np.asarray(chunk, dtype=np.float32)
-    if data.ndim == 1:
-        data = data[:, None]
-    if data.shape[1] == 1:
-        data = np.repeat(data, CHANNELS, axis=1)
-    return np.ascontiguousarray(data[:, :CHANNELS])
-
-
 def keep_music(
     source: Iterable[AudioArray],
     total_samples: int,
@@ -178,7 +170,7 @@ def keep_music(
     written = 0
     with open(handle, "wb") as sink:
         for chunk in source:
-            data = _stereo(chunk)[: max(0, total_samples - written)]
+            data = stereo(chunk)[: max(0, total_samples - written)]
             sink.write(data.tobytes())
             written += len(data)
             if written >= total_samples:

@@ -217,12 +217,7 @@ def aac_stream(
             _stop(process)
             out_path.unlink(missing_ok=True)
             raise
-        code = process.wait()
-        if code != 0:
-            out_path.unlink(missing_ok=True)
-            errors.seek(0)
-            tail = errors.read().decode(errors="replace")[-_STDERR_TAIL_CHARS:].strip()
-            raise EncodeError(f"ffmpeg failed with exit code {code}: {tail or 'no message'}")
+        _check_exit(process, errors, out_path)
 
 
 def _aac_command(
@@ -249,16 +244,12 @@ def run_ffmpeg(command: list[str], out_path: Path) -> None:
             command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors
         )
         try:
-            code = process.wait()
+            process.wait()
         except BaseException:
             _stop(process)
             out_path.unlink(missing_ok=True)
             raise
-        if code != 0:
-            out_path.unlink(missing_ok=True)
-            errors.seek(0)
-            tail = errors.read().decode(errors="replace")[-_STDERR_TAIL_CHARS:].strip()
-            raise EncodeError(f"ffmpeg failed with exit code {code}: {tail or 'no message'}")
+        _check_exit(process, errors, out_path)
 
 
 def lower_priority(task_id: int, niceness: int) -> None:
@@ -308,12 +299,18 @@ def encode_frames(
             _stop(process)
             out_path.unlink(missing_ok=True)
             raise
-        code = process.wait()
-        if code != 0:
-            out_path.unlink(missing_ok=True)
-            errors.seek(0)
-            tail = errors.read().decode(errors="replace")[-_STDERR_TAIL_CHARS:].strip()
-            raise EncodeError(f"ffmpeg failed with exit code {code}: {tail or 'no message'}")
+        _check_exit(process, errors, out_path)
+
+
+def _check_exit(process: subprocess.Popen[bytes], errors: IO[bytes], out_path: Path) -> None:
+    """Wait for ffmpeg; when it failed, remove out_path and raise EncodeError with the end of
+    its messages (from errors, the file its stderr went to)."""
+    code = process.wait()
+    if code != 0:
+        out_path.unlink(missing_ok=True)
+        errors.seek(0)
+        tail = errors.read().decode(errors="replace")[-_STDERR_TAIL_CHARS:].strip()
+        raise EncodeError(f"ffmpeg failed with exit code {code}: {tail or 'no message'}")
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

@@ -23,7 +23,8 @@ SILENCE_BLOCK = 1 << 16
 FloatArray = npt.NDArray[np.float32]
 
 
-def _stereo(chunk: AudioArray) -> FloatArray:
+def stereo(chunk: AudioArray) -> FloatArray:
+    """A chunk of music (mono or stereo) as contiguous float32 stereo."""
     data = np.asarray(chunk, dtype=np.float32)
     if data.ndim == 1:
         data = data[:, None]
@@ -88,7 +89,7 @@ def write_music_stem(
             for piece in music:
                 if written >= total:
                     break
-                data = _stereo(piece)[: total - written]
+                data = stereo(piece)[: total - written]
                 heard = heard or bool(np.any(data))
                 sink.write(data.tobytes())
                 written += len(data)
