@@ -4,8 +4,9 @@ This is the last pipeline stage. The music is first written to a stem file, so i
 synthesiser or decoder is gone before the encoders start. Then a worker thread mixes
 narration (at the Timeline's speech positions) and the music in chunks (pipeline.sound.mix)
 while the calling thread draws the frames (pipeline.picture.visuals) and streams them to x264
-(pipeline.media.encode); the mix fills the CPU time x264 leaves idle. When x264 is done the mix is encoded to AAC, and the two tracks are
-muxed without re-encoding, moov atom first. Nothing holds the whole film.
+(pipeline.media.encode); the mix fills the CPU time x264 leaves idle. The mix is encoded to
+AAC after x264 (or as it is written: see SoundJob), and the two tracks are muxed without
+re-encoding, moov atom first. Nothing holds the whole film.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,7 @@ from pipeline.types import (
     VideoFormat,
     no_progress,
 )
+from pipeline.worker_thread import Stopped, WorkerThread
 
 AUDIO_STAGE = "audio"
 """Seconds spent encoding the mix to AAC (in the sound thread)."""
@@ -57,7 +59,6 @@ REPORTED_STAGE = ENCODE_STAGE
 """The one stage name compose reports progress under (sound and pictures together)."""
 SOUND_SHARE = 0.08
 """Share of compose progress given to the sound (it is small next to x264)."""
-WAIT_POLL_S = 0.1
 MUSIC_STEM_NAME = "music-stem.f32"
 MusicInput = Iterable[AudioArray] | Path | None
 """A film's music: stereo chunks at 48 kHz, a stem file already written (write_music_stem),
@@ -75,7 +76,7 @@ class ComposeReport:
     seconds: dict[str, float]
 
 
-class SoundJob(threading.Thread):
+class SoundJob(WorkerThread):
     """Mixes the film's sound alongside the pictures and encodes it to AAC, in its own
     thread; stoppable. The music stem it is given (write_music_stem) is removed once mixed.
 
@@ -96,7 +97,7 @@ class SoundJob(threading.Thread):
         settings: EncodeSettings | None,
         stream_aac: bool = False,
     ) -> None:
-        super().__init__(name="film-sound", daemon=True)
+        super().__init__("film-sound")
         self.stream_aac = stream_aac
         self.speech = speech
         self.music_stem = music_stem
@@ -104,21 +105,13 @@ class SoundJob(threading.Thread):
         self.folder = folder
         self.settings = settings
         self.output = folder / "sound.m4a"
-        self.fraction = 0.0
         self.report: MixReport | None = None
-        self.error: BaseException | None = None
         self.seconds: dict[str, float] = {}
-        self._stop_requested = threading.Event()
         self._pictures_done = threading.Event()
-
-    def _progress(self, _stage: str, fraction: float) -> None:
-        if self._stop_requested.is_set():
-            raise _Stopped
-        self.fraction = fraction
 
     def stop(self) -> None:
         """Ask the job to stop at its next chunk."""
-        self._stop_requested.set()
+        super().stop()
         self._pictures_done.set()
 
     def pictures_done(self) -> None:
@@ -131,14 +124,6 @@ class SoundJob(threading.Thread):
         if self.error is not None:
             raise self.error
         return min(SOUND_SHARE * self.fraction + (1 - SOUND_SHARE) * video_fraction, 0.999)
-
-    def wait(self, on_poll: Callable[[], None]) -> None:
-        """Wait for the sound to be done, calling on_poll between polls; raise its error."""
-        while self.is_alive():
-            self.join(WAIT_POLL_S)
-            on_poll()
-        if self.error is not None:
-            raise self.error
 
     @classmethod
     def with_music(
@@ -161,50 +146,42 @@ class SoundJob(threading.Thread):
             music = write_music_stem(music, duration_s, folder / MUSIC_STEM_NAME, progress)
         return cls(speech, music, duration_s, folder, settings, stream_aac)
 
-    def run(self) -> None:
+    def work(self) -> None:
         # x264 and the frame drawing are the critical path: the sound takes the CPU they leave.
         lower_priority(threading.get_native_id(), SOUND_NICENESS)
-        try:
-            raw = self.folder / "mix.f32"
-            streamed = False
+        raw = self.folder / "mix.f32"
+        streamed = False
 
-            def sink() -> AbstractContextManager[IO[bytes]]:
-                nonlocal streamed
-                streamed = self.stream_aac or self._pictures_done.is_set()
-                return aac_stream(self.output, self.settings) if streamed else raw.open("wb")
+        def sink() -> AbstractContextManager[IO[bytes]]:
+            nonlocal streamed
+            streamed = self.stream_aac or self._pictures_done.is_set()
+            return aac_stream(self.output, self.settings) if streamed else raw.open("wb")
 
-            started = time.perf_counter()
-            self.report = mix_film_audio(
-                self.speech,
-                self.music_stem,
-                self.duration_s,
-                raw,
-                self._progress,
-                FILM_SAMPLE_RATE_HZ,
-                sink,
-            )
-            if self.music_stem is not None:
-                self.music_stem.unlink(missing_ok=True)
-            self.seconds[MIX_STAGE] = time.perf_counter() - started
+        started = time.perf_counter()
+        self.report = mix_film_audio(
+            self.speech,
+            self.music_stem,
+            self.duration_s,
+            raw,
+            self.report_progress,
+            FILM_SAMPLE_RATE_HZ,
+            sink,
+        )
+        if self.music_stem is not None:
+            self.music_stem.unlink(missing_ok=True)
+        self.seconds[MIX_STAGE] = time.perf_counter() - started
+        release_free_memory()  # the mix's buffers
+        if streamed:
             self.seconds[AUDIO_STAGE] = 0.0  # encoded as the mix's last pass was written
-            release_free_memory()  # the mix's buffers
-            if not streamed:
-                self._pictures_done.wait()
-                if self._stop_requested.is_set():
-                    raise _Stopped
-                started = time.perf_counter()
-                encode_audio(raw, self.output, self.settings)
-                raw.unlink(missing_ok=True)
-                self.seconds[AUDIO_STAGE] = time.perf_counter() - started
-            self.fraction = 1.0
-        except _Stopped:
-            pass
-        except BaseException as error:  # handed to the caller's thread
-            self.error = error
-
-
-class _Stopped(Exception):
-    """The sound job was asked to stop."""
+        else:
+            self._pictures_done.wait()
+            if self.stop_requested:
+                raise Stopped
+            started = time.perf_counter()
+            encode_audio(raw, self.output, self.settings)
+            raw.unlink(missing_ok=True)
+            self.seconds[AUDIO_STAGE] = time.perf_counter() - started
+        self.fraction = 1.0
 
 
 def compose_film(
@@ -224,13 +201,14 @@ def compose_film(
     """Mix and encode the film described by timeline into out_path (an MP4).
 
     spoken holds the narration of timeline.speech; music is a MusicInput (a stem given is
-    removed once mixed); inputs are what the frames are drawn from (seed, burned-in cues, the pictures
-    hook, faces, badge, title, pictures prepared ahead: pipeline.picture.picture_inputs).
+    removed once mixed); inputs are what the frames are drawn from (seed, burned-in cues, the
+    pictures hook, faces, badge, title, pictures prepared ahead: picture_inputs).
     progress("music", f) covers writing the music stem, then progress("encode", f) covers
-    sound and pictures together; both are only called from this thread; it may raise to cancel (nothing is left at out_path then). An error in the sound
-    (e.g. an unreadable music file) stops the pictures too and is raised here. clips holds the
-    samples of spoken clips whose audio is a stand-in (see pipeline.sound.clips). captions, an
-    ASS file (pipeline.picture.shorts_captions), is drawn by libass as the frames are encoded.
+    sound and pictures together; both are only called from this thread and may raise to
+    cancel (nothing is left at out_path then). An error in the sound (e.g. an unreadable
+    music file) stops the pictures too and is raised here. clips holds the samples of spoken
+    clips whose audio is a stand-in (see pipeline.sound.clips). captions, an ASS file
+    (pipeline.picture.shorts_captions), is drawn by libass as the frames are encoded.
     """
     with tempfile.TemporaryDirectory(prefix="compose-", dir=work_dir) as scratch:
         folder = Path(scratch)

@@ -1,10 +1,11 @@
 """Render a whole film: script, images, voice, length and music in; MP4, subtitles, report out.
 
 render_film runs the stages in order (images -> scenes -> fit -> tts -> layout -> subtitles
--> mix + visuals + encode; the music is made alongside the first stages), reports one monotonic progress fraction for the whole
-render, and writes film.mp4, film.srt, film.vtt and render.json into the output folder
-atomically: everything is built in a hidden scratch folder beside them and moved in place at
-the end, so a failed or cancelled render leaves no partial output.
+-> mix + visuals + encode; the music is made alongside the first stages), reports one
+monotonic progress fraction for the whole render, and writes film.mp4, film.srt, film.vtt
+and render.json into the output folder atomically: everything is built in a hidden scratch
+folder beside them and moved in place at the end, so a failed or cancelled render leaves no
+partial output.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ from pipeline import subtitles, timing
 from pipeline.absorb import fit_layout
 from pipeline.backends import StageBackends, cache_inputs
 from pipeline.cache.store import CacheStore
-from pipeline.compose import ComposeReport, MusicInput, compose_film
+from pipeline.compose import ComposeReport, compose_film
 from pipeline.errors import InputError
-from pipeline.film_music import EarlyMusic, MusicBed
+from pipeline.film_music import MusicBed
 from pipeline.film_request import FilmRequest, check_request
 from pipeline.languages import get_language
 from pipeline.media.encode import AssBurnIn, EncodeSettings
@@ -164,7 +165,7 @@ def _render(
 
     # The music needs only the film's length (the timeline's, exactly): it is made alongside
     # the images and the narration, and is ready before the encoders start.
-    music = MusicBed(request, film_length_s(request, fmt), stages, cache, tally, scratch, progress)
+    music = MusicBed(request, _film_length_s(request, fmt), stages, cache, tally, scratch, progress)
     early = music.start_early()
     clips = ClipStore(scratch / "speech.f32")
     try:
@@ -240,7 +241,7 @@ def _render(
             segmented = compose_segments(
                 timeline,
                 spoken,
-                SoundPlan(sound_key, report_key, lambda: _music(music, early, progress)),
+                SoundPlan(sound_key, report_key, lambda: music.ready_stem(early, progress)),
                 fmt,
                 scratch / VIDEO_NAME,
                 firsts,
@@ -258,7 +259,7 @@ def _render(
             report = compose_film(
                 timeline,
                 spoken,
-                _music(music, early, progress),
+                music.ready_stem(early, progress),
                 fmt,
                 scratch / VIDEO_NAME,
                 inputs=inputs,
@@ -334,14 +335,9 @@ def _partial(video_reused: Sequence[bool], reason: str | None) -> dict[str, Any]
     return {"full": full, "reason": reason}
 
 
-def film_length_s(request: FilmRequest, fmt: VideoFormat) -> float:
+def _film_length_s(request: FilmRequest, fmt: VideoFormat) -> float:
     """The length of the film rendered for request: whole frames, as its timeline's."""
     return round(request.duration_s * fmt.fps) / fmt.fps
-
-
-def _music(music: MusicBed, early: EarlyMusic | None, progress: ProgressCallback) -> MusicInput:
-    """The film's music for compose: the stem made early, or the bed's chunks."""
-    return early.result(progress) if early is not None else music.source()
 
 
 def _shorts_captions(

@@ -1,15 +1,15 @@
 """The film's music bed for one render: made by its backend, or read from the stage cache
-(and kept there when made), timed as the "music" stage.
+(and kept there when made), written once to the film's stem file
+(pipeline.sound.stems.write_music_stem) and timed as the "music" stage.
 
 Music that must be made is made early, in a thread of its own, while the render reads the
-images and speaks the script: its stem file (pipeline.sound.mix.write_music_stem) is ready,
-and the synthesiser or model gone, before the encoders start. A neural backend's progress is
-reported from the render's thread while it waits for the music.
+images and speaks the script: its stem is ready, and the synthesiser or model gone, before
+the encoders start. A neural backend's progress is reported from the render's thread while
+it waits for the music.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,14 +22,13 @@ from pipeline.music.track import track_chunks
 from pipeline.progress import TimedChunks
 from pipeline.sound.stems import MUSIC_STAGE as MUSIC_PROGRESS
 from pipeline.sound.stems import write_music_stem
-from pipeline.stage_cache import MUSIC_STAGE, CacheTally, keep_music, music_key, stored_music
+from pipeline.stage_cache import MUSIC_STAGE, CacheTally, music_key, stored_music
 from pipeline.types import FILM_SAMPLE_RATE_HZ, AudioArray, ProgressCallback, no_progress
+from pipeline.worker_thread import WorkerThread
 
 MUSIC_CHUNK_S = 3.0
 """Music is made in pieces this long (the synthesiser's temporary memory scales with it)."""
-EARLY_STEM_NAME = "music-early.f32"
-WAIT_POLL_S = 0.1
-"""How often the render's thread reports the early music's progress while it waits."""
+STEM_NAME = "music-stem.f32"
 
 
 class MusicBed:
@@ -54,6 +53,7 @@ class MusicBed:
         self.folder = folder
         self.timer: TimedChunks | None = None
         self._load_s = 0.0
+        self._made = False
         music = request.music
         self.key: str | None = None
         if cache is not None and (music.track is not None or music.style is not None):
@@ -82,9 +82,25 @@ class MusicBed:
         music = self.request.music
         if (music.track is None and music.style is None) or self.in_cache():
             return None
-        early = EarlyMusic(self, self.folder / EARLY_STEM_NAME)
+        early = EarlyMusic(self)
         early.start()
         return early
+
+    def ready_stem(self, early: EarlyMusic | None, progress: ProgressCallback) -> Path | None:
+        """The film's music stem for compose (None: no music): the one made early, once it is
+        written (progress reported from this thread meanwhile), or written now."""
+        return early.result(progress) if early is not None else self.stem(progress)
+
+    def stem(self, progress: ProgressCallback | None = None) -> Path | None:
+        """The music written to the film's stem file under the bed's folder (None: no music);
+        music made here (not read from the stage cache) is kept in the cache from it."""
+        report = progress or self.progress
+        path = write_music_stem(
+            self.source(report), self.duration_s, self.folder / STEM_NAME, report
+        )
+        if path is not None and self._made and self.cache is not None and self.key is not None:
+            self.cache.put(self.key, path)
+        return path
 
     def source(self, progress: ProgressCallback | None = None) -> TimedChunks | None:
         """The music's chunks, or None for a film without music; a neural backend reports
@@ -100,10 +116,9 @@ class MusicBed:
         self._load_s += time.perf_counter() - started
         if made is None:
             return None
+        self._made = True
         if self.cache is not None and self.key is not None:
             self.tally.count(MUSIC_STAGE, False)
-            total = round(self.duration_s * FILM_SAMPLE_RATE_HZ)
-            made = keep_music(made, total, self.cache, self.key, self.folder)
         self.timer = TimedChunks(made)
         return self.timer
 
@@ -131,49 +146,25 @@ def _music_source(
     )
 
 
-class EarlyMusic(threading.Thread):
-    """A MusicBed's music written to a stem file in a thread of its own; stoppable."""
+class EarlyMusic(WorkerThread):
+    """A MusicBed's stem written in a thread of its own (MusicBed.stem); stoppable."""
 
-    def __init__(self, bed: MusicBed, path: Path) -> None:
-        super().__init__(name="film-music", daemon=True)
+    def __init__(self, bed: MusicBed) -> None:
+        super().__init__("film-music")
         self.bed = bed
-        self.path = path
-        self.fraction = 0.0
-        self.stem: Path | None = None
-        self.error: BaseException | None = None
-        self._stop_requested = threading.Event()
+        self.path: Path | None = None
 
-    def _progress(self, _stage: str, fraction: float) -> None:
-        if self._stop_requested.is_set():
-            raise _Stopped
-        self.fraction = max(self.fraction, fraction)
-
-    def run(self) -> None:
-        try:
-            self.stem = write_music_stem(
-                self.bed.source(self._progress), self.bed.duration_s, self.path, self._progress
-            )
-        except _Stopped:
-            pass
-        except BaseException as error:  # handed to the render's thread
-            self.error = error
+    def work(self) -> None:
+        self.path = self.bed.stem(self.report_progress)
 
     def result(self, progress: ProgressCallback) -> Path | None:
         """The stem (None: no music), once written; progress("music", f) is reported from
         the calling thread meanwhile. Raises the thread's error."""
-        while self.is_alive():
-            self.join(WAIT_POLL_S)
-            progress(MUSIC_PROGRESS, self.fraction)
-        if self.error is not None:
-            raise self.error
-        return self.stem
+        self.wait(lambda: progress(MUSIC_PROGRESS, self.fraction))
+        return self.path
 
     def stop(self) -> None:
         """Stop at the next chunk and wait for the thread; its stem is removed."""
-        self._stop_requested.set()
+        super().stop()
         self.join()
-        self.path.unlink(missing_ok=True)
-
-
-class _Stopped(Exception):
-    """The early music was asked to stop."""
+        (self.bed.folder / STEM_NAME).unlink(missing_ok=True)

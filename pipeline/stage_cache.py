@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from pipeline.cache.store import CacheStore
 from pipeline.media.encode import EncodeSettings
 from pipeline.neural.fallback import BackendLog
 from pipeline.sound.mix import MixReport
-from pipeline.sound.stems import stereo
+from pipeline.sound.stems import CHANNELS
 from pipeline.speech.select import STAGE as TTS_LOG_STAGE
 from pipeline.speech.timed_words import WORDS_STAGE
 from pipeline.types import AudioArray, Sentence, SpeechSpan, SpokenSentence
@@ -40,7 +40,6 @@ MUSIC_VERSION = "1"
 SOUND_STAGE = "sound"
 SOUND_REPORT_STAGE = "sound_report"
 SOUND_VERSION = "1"
-CHANNELS = 2
 _SAMPLE = np.dtype(np.float32)
 
 
@@ -154,34 +153,6 @@ def music_key(
         sample_rate=sample_rate,
         backend=backend,
     )
-
-
-def keep_music(
-    source: Iterable[AudioArray],
-    total_samples: int,
-    cache: CacheStore,
-    key: str,
-    folder: Path,
-) -> Iterator[AudioArray]:
-    """The chunks of source, passed on unchanged while they are also written to a file that
-    is stored under key once total_samples (or the end of source) is reached."""
-    handle, name = tempfile.mkstemp(suffix=".f32", dir=folder)
-    path = Path(name)
-    written = 0
-    with open(handle, "wb") as sink:
-        for chunk in source:
-            data = stereo(chunk)[: max(0, total_samples - written)]
-            sink.write(data.tobytes())
-            written += len(data)
-            if written >= total_samples:
-                sink.close()
-                cache.put(key, path)
-                path.unlink(missing_ok=True)
-                yield chunk
-                return
-            yield chunk
-    cache.put(key, path)
-    path.unlink(missing_ok=True)
 
 
 def stored_music(path: Path, chunk_samples: int) -> Iterator[AudioArray]:
